@@ -1,0 +1,55 @@
+/* ktest: the in-kernel test image. Runs every test (or the one named by
+ * ktest=NAME; ktest=none runs none), prints TAP, and exits 0 only when all
+ * pass. */
+#include <string.h>
+#include <kern/app.h>
+#include <kern/cmdline.h>
+#include <kern/printk.h>
+#include <kern/util.h>
+#include "ktest.h"
+
+static const struct ktest tests[] = {
+    { "pages_stress", test_pages_stress, 1 },
+    { "pages_exhaust", test_pages_exhaust, 1 },
+    { "kmalloc_stress", test_kmalloc_stress, 1 },
+    { "kmalloc_sizes", test_kmalloc_sizes, 1 },
+    { "mmu_map_unmap", test_mmu_map_unmap, 1 },
+    { "clock_monotonic", test_clock_monotonic, 1 },
+    { "timer_rate", test_timer_rate, 1 },
+    { "fault", test_fault, 0 },
+};
+
+int app_main(const char *cmdline)
+{
+    char only[32] = "";
+    int selected = 0, failed = 0;
+
+    cmdline_get(cmdline, "ktest", only, sizeof(only));
+    if (strcmp(only, "none") == 0) {
+        printk("ktest: none selected\n");
+        return 0;
+    }
+    for (unsigned i = 0; i < ARRAY_SIZE(tests); i++)
+        if (only[0] ? strcmp(only, tests[i].name) == 0 : tests[i].in_default_run)
+            selected++;
+    if (!selected) {
+        printk("ktest: no test named '%s'\n", only);
+        return 2;
+    }
+
+    printk("1..%d\n", selected);
+    int number = 0;
+    for (unsigned i = 0; i < ARRAY_SIZE(tests); i++) {
+        if (only[0] ? strcmp(only, tests[i].name) != 0 : !tests[i].in_default_run)
+            continue;
+        int result = tests[i].run();
+        printk("%s %d - %s\n", result == 0 ? "ok" : "not ok", ++number, tests[i].name);
+        failed += result != 0;
+    }
+    if (failed) {
+        printk("ktest: %d of %d failed\n", failed, selected);
+        return 1;
+    }
+    printk("ktest: all %d passed\n", selected);
+    return 0;
+}

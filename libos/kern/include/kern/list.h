@@ -1,0 +1,53 @@
+/* Intrusive doubly linked lists with a sentinel head. */
+#ifndef KERN_LIST_H
+#define KERN_LIST_H
+
+#include <stdbool.h>
+#include <kern/util.h>
+
+struct list {
+    struct list *next, *prev;
+};
+
+#define LIST_INIT(name) { &(name), &(name) }
+
+static inline void list_init(struct list *head)
+{
+    head->next = head->prev = head;
+}
+
+static inline bool list_empty(const struct list *head)
+{
+    return head->next == head;
+}
+
+static inline void list_insert_after(struct list *pos, struct list *node)
+{
+    node->prev = pos;
+    node->next = pos->next;
+    pos->next->prev = node;
+    pos->next = node;
+}
+
+static inline void list_push_front(struct list *head, struct list *node)
+{
+    list_insert_after(head, node);
+}
+
+static inline void list_push_back(struct list *head, struct list *node)
+{
+    list_insert_after(head->prev, node);
+}
+
+static inline void list_remove(struct list *node)
+{
+    node->prev->next = node->next;
+    node->next->prev = node->prev;
+    node->next = node->prev = node;
+}
+
+#define list_entry(node, type, member) container_of(node, type, member)
+#define list_for_each(pos, head) \
+    for ((pos) = (head)->next; (pos) != (head); (pos) = (pos)->next)
+
+#endif

@@ -1,0 +1,239 @@
+/* Private to platform/amd64: CPU instruction wrappers (port I/O, MSRs, control
+ * registers, CPUID) and the functions the files of this folder call in one
+ * another. Nothing outside platform/amd64 includes this header. */
+#ifndef AMD64_H
+#define AMD64_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* ---- instructions ---- */
+
+static inline void outb(uint16_t port, uint8_t v)
+{
+    __asm__ volatile("outb %0, %1" : : "a"(v), "Nd"(port));
+}
+
+static inline void outw(uint16_t port, uint16_t v)
+{
+    __asm__ volatile("outw %0, %1" : : "a"(v), "Nd"(port));
+}
+
+static inline void outl(uint16_t port, uint32_t v)
+{
+    __asm__ volatile("outl %0, %1" : : "a"(v), "Nd"(port));
+}
+
+static inline uint8_t inb(uint16_t port)
+{
+    uint8_t v;
+    __asm__ volatile("inb %1, %0" : "=a"(v) : "Nd"(port));
+    return v;
+}
+
+static inline uint16_t inw(uint16_t port)
+{
+    uint16_t v;
+    __asm__ volatile("inw %1, %0" : "=a"(v) : "Nd"(port));
+    return v;
+}
+
+static inline uint32_t inl(uint16_t port)
+{
+    uint32_t v;
+    __asm__ volatile("inl %1, %0" : "=a"(v) : "Nd"(port));
+    return v;
+}
+
+static inline uint64_t rdmsr(uint32_t msr)
+{
+    uint32_t lo, hi;
+    __asm__ volatile("rdmsr" : "=a"(lo), "=d"(hi) : "c"(msr));
+    return ((uint64_t)hi << 32) | lo;
+}
+
+static inline void wrmsr(uint32_t msr, uint64_t v)
+{
+    __asm__ volatile("wrmsr" : : "c"(msr), "a"((uint32_t)v), "d"((uint32_t)(v >> 32)));
+}
+
+static inline void cpuid(uint32_t leaf, uint32_t subleaf, uint32_t *a, uint32_t *b,
+                         uint32_t *c, uint32_t *d)
+{
+    __asm__ volatile("cpuid" : "=a"(*a), "=b"(*b), "=c"(*c), "=d"(*d)
+                     : "a"(leaf), "c"(subleaf));
+}
+
+#define DEFINE_CR(n)                                                       \
+    static inline uint64_t read_cr##n(void)                                \
+    {                                                                      \
+        uint64_t v;                                                        \
+        __asm__ volatile("mov %%cr" #n ", %0" : "=r"(v));                  \
+        return v;                                                          \
+    }                                                                      \
+    static inline void write_cr##n(uint64_t v)                             \
+    {                                                                      \
+        __asm__ volatile("mov %0, %%cr" #n : : "r"(v) : "memory");         \
+    }
+DEFINE_CR(0)
+DEFINE_CR(2)
+DEFINE_CR(3)
+DEFINE_CR(4)
+#undef DEFINE_CR
+
+static inline void invlpg(uintptr_t va)
+{
+    __asm__ volatile("invlpg (%0)" : : "r"(va) : "memory");
+}
+
+/* TSC read ordered after earlier loads (lfence is dispatch-serialising on
+ * both vendors once the OS says so; QEMU TCG executes in order anyway). */
+static inline uint64_t rdtsc_ordered(void)
+{
+    uint32_t lo, hi;
+    __asm__ volatile("lfence; rdtsc" : "=a"(lo), "=d"(hi) : : "memory");
+    return ((uint64_t)hi << 32) | lo;
+}
+
+static inline uint32_t mmio_read32(volatile void *addr)
+{
+    return *(volatile uint32_t *)addr;
+}
+
+static inline void mmio_write32(volatile void *addr, uint32_t v)
+{
+    *(volatile uint32_t *)addr = v;
+}
+
+#define CR0_MP  (1UL << 1)
+#define CR0_EM  (1UL << 2)
+#define CR0_WP  (1UL << 16)
+#define CR4_PGE (1UL << 7)
+#define CR4_OSFXSR (1UL << 9)
+#define CR4_OSXMMEXCPT (1UL << 10)
+#define CR4_SMEP (1UL << 20)
+
+#define MSR_APIC_BASE 0x1b
+#define MSR_EFER      0xc0000080
+#define EFER_NXE      (1UL << 11)
+
+/* ---- GDT selectors (cpu.c). The order suits syscall/sysret: STAR's sysret
+ * base is GDT_USER_CODE32, so user SS = base + 8 and user CS = base + 16. ---- */
+#define GDT_KERNEL_CODE  0x08
+#define GDT_KERNEL_DATA  0x10
+#define GDT_USER_CODE32  0x18
+#define GDT_USER_DATA    0x20
+#define GDT_USER_CODE    0x28
+#define GDT_TSS          0x30
+
+/* IST slots of the TSS (1-based, as the IDT encodes them). */
+#define IST_DOUBLE_FAULT 1
+#define IST_NMI          2
+#define IST_MACHINE_CHECK 3
+
+/* ---- interrupt vectors ---- */
+#define VECTOR_PIC_BASE     0x20    /* the masked 8259s, remapped out of the way */
+#define VECTOR_DEVICE_FIRST 0x30    /* plat_irq_attach allocates from here */
+#define VECTOR_DEVICE_LAST  0xdf
+#define VECTOR_TIMER        0xf0
+#define VECTOR_SPURIOUS     0xff
+
+/* ---- the register frame every vector saves (vectors.S builds it) ---- */
+struct trap_frame {
+    uint64_t cr2;               /* page faults only; 0 otherwise */
+    uint64_t r15, r14, r13, r12, r11, r10, r9, r8;
+    uint64_t rbp, rdi, rsi, rdx, rcx, rbx, rax;
+    uint64_t vector, error_code;
+    uint64_t rip, cs, rflags, rsp, ss;   /* pushed by the CPU */
+};
+
+/* ---- cross-file functions ---- */
+
+/* serial.c */
+void serial_init(void);
+
+/* cpu.c */
+void cpu_init(void);                 /* GDT, TSS, IDT, SSE, SMEP */
+bool cpu_has_nx(void);
+
+/* idt.c */
+void idt_init(void);
+void idt_load(void);
+
+/* trap.c: the C side of vectors.S */
+void amd64_trap(struct trap_frame *tf);
+
+/* memmap.c */
+struct hvm_start_info;
+void memmap_init(const struct hvm_start_info *si);
+/* Iterates the firmware's RAM ranges (unaligned, unsorted): returns false
+ * past the end. */
+bool memmap_ram_range(unsigned index, uint64_t *base, uint64_t *size);
+uint64_t memmap_rsdp(void);
+
+/* mmu.c */
+void mmu_init(void);                 /* final page tables; switches CR3 */
+void mmu_use_page_allocator(void);   /* table pages from libos/mm from now on */
+/* Maps [pa, pa+size) somewhere in the ioremap window with MMU_* flags and
+ * returns the address of pa there, or NULL. Never unmapped. */
+void *mmu_map_phys(uint64_t pa, size_t size, unsigned flags);
+
+/* pci.c */
+uint32_t pci_config_read32(unsigned bus, unsigned dev, unsigned fn, unsigned offset);
+
+/* acpi.c */
+#define ACPI_MAX_CPUS    64
+#define ACPI_MAX_IOAPICS 8
+#define ACPI_MAX_OVERRIDES 16
+struct acpi_ioapic {
+    uint8_t id;
+    uint32_t address;
+    uint32_t gsi_base;
+};
+struct acpi_override {          /* an ISA IRQ wired to another GSI or polarity */
+    uint8_t isa_irq;
+    uint32_t gsi;
+    uint16_t flags;             /* MPS INTI flags: polarity bits 0-1, trigger 2-3 */
+};
+struct acpi_info {
+    bool found;
+    uint64_t lapic_address;
+    unsigned cpu_count;
+    uint32_t cpu_apic_ids[ACPI_MAX_CPUS];
+    unsigned ioapic_count;
+    struct acpi_ioapic ioapics[ACPI_MAX_IOAPICS];
+    unsigned override_count;
+    struct acpi_override overrides[ACPI_MAX_OVERRIDES];
+    /* FADT */
+    uint16_t pm_timer_port;     /* 0 when absent (hardware-reduced ACPI) */
+    bool pm_timer_32bit;
+    uint16_t pm1a_cnt_port;
+    uint64_t sleep_control_addr;     /* hardware-reduced sleep register */
+    bool sleep_control_is_io;
+    bool has_s5;
+    uint8_t s5_slp_typ;
+};
+extern struct acpi_info acpi_info;
+void acpi_init(void);
+
+/* apic.c */
+void pic_disable(void);
+void lapic_init(void);
+void lapic_eoi(void);
+uint32_t lapic_id(void);
+void lapic_timer_oneshot(uint32_t ticks);
+void lapic_timer_stop(void);
+uint32_t lapic_timer_current(void);
+void ioapic_init(void);
+void irq_dispatch(unsigned vector);
+
+/* timer.c */
+void tsc_calibrate(void);
+void lapic_timer_calibrate(void);
+void timer_handle_interrupt(void);
+
+/* power.c */
+void power_init(void);
+
+#endif

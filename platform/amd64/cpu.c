@@ -1,0 +1,148 @@
+/* The boot CPU's descriptor tables (GDT with a TSS whose IST stacks catch
+ * double faults, NMIs and machine checks on a known-good stack), control
+ * register setup (SSE for process code, SMEP), and the CPU primitives of
+ * <plat/cpu.h>. */
+#include <stdint.h>
+#include <string.h>
+#include <plat/cpu.h>
+#include "amd64.h"
+
+struct tss {
+    uint32_t reserved0;
+    uint64_t rsp[3];
+    uint64_t reserved1;
+    uint64_t ist[7];
+    uint64_t reserved2;
+    uint16_t reserved3;
+    uint16_t iomap_base;
+} __attribute__((packed));
+
+#define IST_STACK_SIZE (16 * 1024)
+
+static struct tss boot_tss;
+static uint8_t ist_stacks[3][IST_STACK_SIZE] __attribute__((aligned(16)));
+
+/* Selectors: see GDT_* in amd64.h. The TSS descriptor takes two slots. */
+static uint64_t gdt[8] __attribute__((aligned(16)));
+
+struct __attribute__((packed)) table_pointer {
+    uint16_t limit;
+    uint64_t base;
+};
+
+static bool has_nx;
+
+bool cpu_has_nx(void)
+{
+    return has_nx;
+}
+
+static void gdt_init(void)
+{
+    gdt[0] = 0;
+    gdt[GDT_KERNEL_CODE / 8] = 0x00af9a000000ffffUL;  /* L, P, DPL0, code */
+    gdt[GDT_KERNEL_DATA / 8] = 0x00cf92000000ffffUL;  /* P, DPL0, data */
+    gdt[GDT_USER_CODE32 / 8] = 0x00cffa000000ffffUL;  /* 32-bit code, DPL3 */
+    gdt[GDT_USER_DATA / 8] = 0x00cff2000000ffffUL;    /* data, DPL3 */
+    gdt[GDT_USER_CODE / 8] = 0x00affa000000ffffUL;    /* L, DPL3 */
+
+    for (int i = 0; i < 3; i++)
+        boot_tss.ist[i] = (uint64_t)(uintptr_t)&ist_stacks[i][IST_STACK_SIZE];
+    boot_tss.iomap_base = sizeof(boot_tss);           /* no I/O bitmap */
+
+    uint64_t base = (uint64_t)(uintptr_t)&boot_tss;
+    uint64_t limit = sizeof(boot_tss) - 1;
+    gdt[GDT_TSS / 8] = (limit & 0xffff) | ((base & 0xffffff) << 16) |
+                       (0x89UL << 40) |                /* P, available 64-bit TSS */
+                       (((limit >> 16) & 0xf) << 48) |
+                       (((base >> 24) & 0xff) << 56);
+    gdt[GDT_TSS / 8 + 1] = base >> 32;
+
+    struct table_pointer ptr = { sizeof(gdt) - 1, (uint64_t)(uintptr_t)gdt };
+    __asm__ volatile(
+        "lgdt %0\n\t"
+        "pushq %1\n\t"
+        "leaq 1f(%%rip), %%rax\n\t"
+        "pushq %%rax\n\t"
+        "lretq\n"
+        "1:\n\t"
+        "movl %2, %%eax\n\t"
+        "movl %%eax, %%ds\n\t"
+        "movl %%eax, %%es\n\t"
+        "movl %%eax, %%ss\n\t"
+        "xorl %%eax, %%eax\n\t"
+        "movl %%eax, %%fs\n\t"
+        "movl %%eax, %%gs\n\t"
+        : : "m"(ptr), "i"(GDT_KERNEL_CODE), "i"(GDT_KERNEL_DATA) : "rax", "memory");
+    __asm__ volatile("ltr %w0" : : "r"(GDT_TSS));
+}
+
+void cpu_init(void)
+{
+    uint32_t a, b, c, d;
+
+    gdt_init();
+    idt_init();
+
+    cpuid(0x80000001, 0, &a, &b, &c, &d);
+    has_nx = d & (1u << 20);
+
+    /* SSE for process code (newlib's libm); the kernel itself is built
+     * -mgeneral-regs-only. x87 emulation off, FWAIT honours TS. */
+    write_cr0((read_cr0() & ~CR0_EM) | CR0_MP | CR0_WP);
+    uint64_t cr4 = read_cr4() | CR4_OSFXSR | CR4_OSXMMEXCPT;
+    cpuid(0, 0, &a, &b, &c, &d);
+    if (a >= 7) {
+        cpuid(7, 0, &a, &b, &c, &d);
+        if (b & (1u << 7))
+            cr4 |= CR4_SMEP;        /* SMAP waits for the user-copy helpers */
+    }
+    write_cr4(cr4);
+}
+
+void arch_irq_enable(void)
+{
+    __asm__ volatile("sti" : : : "memory");
+}
+
+void arch_irq_disable(void)
+{
+    __asm__ volatile("cli" : : : "memory");
+}
+
+unsigned long arch_irq_save(void)
+{
+    unsigned long flags;
+    __asm__ volatile("pushfq; popq %0; cli" : "=r"(flags) : : "memory");
+    return flags;
+}
+
+void arch_irq_restore(unsigned long flags)
+{
+    if (flags & (1UL << 9))
+        __asm__ volatile("sti" : : : "memory");
+}
+
+bool arch_irq_enabled(void)
+{
+    unsigned long flags;
+    __asm__ volatile("pushfq; popq %0" : "=r"(flags));
+    return flags & (1UL << 9);
+}
+
+void arch_wait_for_interrupt(void)
+{
+    /* sti's one-instruction shadow makes sti;hlt atomic. */
+    __asm__ volatile("sti; hlt" : : : "memory");
+}
+
+void arch_cpu_relax(void)
+{
+    __asm__ volatile("pause" : : : "memory");
+}
+
+_Noreturn void arch_halt_forever(void)
+{
+    for (;;)
+        __asm__ volatile("cli; hlt");
+}

@@ -1,0 +1,119 @@
+/* Private to platform/arm64: system-register access, barriers, MMIO, the
+ * trap frame, and the functions the arm64 files call in one another. libos/
+ * never includes this header. */
+#ifndef ARM64_ARM64_H
+#define ARM64_ARM64_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define read_sysreg(reg) ({                                     \
+    uint64_t value_;                                            \
+    __asm__ volatile("mrs %0, " #reg : "=r"(value_));           \
+    value_;                                                     \
+})
+#define write_sysreg(reg, value) \
+    __asm__ volatile("msr " #reg ", %0" : : "r"((uint64_t)(value)) : "memory")
+
+#define isb()      __asm__ volatile("isb" : : : "memory")
+#define dsb(opt)   __asm__ volatile("dsb " #opt : : : "memory")
+#define dmb(opt)   __asm__ volatile("dmb " #opt : : : "memory")
+
+/* MMIO through explicit single loads/stores, so that a hypervisor can decode
+ * every access (no writeback addressing, no pairs). */
+static inline uint32_t mmio_read32(uintptr_t addr)
+{
+    uint32_t value;
+    __asm__ volatile("ldr %w0, [%1]" : "=r"(value) : "r"(addr) : "memory");
+    return value;
+}
+
+static inline void mmio_write32(uintptr_t addr, uint32_t value)
+{
+    __asm__ volatile("str %w0, [%1]" : : "rZ"(value), "r"(addr) : "memory");
+}
+
+static inline uint64_t mmio_read64(uintptr_t addr)
+{
+    uint64_t value;
+    __asm__ volatile("ldr %0, [%1]" : "=r"(value) : "r"(addr) : "memory");
+    return value;
+}
+
+static inline void mmio_write64(uintptr_t addr, uint64_t value)
+{
+    __asm__ volatile("str %0, [%1]" : : "rZ"(value), "r"(addr) : "memory");
+}
+
+/* What the vectors save on every exception (vectors.S knows the offsets). */
+struct trap_frame {
+    uint64_t x[31];
+    uint64_t sp;
+    uint64_t elr;
+    uint64_t spsr;
+    uint64_t esr;
+    uint64_t far;
+};
+#define TRAP_FRAME_SIZE 288
+_Static_assert(sizeof(struct trap_frame) == TRAP_FRAME_SIZE, "trap frame layout");
+
+/* ---- boot (boot.c, mmu.c, fdt.c) ---- */
+
+/* Physical load address of the image, and the image's size (through _end). */
+extern uint64_t arm64_image_pa;
+extern uint64_t arm64_image_size;
+
+/* Early, with the MMU off (called from head.S): builds the boot page tables. */
+void arm64_early_mmu_setup(uint64_t image_pa, uint64_t dtb_pa);
+/* TTBR0/TTBR1/TCR/MAIR values computed by arm64_early_mmu_setup. */
+extern uint64_t arm64_boot_ttbr0, arm64_boot_ttbr1, arm64_boot_tcr;
+
+/* Maps [pa, pa+size) into the direct map with the largest blocks that fit. */
+int arm64_direct_map(uint64_t pa, uint64_t size);
+/* Drops the boot identity map: TTBR0 walks are disabled (EPD0). */
+void arm64_mmu_drop_identity(void);
+/* From plat_init on, table pages come from mm_table_page_alloc. */
+void arm64_mmu_use_page_allocator(void);
+
+/* Device tree facts (fdt.c). */
+struct arm64_dt_info {
+    uint64_t uart_pa, uart_size;
+    int gic_version;            /* 2 or 3, 0 when none found */
+    uint64_t gicd_pa, gicd_size;
+    uint64_t gicc_pa, gicc_size;   /* GICv2 CPU interface */
+    uint64_t gicr_pa, gicr_size;   /* GICv3 first redistributor region */
+    unsigned timer_ppi;         /* EL1 virtual timer PPI (INTID - 16) */
+    bool psci_is_smc;
+    bool has_psci;
+    unsigned cpus_count;
+};
+extern struct arm64_dt_info arm64_dt;
+const void *arm64_fdt(void);
+/* Parses everything boot needs; returns 0 or a negative errno. */
+int arm64_fdt_parse(const void *fdt);
+unsigned arm64_fdt_memory(uint64_t *bases, uint64_t *sizes, unsigned max);
+
+/* ---- devices ---- */
+void pl011_init(uintptr_t base);
+void gic_init(void);
+void gic_enable_ppi(unsigned ppi);
+void gic_handle_irq(void);
+void arm64_timer_init(void);
+void arm64_timer_irq(void);
+unsigned arm64_timer_ppi(void);
+/* True when the hlt-based semihosting call trapped (semihosting is off):
+ * the sync handler skips the instruction. */
+bool arm64_semihosting_trapped(struct trap_frame *tf);
+
+/* GIC backends (gicv2.c, gicv3.c). */
+struct gic_ops {
+    void (*enable)(unsigned intid);
+    void (*disable)(unsigned intid);
+    unsigned (*ack)(void);
+    void (*eoi)(unsigned intid);
+};
+const struct gic_ops *gicv2_init(void);
+const struct gic_ops *gicv3_init(void);
+
+#endif

@@ -1,0 +1,22 @@
+/* CPU control every architecture implements: interrupt masking, idling,
+ * halting. Used by libos/ without knowing the architecture. */
+#ifndef PLAT_CPU_H
+#define PLAT_CPU_H
+
+#include <stdbool.h>
+
+void arch_irq_enable(void);
+void arch_irq_disable(void);
+/* Disables interrupts and returns the previous state for arch_irq_restore. */
+unsigned long arch_irq_save(void);
+void arch_irq_restore(unsigned long flags);
+bool arch_irq_enabled(void);
+
+/* Enables interrupts and waits for one, atomically (sti;hlt / wfi), so a
+ * wake-up interrupt cannot be lost between the check and the wait. Returns
+ * with interrupts enabled. */
+void arch_wait_for_interrupt(void);
+void arch_cpu_relax(void);
+_Noreturn void arch_halt_forever(void);
+
+#endif

@@ -1,0 +1,8 @@
+/* Powering the machine off with a status the host sees as QEMU's exit
+ * status (after scripts/run maps it back: see tests/harness/qemu.py). */
+#ifndef PLAT_POWER_H
+#define PLAT_POWER_H
+
+_Noreturn void plat_poweroff(int status);
+
+#endif

@@ -1,0 +1,147 @@
+"""Booting Tandem images under QEMU: the command line for each architecture
+and machine, the guest's exit status, and a Guest object that drives the
+serial console like a person at a terminal. Standard library only; shared
+by scripts/run, scripts/bench and the meson tests."""
+
+import os
+import re
+import select
+import signal
+import subprocess
+import threading
+import time
+
+ARCHES = ("amd64", "arm64")
+DEFAULT_MACHINE = {"amd64": "q35", "arm64": "virt,gic-version=3"}
+QEMU = {"amd64": "qemu-system-x86_64", "arm64": "qemu-system-aarch64"}
+
+# The status QEMU itself returns when the guest died without powering off
+# through our exit paths (triple fault on amd64, for example).
+NO_GUEST_STATUS = 255
+
+
+def machine_type(machine):
+    """'virt,gic-version=2' -> 'virt'."""
+    return machine.split(",", 1)[0]
+
+
+def qemu_command(arch, kernel, machine=None, mem="128M", smp=1, append="",
+                 disk=None, gdb=False, interactive=False, extra=()):
+    machine = machine or DEFAULT_MACHINE[arch]
+    cmd = [QEMU[arch], "-M", machine, "-accel", "tcg", "-cpu", "max",
+           "-m", str(mem), "-smp", str(smp), "-nodefaults", "-display", "none",
+           "-no-reboot", "-kernel", kernel]
+    if interactive:
+        # Ctrl-C and Ctrl-Z go to the guest; Ctrl-A X quits QEMU.
+        cmd += ["-chardev", "stdio,id=con,signal=off,mux=on",
+                "-serial", "chardev:con", "-mon", "chardev=con"]
+    else:
+        cmd += ["-serial", "stdio", "-monitor", "none"]
+    if arch == "amd64":
+        cmd += ["-device", "isa-debug-exit,iobase=0xf4,iosize=0x04"]
+    else:
+        cmd += ["-semihosting-config", "enable=on,target=native"]
+    if append:
+        cmd += ["-append", append]
+    if disk:
+        blk = "virtio-blk-device" if machine_type(machine) == "microvm" else "virtio-blk-pci"
+        cmd += ["-drive", "file=%s,if=none,id=disk0,format=raw" % disk,
+                "-device", "%s,drive=disk0" % blk]
+    if gdb:
+        cmd += ["-s", "-S"]
+    cmd += list(extra)
+    return cmd
+
+
+def guest_status(arch, qemu_rc):
+    """Maps QEMU's exit status back to the status the guest powered off with.
+    amd64's isa-debug-exit makes QEMU exit with (status << 1) | 1, so an even
+    status (0 from a triple fault) is not the guest's; arm64's semihosting exit
+    passes the status through."""
+    if qemu_rc < 0:
+        return NO_GUEST_STATUS
+    if arch == "amd64":
+        return qemu_rc >> 1 if qemu_rc & 1 else NO_GUEST_STATUS
+    return qemu_rc
+
+
+class Timeout(Exception):
+    pass
+
+
+class Guest:
+    """A running guest. Output accumulates in self.output (\\r removed);
+    expect() waits for a pattern after the previous match."""
+
+    def __init__(self, arch, kernel, log_path=None, **kwargs):
+        self.arch = arch
+        self.cmd = qemu_command(arch, kernel, **kwargs)
+        self.log_path = log_path
+        self.output = ""
+        self.pos = 0
+        self.status = None
+        self._lock = threading.Condition()
+        self._eof = False
+        self.proc = subprocess.Popen(self.cmd, stdin=subprocess.PIPE,
+                                     stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                                     start_new_session=True)
+        self._reader = threading.Thread(target=self._read, daemon=True)
+        self._reader.start()
+
+    def _read(self):
+        fd = self.proc.stdout.fileno()
+        while True:
+            data = os.read(fd, 4096)
+            with self._lock:
+                if not data:
+                    self._eof = True
+                    self._lock.notify_all()
+                    return
+                self.output += data.decode("utf-8", "replace").replace("\r", "")
+                self._lock.notify_all()
+
+    def expect(self, pattern, timeout=60):
+        """Waits until pattern matches output after the last match; returns
+        the match. Raises Timeout (with the tail of the output) otherwise."""
+        regex = re.compile(pattern, re.M)
+        deadline = time.monotonic() + timeout
+        with self._lock:
+            while True:
+                m = regex.search(self.output, self.pos)
+                if m:
+                    self.pos = m.end()
+                    return m
+                left = deadline - time.monotonic()
+                if left <= 0 or self._eof:
+                    why = "guest exited" if self._eof else "timed out after %ds" % timeout
+                    raise Timeout("%s waiting for /%s/" % (why, pattern))
+                self._lock.wait(left)
+
+    def send(self, text):
+        self.proc.stdin.write(text.encode() if isinstance(text, str) else text)
+        self.proc.stdin.flush()
+
+    def wait(self, timeout=60):
+        """Waits for QEMU to exit; returns the guest's status."""
+        try:
+            rc = self.proc.wait(timeout)
+        except subprocess.TimeoutExpired:
+            self.kill()
+            raise Timeout("guest did not power off within %ds" % timeout)
+        self._reader.join(5)
+        self.status = guest_status(self.arch, rc)
+        return self.status
+
+    def kill(self):
+        if self.proc.poll() is None:
+            os.killpg(self.proc.pid, signal.SIGKILL)
+            self.proc.wait()
+        self._reader.join(5)
+
+    def save_log(self):
+        if self.log_path:
+            os.makedirs(os.path.dirname(self.log_path) or ".", exist_ok=True)
+            with open(self.log_path, "w") as f:
+                f.write("$ " + " ".join(self.cmd) + "\n")
+                f.write(self.output)
+        return self.log_path

@@ -1,0 +1,38 @@
+/* Host stand-ins: interrupt masking does nothing, printk goes to stdout,
+ * panic aborts unless a test catches it. */
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "stubs.h"
+
+jmp_buf *host_panic_catch;
+char host_panic_message[256];
+
+void arch_irq_enable(void) {}
+void arch_irq_disable(void) {}
+unsigned long arch_irq_save(void) { return 0; }
+void arch_irq_restore(unsigned long flags) { (void)flags; }
+bool arch_irq_enabled(void) { return false; }
+void arch_cpu_relax(void) {}
+
+void printk(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vprintf(fmt, ap);
+    va_end(ap);
+}
+
+_Noreturn void panic(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(host_panic_message, sizeof(host_panic_message), fmt, ap);
+    va_end(ap);
+    if (host_panic_catch)
+        longjmp(*host_panic_catch, 1);
+    fprintf(stderr, "panic: %s\n", host_panic_message);
+    abort();
+}
