@@ -130,8 +130,10 @@ void kfree(void *ptr)
     unsigned long irq = spin_lock_irqsave(&heap_lock);
     struct kmem_cache *cache = page->slab_cache;
     if (!cache) {
-        if (pa & (PAGE_SIZE - 1))
+        if (pa & (PAGE_SIZE - 1)) {
+            spin_unlock_irqrestore(&heap_lock, irq);
             panic("kfree: %p is inside a page block", ptr);
+        }
         unsigned order = page->order;
         bytes_in_use -= PAGE_SIZE << order;
         spin_unlock_irqrestore(&heap_lock, irq);
@@ -140,8 +142,10 @@ void kfree(void *ptr)
     }
 
     uint64_t slab_pa = page_to_phys(page);
-    if ((pa - slab_pa) % cache->object_size)
+    if ((pa - slab_pa) % cache->object_size) {
+        spin_unlock_irqrestore(&heap_lock, irq);
         panic("kfree: %p is not the start of an object", ptr);
+    }
     void **object = ptr;
     if (!page->slab_free)
         list_push_front(&cache->partial, &page->link);

@@ -164,13 +164,15 @@ void idt_load(void);
 /* trap.c: the C side of vectors.S */
 void amd64_trap(struct trap_frame *tf);
 
+/* boot.c */
+uint64_t boot_rsdp(void);            /* from the start info; 0 if none */
+
 /* memmap.c */
-struct hvm_start_info;
-void memmap_init(const struct hvm_start_info *si);
+void memmap_add(uint64_t base, uint64_t size, uint32_t type);
+bool memmap_load_fw_cfg(void);
 /* Iterates the firmware's RAM ranges (unaligned, unsorted): returns false
  * past the end. */
 bool memmap_ram_range(unsigned index, uint64_t *base, uint64_t *size);
-uint64_t memmap_rsdp(void);
 
 /* mmu.c */
 void mmu_init(void);                 /* final page tables; switches CR3 */
@@ -209,8 +211,9 @@ struct acpi_info {
     uint16_t pm_timer_port;     /* 0 when absent (hardware-reduced ACPI) */
     bool pm_timer_32bit;
     uint16_t pm1a_cnt_port;
-    uint64_t sleep_control_addr;     /* hardware-reduced sleep register */
-    bool sleep_control_is_io;
+    /* Hardware-reduced ACPI (microvm): the sleep control register. */
+    uint16_t sleep_control_port;
+    volatile uint8_t *sleep_control;
     bool has_s5;
     uint8_t s5_slp_typ;
 };
@@ -223,6 +226,7 @@ void lapic_init(void);
 void lapic_eoi(void);
 uint32_t lapic_id(void);
 void lapic_timer_oneshot(uint32_t ticks);
+void lapic_timer_start_masked(uint32_t ticks);
 void lapic_timer_stop(void);
 uint32_t lapic_timer_current(void);
 void ioapic_init(void);
@@ -232,8 +236,7 @@ void irq_dispatch(unsigned vector);
 void tsc_calibrate(void);
 void lapic_timer_calibrate(void);
 void timer_handle_interrupt(void);
-
-/* power.c */
-void power_init(void);
+uint64_t timer_tsc_hz(void);
+uint64_t timer_lapic_hz(void);
 
 #endif

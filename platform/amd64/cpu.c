@@ -3,7 +3,6 @@
  * register setup (SSE for process code, SMEP), and the CPU primitives of
  * <plat/cpu.h>. */
 #include <stdint.h>
-#include <string.h>
 #include <plat/cpu.h>
 #include "amd64.h"
 
@@ -67,12 +66,12 @@ static void gdt_init(void)
         "lretq\n"
         "1:\n\t"
         "movl %2, %%eax\n\t"
-        "movl %%eax, %%ds\n\t"
-        "movl %%eax, %%es\n\t"
-        "movl %%eax, %%ss\n\t"
+        "movw %%ax, %%ds\n\t"
+        "movw %%ax, %%es\n\t"
+        "movw %%ax, %%ss\n\t"
         "xorl %%eax, %%eax\n\t"
-        "movl %%eax, %%fs\n\t"
-        "movl %%eax, %%gs\n\t"
+        "movw %%ax, %%fs\n\t"
+        "movw %%ax, %%gs\n\t"
         : : "m"(ptr), "i"(GDT_KERNEL_CODE), "i"(GDT_KERNEL_DATA) : "rax", "memory");
     __asm__ volatile("ltr %w0" : : "r"(GDT_TSS));
 }

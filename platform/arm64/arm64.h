@@ -69,6 +69,10 @@ void arm64_early_mmu_setup(uint64_t image_pa, uint64_t dtb_pa);
 /* TTBR0/TTBR1/TCR/MAIR values computed by arm64_early_mmu_setup. */
 extern uint64_t arm64_boot_ttbr0, arm64_boot_ttbr1, arm64_boot_tcr;
 
+/* With the MMU on (boot.c): the tables are read through virtual addresses. */
+void arm64_mmu_boot_continue(void);
+/* The C entry at the kernel's link address, from head.S. */
+_Noreturn void arm64_boot_main(uint64_t dtb_pa);
 /* Maps [pa, pa+size) into the direct map with the largest blocks that fit. */
 int arm64_direct_map(uint64_t pa, uint64_t size);
 /* Drops the boot identity map: TTBR0 walks are disabled (EPD0). */
@@ -93,6 +97,10 @@ const void *arm64_fdt(void);
 /* Parses everything boot needs; returns 0 or a negative errno. */
 int arm64_fdt_parse(const void *fdt);
 unsigned arm64_fdt_memory(uint64_t *bases, uint64_t *sizes, unsigned max);
+struct mem_range;
+unsigned arm64_fdt_reserved(struct mem_range *out, unsigned max);
+const char *arm64_fdt_bootargs(void);
+const char *arm64_fdt_machine(void);
 
 /* ---- devices ---- */
 void pl011_init(uintptr_t base);

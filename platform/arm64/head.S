@@ -105,6 +105,7 @@ virt_entry:
     ldr     x0, =arm64_vectors
     msr     vbar_el1, x0
     isb
+    msr     daifclr, #4             /* SErrors are reported from now on */
     mov     x29, #0
     mov     x30, #0
     mov     x0, x19
@@ -134,7 +135,8 @@ el2_to_el1:
     ubfx    x0, x0, #24, #4         /* GIC system register interface? */
     cbz     x0, 1f
     mrs     x0, ICC_SRE_EL2
-    orr     x0, x0, #0x9            /* SRE | Enable (EL1 may use ICC_SRE_EL1) */
+    mov     x1, #0x9                /* SRE | Enable (EL1 may use ICC_SRE_EL1) */
+    orr     x0, x0, x1
     msr     ICC_SRE_EL2, x0
     isb
 1:  ldr     x0, =SCTLR_EL1_RES1

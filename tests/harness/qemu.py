@@ -100,14 +100,17 @@ class Guest:
                 self.output += data.decode("utf-8", "replace").replace("\r", "")
                 self._lock.notify_all()
 
-    def expect(self, pattern, timeout=60):
+    def expect(self, pattern, timeout=60, partial=False):
         """Waits until pattern matches output after the last match; returns
-        the match. Raises Timeout (with the tail of the output) otherwise."""
+        the match. Only complete lines are searched, so a line still arriving
+        cannot match half-written; partial=True also searches the line being
+        written (for prompts). Raises Timeout otherwise."""
         regex = re.compile(pattern, re.M)
         deadline = time.monotonic() + timeout
         with self._lock:
             while True:
-                m = regex.search(self.output, self.pos)
+                end = len(self.output) if partial or self._eof else self.output.rfind("\n") + 1
+                m = regex.search(self.output, self.pos, max(self.pos, end))
                 if m:
                     self.pos = m.end()
                     return m

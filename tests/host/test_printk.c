@@ -1,5 +1,7 @@
 /* The kernel's vsnprintf against the host C library's, format by format. */
+#include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 #include <string.h>
 #include "stubs.h"
 

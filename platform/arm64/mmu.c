@@ -1,0 +1,532 @@
+/* arm64 page tables: the boot tables built with the MMU off (identity map
+ * of the image in TTBR0, the image W^X and a window on the DTB in TTBR1),
+ * the direct map of RAM, and the arch_mmu_* primitives over 4-level,
+ * 4 KiB-granule tables. Parts of this file run before the MMU is on: they
+ * use PC-relative addressing only (no pointers stored in data) and are
+ * built with -mstrict-align. */
+#include <stdbool.h>
+#include <abi/errno.h>
+#include <kern/spinlock.h>
+#include <kern/util.h>
+#include <plat/mmu.h>
+#include "arm64.h"
+
+#define PTE_VALID       (1UL << 0)
+#define PTE_TABLE       (1UL << 1)      /* levels 0-2: table; level 3: page */
+#define PTE_ATTR(i)     ((uint64_t)(i) << 2)
+#define PTE_ATTR_MASK   (7UL << 2)
+#define PTE_USER        (1UL << 6)      /* AP[1]: EL0 access */
+#define PTE_RDONLY      (1UL << 7)      /* AP[2] */
+#define PTE_SH_INNER    (3UL << 8)
+#define PTE_AF          (1UL << 10)
+#define PTE_NG          (1UL << 11)
+#define PTE_PXN         (1UL << 53)
+#define PTE_UXN         (1UL << 54)
+#define PTE_ADDR_MASK   0x0000fffffffff000UL
+
+/* MAIR indices (head.S programs MAIR_EL1 to match). */
+#define ATTR_DEVICE     0
+#define ATTR_NORMAL     1
+
+#define PTES_PER_TABLE  512
+#define LEVEL_SHIFT(l)  (39 - 9 * (l))
+
+#define TCR_T0SZ(n)     ((uint64_t)(n) << 0)
+#define TCR_EPD0        (1UL << 7)
+#define TCR_IRGN0_WBWA  (1UL << 8)
+#define TCR_ORGN0_WBWA  (1UL << 10)
+#define TCR_SH0_INNER   (3UL << 12)
+#define TCR_TG0_4K      (0UL << 14)
+#define TCR_T1SZ(n)     ((uint64_t)(n) << 16)
+#define TCR_IRGN1_WBWA  (1UL << 24)
+#define TCR_ORGN1_WBWA  (1UL << 26)
+#define TCR_SH1_INNER   (3UL << 28)
+#define TCR_TG1_4K      (2UL << 30)
+#define TCR_IPS(n)      ((uint64_t)(n) << 32)
+#define TCR_AS16        (1UL << 36)
+
+/* Attributes of the kernel's own mappings. */
+#define KERNEL_NORMAL   (PTE_AF | PTE_SH_INNER | PTE_ATTR(ATTR_NORMAL))
+#define PROT_TEXT       (KERNEL_NORMAL | PTE_RDONLY | PTE_UXN)
+#define PROT_RODATA     (KERNEL_NORMAL | PTE_RDONLY | PTE_UXN | PTE_PXN)
+#define PROT_DATA       (KERNEL_NORMAL | PTE_UXN | PTE_PXN)
+#define PROT_IDENTITY   (KERNEL_NORMAL)
+
+/* MMIO mappings from arch_ioremap go to the top GiB of the VMAP range; the
+ * rest of VMAP is left to libos/mm. */
+#define IOREMAP_BASE    (KERNEL_VMAP_BASE + KERNEL_VMAP_SIZE - GiB)
+#define IOREMAP_END     (KERNEL_VMAP_BASE + KERNEL_VMAP_SIZE)
+
+/* Table pages for boot, before the page allocator runs: enough for the
+ * identity map, the image, the direct map of a few discontiguous banks and
+ * the early MMIO mappings. Pages freed later return to this pool. */
+#define BOOT_TABLE_PAGES 32
+static uint64_t boot_tables[BOOT_TABLE_PAGES][PTES_PER_TABLE]
+    __attribute__((aligned(PAGE_SIZE)));
+static unsigned boot_tables_used;
+static uint64_t boot_tables_free;       /* pa of a freed pool page, chained */
+
+struct arch_aspace {
+    uint64_t root_pa;
+};
+
+static struct arch_aspace kernel_space;
+/* Protects every kernel page table and the ioremap cursor. Taken with
+ * interrupts off; innermost lock. */
+static struct spinlock mmu_lock = SPINLOCK_INIT;
+static uint64_t ioremap_next;
+static bool is_mmu_on;
+static bool use_page_allocator;
+
+uint64_t arm64_image_pa;
+uint64_t arm64_image_size;
+uint64_t arm64_boot_ttbr0, arm64_boot_ttbr1, arm64_boot_tcr;
+
+extern char _text[], _etext[], _erodata[], _end[];
+
+/* Where a table page can be read and written: itself with the MMU off, its
+ * image address for pool pages, its direct-map address otherwise. */
+static uint64_t *table_ptr(uint64_t pa)
+{
+    if (!is_mmu_on)
+        return (uint64_t *)(uintptr_t)pa;
+    if (pa - arm64_image_pa < arm64_image_size)
+        return (uint64_t *)(uintptr_t)(pa - arm64_image_pa + KERNEL_IMAGE_BASE);
+    return phys_to_virt(pa);
+}
+
+/* Physical address of an object inside the image, valid before and after
+ * the MMU is on (before, the PC-relative address is the physical one). */
+static uint64_t image_pa_of(const void *p)
+{
+    uintptr_t addr = (uintptr_t)p;
+    if (!is_mmu_on)
+        return addr;
+    return addr - KERNEL_IMAGE_BASE + arm64_image_pa;
+}
+
+static bool is_pool_page(uint64_t pa)
+{
+    uint64_t first = image_pa_of(boot_tables);
+    return pa >= first && pa < first + sizeof(boot_tables);
+}
+
+static void zero_table(uint64_t *table)
+{
+    for (unsigned i = 0; i < PTES_PER_TABLE; i++)
+        table[i] = 0;
+}
+
+/* A zeroed table page, or 0. */
+static uint64_t table_alloc(void)
+{
+    uint64_t pa = 0;
+    if (use_page_allocator)
+        pa = mm_table_page_alloc();
+    if (!pa && boot_tables_free) {
+        pa = boot_tables_free;
+        boot_tables_free = table_ptr(pa)[0];
+        zero_table(table_ptr(pa));
+    }
+    if (!pa && boot_tables_used < BOOT_TABLE_PAGES)
+        pa = image_pa_of(boot_tables[boot_tables_used++]);   /* zero (.bss) */
+    return pa;
+}
+
+static void table_free(uint64_t pa)
+{
+    if (is_pool_page(pa)) {
+        table_ptr(pa)[0] = boot_tables_free;
+        boot_tables_free = pa;
+    } else {
+        mm_table_page_free(pa);
+    }
+}
+
+static inline unsigned pte_index(uint64_t va, int level)
+{
+    return (va >> LEVEL_SHIFT(level)) & (PTES_PER_TABLE - 1);
+}
+
+static inline bool pte_is_table(uint64_t pte, int level)
+{
+    return level < 3 && (pte & (PTE_VALID | PTE_TABLE)) == (PTE_VALID | PTE_TABLE);
+}
+
+/* Maps [va, va+size) to pa below the table at `level`. Blocks (1 GiB at
+ * level 1, 2 MiB at level 2) are used where allowed and aligned; an
+ * existing identical mapping is accepted, a different one is -EEXIST. */
+static int map_level(uint64_t table_pa, int level, uint64_t va, uint64_t pa,
+                     uint64_t size, uint64_t attrs, bool allow_blocks)
+{
+    uint64_t *table = table_ptr(table_pa);
+    uint64_t block = 1UL << LEVEL_SHIFT(level);
+
+    while (size) {
+        uint64_t chunk = block - (va & (block - 1));
+        if (chunk > size)
+            chunk = size;
+        unsigned idx = pte_index(va, level);
+        uint64_t pte = table[idx];
+
+        if (level == 3) {
+            uint64_t want = pa | attrs | PTE_VALID | PTE_TABLE;
+            if (pte & PTE_VALID) {
+                if (pte != want)
+                    return -EEXIST;
+            } else {
+                table[idx] = want;
+            }
+        } else if ((pte & PTE_VALID) && !pte_is_table(pte, level)) {
+            /* An existing block: fine only if it already maps this. */
+            uint64_t block_pa = pte & PTE_ADDR_MASK & ~(block - 1);
+            if (block_pa + (va & (block - 1)) != pa ||
+                (pte & ~PTE_ADDR_MASK) != (attrs | PTE_VALID))
+                return -EEXIST;
+        } else if (!(pte & PTE_VALID) && allow_blocks && level >= 1 &&
+                   chunk == block && !(pa & (block - 1))) {
+            table[idx] = pa | attrs | PTE_VALID;
+        } else {
+            if (!(pte & PTE_VALID)) {
+                uint64_t next = table_alloc();
+                if (!next)
+                    return -ENOMEM;
+                pte = next | PTE_VALID | PTE_TABLE;
+                table[idx] = pte;
+            }
+            int err = map_level(pte & PTE_ADDR_MASK, level + 1, va, pa, chunk,
+                                attrs, allow_blocks);
+            if (err)
+                return err;
+        }
+        va += chunk;
+        pa += chunk;
+        size -= chunk;
+    }
+    return 0;
+}
+
+/* Looks up va: the leaf entry and the size it maps, or 0. */
+static uint64_t walk(uint64_t root_pa, uint64_t va, uint64_t *leaf_size)
+{
+    uint64_t table_pa = root_pa;
+    for (int level = 0; level <= 3; level++) {
+        uint64_t pte = table_ptr(table_pa)[pte_index(va, level)];
+        if (!(pte & PTE_VALID))
+            return 0;
+        if (level == 3 || !pte_is_table(pte, level)) {
+            if (level == 0 || (level == 3 && !(pte & PTE_TABLE)))
+                return 0;           /* reserved encodings */
+            *leaf_size = 1UL << LEVEL_SHIFT(level);
+            return pte;
+        }
+        table_pa = pte & PTE_ADDR_MASK;
+    }
+    return 0;
+}
+
+static bool table_is_empty(const uint64_t *table)
+{
+    for (unsigned i = 0; i < PTES_PER_TABLE; i++)
+        if (table[i])
+            return false;
+    return true;
+}
+
+/* Clears [va, va+size) below the table at `level`, freeing tables that
+ * become empty. Returns -EINVAL when the range splits a block. */
+static int unmap_level(uint64_t table_pa, int level, uint64_t va, uint64_t size)
+{
+    uint64_t *table = table_ptr(table_pa);
+    uint64_t block = 1UL << LEVEL_SHIFT(level);
+    int err = 0;
+
+    while (size) {
+        uint64_t chunk = block - (va & (block - 1));
+        if (chunk > size)
+            chunk = size;
+        unsigned idx = pte_index(va, level);
+        uint64_t pte = table[idx];
+
+        if (pte & PTE_VALID) {
+            if (pte_is_table(pte, level)) {
+                uint64_t next = pte & PTE_ADDR_MASK;
+                int e = unmap_level(next, level + 1, va, chunk);
+                if (e)
+                    err = e;
+                if (table_is_empty(table_ptr(next))) {
+                    table[idx] = 0;
+                    dsb(ishst);
+                    /* Drop walk-cache entries that point at the table. */
+                    __asm__ volatile("tlbi vmalle1is" : : : "memory");
+                    dsb(ish);
+                    table_free(next);
+                }
+            } else if (chunk == block) {
+                table[idx] = 0;
+            } else {
+                err = -EINVAL;
+            }
+        }
+        va += chunk;
+        size -= chunk;
+    }
+    return err;
+}
+
+static uint64_t attrs_from_flags(unsigned flags)
+{
+    uint64_t attrs = PTE_AF;
+
+    if (flags & MMU_DEVICE)
+        attrs |= PTE_ATTR(ATTR_DEVICE) | PTE_PXN | PTE_UXN;
+    else
+        attrs |= PTE_ATTR(ATTR_NORMAL) | PTE_SH_INNER;
+    if (!(flags & MMU_WRITE))
+        attrs |= PTE_RDONLY;
+    if (flags & MMU_USER) {
+        attrs |= PTE_USER | PTE_NG | PTE_PXN;
+        if (!(flags & MMU_EXEC))
+            attrs |= PTE_UXN;
+    } else {
+        attrs |= PTE_UXN;
+        if (!(flags & MMU_EXEC))
+            attrs |= PTE_PXN;
+    }
+    return attrs;
+}
+
+static unsigned flags_from_pte(uint64_t pte)
+{
+    unsigned flags = MMU_READ;
+
+    if (!(pte & PTE_RDONLY))
+        flags |= MMU_WRITE;
+    if (pte & PTE_USER) {
+        flags |= MMU_USER;
+        if (!(pte & PTE_UXN))
+            flags |= MMU_EXEC;
+    } else if (!(pte & PTE_PXN)) {
+        flags |= MMU_EXEC;
+    }
+    if ((pte & PTE_ATTR_MASK) == PTE_ATTR(ATTR_DEVICE))
+        flags |= MMU_DEVICE;
+    return flags;
+}
+
+/* ---- boot, MMU off ---- */
+
+void arm64_early_mmu_setup(uint64_t image_pa, uint64_t dtb_pa)
+{
+    uint64_t text = (uintptr_t)_text, etext = (uintptr_t)_etext;
+    uint64_t erodata = (uintptr_t)_erodata, end = (uintptr_t)_end;
+
+    arm64_image_pa = image_pa;
+    arm64_image_size = end - text;
+
+    uint64_t root1 = table_alloc();
+    uint64_t root0 = table_alloc();
+    kernel_space.root_pa = root1;
+
+    /* Identity map of the image, only to survive turning the MMU on. */
+    uint64_t id_base = ALIGN_DOWN(image_pa, 2 * MiB);
+    uint64_t id_end = ALIGN_UP(image_pa + arm64_image_size, 2 * MiB);
+    map_level(root0, 0, id_base, id_base, id_end - id_base, PROT_IDENTITY, true);
+
+    /* The image, page by page, W^X. */
+    map_level(root1, 0, KERNEL_IMAGE_BASE, image_pa, etext - text, PROT_TEXT, false);
+    map_level(root1, 0, KERNEL_IMAGE_BASE + (etext - text), image_pa + (etext - text),
+              erodata - etext, PROT_RODATA, false);
+    map_level(root1, 0, KERNEL_IMAGE_BASE + (erodata - text), image_pa + (erodata - text),
+              end - erodata, PROT_DATA, false);
+
+    /* The DTB at its direct-map address, so C code can parse it before
+     * the whole direct map exists (same attributes as the direct map). */
+    const volatile uint32_t *dtb = (const volatile uint32_t *)(uintptr_t)dtb_pa;
+    if (dtb_pa && !(dtb_pa & 7) && dtb[0] == __builtin_bswap32(0xd00dfeed)) {
+        uint64_t dtb_size = __builtin_bswap32(dtb[1]);
+        uint64_t base = ALIGN_DOWN(dtb_pa, PAGE_SIZE);
+        uint64_t top = ALIGN_UP(dtb_pa + dtb_size, PAGE_SIZE);
+        map_level(root1, 0, KERNEL_DIRECT_MAP_BASE + base, base, top - base, PROT_DATA, false);
+    }
+
+    uint64_t mmfr0 = read_sysreg(id_aa64mmfr0_el1);
+    uint64_t parange = mmfr0 & 0xf;
+    if (parange > 5)
+        parange = 5;            /* 48 bits: 52 needs LPA2 with 4 KiB pages */
+    uint64_t tcr = TCR_T0SZ(16) | TCR_IRGN0_WBWA | TCR_ORGN0_WBWA | TCR_SH0_INNER |
+                   TCR_TG0_4K | TCR_T1SZ(16) | TCR_IRGN1_WBWA | TCR_ORGN1_WBWA |
+                   TCR_SH1_INNER | TCR_TG1_4K | TCR_IPS(parange);
+    if (((mmfr0 >> 4) & 0xf) == 2)
+        tcr |= TCR_AS16;
+    arm64_boot_tcr = tcr;
+    arm64_boot_ttbr0 = root0;
+    arm64_boot_ttbr1 = root1;
+}
+
+/* ---- boot, MMU on ---- */
+
+void arm64_mmu_boot_continue(void)
+{
+    is_mmu_on = true;
+    ioremap_next = IOREMAP_BASE;
+}
+
+int arm64_direct_map(uint64_t pa, uint64_t size)
+{
+    unsigned long flags = spin_lock_irqsave(&mmu_lock);
+    int err = map_level(kernel_space.root_pa, 0, KERNEL_DIRECT_MAP_BASE + pa, pa, size,
+                        PROT_DATA, true);
+    dsb(ishst);
+    isb();
+    spin_unlock_irqrestore(&mmu_lock, flags);
+    return err;
+}
+
+/* Frees a table and every table below it (not the pages they map). */
+static void free_table_tree(uint64_t table_pa, int level)
+{
+    uint64_t *table = table_ptr(table_pa);
+    for (unsigned i = 0; level < 3 && i < PTES_PER_TABLE; i++)
+        if (pte_is_table(table[i], level))
+            free_table_tree(table[i] & PTE_ADDR_MASK, level + 1);
+    table_free(table_pa);
+}
+
+void arm64_mmu_drop_identity(void)
+{
+    arm64_boot_tcr |= TCR_EPD0;
+    write_sysreg(tcr_el1, arm64_boot_tcr);
+    write_sysreg(ttbr0_el1, 0);
+    isb();
+    __asm__ volatile("tlbi vmalle1" : : : "memory");
+    dsb(nsh);
+    isb();
+    /* The identity tables are boot-pool pages: back to the pool. */
+    free_table_tree(arm64_boot_ttbr0, 0);
+    arm64_boot_ttbr0 = 0;
+}
+
+void arm64_mmu_use_page_allocator(void)
+{
+    use_page_allocator = true;
+}
+
+/* ---- the plat/mmu.h primitives ---- */
+
+struct arch_aspace *arch_mmu_kernel_space(void)
+{
+    return &kernel_space;
+}
+
+static bool range_ok(struct arch_aspace *as, uintptr_t va, size_t size)
+{
+    if (!size || (va | size) & (PAGE_SIZE - 1) || va + size < va)
+        return false;
+    if (as == &kernel_space)
+        return va >= KERNEL_DIRECT_MAP_BASE;
+    return va + size <= (1UL << 48);
+}
+
+static void tlb_flush_range(uintptr_t va, size_t size)
+{
+    dsb(ishst);
+    if (size > 64 * PAGE_SIZE) {
+        __asm__ volatile("tlbi vmalle1is" : : : "memory");
+    } else {
+        for (size_t off = 0; off < size; off += PAGE_SIZE)
+            __asm__ volatile("tlbi vaae1is, %0" : : "r"(((va + off) >> 12) & 0xfffffffffffUL)
+                             : "memory");
+    }
+    dsb(ish);
+    isb();
+}
+
+int arch_mmu_map(struct arch_aspace *as, uintptr_t va, uint64_t pa, size_t size,
+                 unsigned flags)
+{
+    if (!range_ok(as, va, size) || (pa & (PAGE_SIZE - 1)))
+        return -EINVAL;
+
+    unsigned long irq = spin_lock_irqsave(&mmu_lock);
+    uint64_t leaf_size;
+    for (size_t off = 0; off < size; off += PAGE_SIZE) {
+        if (walk(as->root_pa, va + off, &leaf_size)) {
+            spin_unlock_irqrestore(&mmu_lock, irq);
+            return -EEXIST;
+        }
+    }
+    int err = map_level(as->root_pa, 0, va, pa, size, attrs_from_flags(flags), false);
+    if (err) {
+        /* Only -ENOMEM can happen here: undo the part that was mapped. */
+        unmap_level(as->root_pa, 0, va, size);
+        tlb_flush_range(va, size);
+    }
+    dsb(ishst);
+    isb();
+    spin_unlock_irqrestore(&mmu_lock, irq);
+    return err;
+}
+
+int arch_mmu_unmap(struct arch_aspace *as, uintptr_t va, size_t size)
+{
+    if (!range_ok(as, va, size))
+        return -EINVAL;
+    unsigned long irq = spin_lock_irqsave(&mmu_lock);
+    int err = unmap_level(as->root_pa, 0, va, size);
+    tlb_flush_range(va, size);
+    spin_unlock_irqrestore(&mmu_lock, irq);
+    return err;
+}
+
+int arch_mmu_query(struct arch_aspace *as, uintptr_t va, uint64_t *pa, unsigned *flags)
+{
+    uint64_t leaf_size = 0;
+    unsigned long irq = spin_lock_irqsave(&mmu_lock);
+    uint64_t pte = walk(as->root_pa, va, &leaf_size);
+    spin_unlock_irqrestore(&mmu_lock, irq);
+    if (!pte)
+        return -ENOENT;
+    if (pa)
+        *pa = (pte & PTE_ADDR_MASK & ~(leaf_size - 1)) | (va & (leaf_size - 1));
+    if (flags)
+        *flags = flags_from_pte(pte);
+    return 0;
+}
+
+void *arch_ioremap(uint64_t pa, size_t size)
+{
+    uint64_t offset = pa & (PAGE_SIZE - 1);
+    uint64_t base = pa - offset;
+    size_t length = ALIGN_UP(size + offset, PAGE_SIZE);
+
+    if (!size)
+        return NULL;
+    unsigned long irq = spin_lock_irqsave(&mmu_lock);
+    uintptr_t va = ioremap_next;
+    /* One unmapped guard page after each mapping. */
+    if (va + length + PAGE_SIZE > IOREMAP_END || va + length < va) {
+        spin_unlock_irqrestore(&mmu_lock, irq);
+        return NULL;
+    }
+    ioremap_next = va + length + PAGE_SIZE;
+    spin_unlock_irqrestore(&mmu_lock, irq);
+
+    if (arch_mmu_map(&kernel_space, va, base, length, MMU_READ | MMU_WRITE | MMU_DEVICE))
+        return NULL;
+    return (void *)(va + offset);
+}
+
+uint64_t arch_virt_to_phys(const void *ptr)
+{
+    uintptr_t va = (uintptr_t)ptr;
+    uint64_t pa;
+
+    if (va - KERNEL_IMAGE_BASE < arm64_image_size)
+        return va - KERNEL_IMAGE_BASE + arm64_image_pa;
+    if (va - KERNEL_DIRECT_MAP_BASE < KERNEL_DIRECT_MAP_SIZE)
+        return va - KERNEL_DIRECT_MAP_BASE;
+    if (arch_mmu_query(&kernel_space, va, &pa, NULL) == 0)
+        return pa;
+    return (uint64_t)-1;
+}

@@ -1,0 +1,139 @@
+/* vectors.S: the EL1 exception vector table (VBAR_EL1). Every entry saves
+ * a struct trap_frame (arm64.h) on the current kernel stack and calls C:
+ * arm64_sync_handler, gic_handle_irq (through arm64_irq_handler) or
+ * arm64_bad_exception; then restores the frame and returns with eret. */
+
+#define FRAME_SIZE  288
+#define FRAME_SP    248
+#define FRAME_ELR   256
+#define FRAME_ESR   272
+
+/* x0-x30, the interrupted sp (sp_el0 when from EL0), elr, spsr, esr, far. */
+.macro save_frame from_el0
+    sub     sp, sp, #FRAME_SIZE
+    stp     x0, x1, [sp, #16 * 0]
+    stp     x2, x3, [sp, #16 * 1]
+    stp     x4, x5, [sp, #16 * 2]
+    stp     x6, x7, [sp, #16 * 3]
+    stp     x8, x9, [sp, #16 * 4]
+    stp     x10, x11, [sp, #16 * 5]
+    stp     x12, x13, [sp, #16 * 6]
+    stp     x14, x15, [sp, #16 * 7]
+    stp     x16, x17, [sp, #16 * 8]
+    stp     x18, x19, [sp, #16 * 9]
+    stp     x20, x21, [sp, #16 * 10]
+    stp     x22, x23, [sp, #16 * 11]
+    stp     x24, x25, [sp, #16 * 12]
+    stp     x26, x27, [sp, #16 * 13]
+    stp     x28, x29, [sp, #16 * 14]
+    .if \from_el0
+    mrs     x0, sp_el0
+    .else
+    add     x0, sp, #FRAME_SIZE
+    .endif
+    stp     x30, x0, [sp, #16 * 15]
+    mrs     x0, elr_el1
+    mrs     x1, spsr_el1
+    stp     x0, x1, [sp, #FRAME_ELR]
+    mrs     x0, esr_el1
+    mrs     x1, far_el1
+    stp     x0, x1, [sp, #FRAME_ESR]
+    mov     x0, sp
+.endm
+
+.macro restore_frame from_el0
+    ldp     x0, x1, [sp, #FRAME_ELR]
+    msr     elr_el1, x0
+    msr     spsr_el1, x1
+    .if \from_el0
+    ldr     x0, [sp, #FRAME_SP]
+    msr     sp_el0, x0
+    .endif
+    ldp     x0, x1, [sp, #16 * 0]
+    ldp     x2, x3, [sp, #16 * 1]
+    ldp     x4, x5, [sp, #16 * 2]
+    ldp     x6, x7, [sp, #16 * 3]
+    ldp     x8, x9, [sp, #16 * 4]
+    ldp     x10, x11, [sp, #16 * 5]
+    ldp     x12, x13, [sp, #16 * 6]
+    ldp     x14, x15, [sp, #16 * 7]
+    ldp     x16, x17, [sp, #16 * 8]
+    ldp     x18, x19, [sp, #16 * 9]
+    ldp     x20, x21, [sp, #16 * 10]
+    ldp     x22, x23, [sp, #16 * 11]
+    ldp     x24, x25, [sp, #16 * 12]
+    ldp     x26, x27, [sp, #16 * 13]
+    ldp     x28, x29, [sp, #16 * 14]
+    ldr     x30, [sp, #16 * 15]
+    add     sp, sp, #FRAME_SIZE
+    eret
+.endm
+
+/* A handler: save, call C with the frame in x0, restore. */
+.macro handler name, from_el0, function
+    .section .text.vectors, "ax"
+    .balign 4
+\name:
+    save_frame \from_el0
+    bl      \function
+    restore_frame \from_el0
+.endm
+
+/* Unexpected kinds (FIQ, SError, AArch32): report and stop. */
+.macro bad name, from_el0, kind
+    .section .text.vectors, "ax"
+    .balign 4
+\name:
+    save_frame \from_el0
+    mov     x1, #\kind
+    bl      arm64_bad_exception
+1:  b       1b
+.endm
+
+.macro ventry target
+    .balign 0x80
+    b       \target
+.endm
+
+    .section .text.vectors, "ax"
+    .balign 2048
+    .globl arm64_vectors
+arm64_vectors:
+    /* Current EL with SP_EL0: never used (the kernel runs on SP_EL1). */
+    ventry el1t_sync
+    ventry el1t_irq
+    ventry el1t_fiq
+    ventry el1t_serror
+    /* Current EL with SP_ELx: the kernel. */
+    ventry el1h_sync
+    ventry el1h_irq
+    ventry el1h_fiq
+    ventry el1h_serror
+    /* Lower EL, AArch64: processes. */
+    ventry el0_sync
+    ventry el0_irq
+    ventry el0_fiq
+    ventry el0_serror
+    /* Lower EL, AArch32: not supported. */
+    ventry el0_32_sync
+    ventry el0_32_irq
+    ventry el0_32_fiq
+    ventry el0_32_serror
+
+    handler el1h_sync, 0, arm64_sync_handler
+    handler el1h_irq, 0, arm64_irq_handler
+    handler el0_sync, 1, arm64_sync_handler
+    handler el0_irq, 1, arm64_irq_handler
+
+    bad el1t_sync, 0, 0
+    bad el1t_irq, 0, 1
+    bad el1t_fiq, 0, 2
+    bad el1t_serror, 0, 3
+    bad el1h_fiq, 0, 6
+    bad el1h_serror, 0, 7
+    bad el0_fiq, 1, 10
+    bad el0_serror, 1, 11
+    bad el0_32_sync, 1, 12
+    bad el0_32_irq, 1, 13
+    bad el0_32_fiq, 1, 14
+    bad el0_32_serror, 1, 15
