@@ -1,0 +1,30 @@
+/* Kernel threads: each has its own kernel stack and runs until it returns
+ * from its function or calls thread_exit. Scheduling is preemptive
+ * (timer-driven) over per-CPU run queues. */
+#ifndef SCHED_THREAD_H
+#define SCHED_THREAD_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+struct thread;
+
+typedef int (*thread_fn)(void *arg);
+
+/* Creates a runnable thread. Returns NULL when memory is short. The thread
+ * must be joined (thread_join) or detached (thread_detach). */
+struct thread *thread_create(const char *name, thread_fn fn, void *arg);
+/* Waits for t to finish, stores its exit code, frees it. */
+int thread_join(struct thread *t, int *exit_code);
+void thread_detach(struct thread *t);
+_Noreturn void thread_exit(int exit_code);
+
+struct thread *thread_current(void);
+const char *thread_name(const struct thread *t);
+
+/* Gives up the CPU to another runnable thread, if any. */
+void sched_yield(void);
+/* Sleeps for at least ns nanoseconds. */
+void sched_sleep_ns(uint64_t ns);
+
+#endif
