@@ -1,5 +1,11 @@
-/* The in-kernel test runner: each test is a function returning 0 on success;
- * failures are reported with ktest_fail (expected vs actual). */
+/* The in-kernel test framework. A test is defined anywhere in the tree with
+ *
+ *     KTEST(pipe_eof_after_last_writer, KTEST_DEFAULT) { ...; return 0; }
+ *
+ * and its file listed in ktest_sources (each subsystem's meson.build adds
+ * its tests/ktest_*.c). Tests land in the "ktests.<name>" sections, which the
+ * linker scripts gather sorted by name; apps/ktest/main.c runs them. A test
+ * returns 0 on success; failures say expected and actual via ktest_fail. */
 #ifndef KTEST_H
 #define KTEST_H
 
@@ -8,8 +14,18 @@
 struct ktest {
     const char *name;
     int (*run)(void);
-    int in_default_run;     /* 0 for tests run only when named (fault) */
+    int in_default_run;     /* KTEST_NAMED_ONLY: run only as ktest=NAME */
 };
+
+#define KTEST_DEFAULT 1
+#define KTEST_NAMED_ONLY 0
+
+#define KTEST(test_name, flags)                                               \
+    static int ktest_fn_##test_name(void);                                    \
+    static const struct ktest ktest_##test_name                               \
+        __attribute__((used, section("ktests." #test_name), aligned(8))) =    \
+        { #test_name, ktest_fn_##test_name, flags };                          \
+    static int ktest_fn_##test_name(void)
 
 #define ktest_fail(...)                                     \
     do {                                                    \
@@ -35,14 +51,5 @@ static inline unsigned long ktest_rand(unsigned long *state)
     *state = x;
     return x * 0x2545F4914F6CDD1DUL;
 }
-
-int test_pages_stress(void);
-int test_pages_exhaust(void);
-int test_kmalloc_stress(void);
-int test_kmalloc_sizes(void);
-int test_mmu_map_unmap(void);
-int test_timer_rate(void);
-int test_clock_monotonic(void);
-int test_fault(void);
 
 #endif

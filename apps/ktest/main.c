@@ -6,18 +6,11 @@
 #include <kern/cmdline.h>
 #include <kern/printk.h>
 #include <kern/util.h>
-#include "ktest.h"
+#include <ktest.h>
 
-static const struct ktest tests[] = {
-    { "pages_stress", test_pages_stress, 1 },
-    { "pages_exhaust", test_pages_exhaust, 1 },
-    { "kmalloc_stress", test_kmalloc_stress, 1 },
-    { "kmalloc_sizes", test_kmalloc_sizes, 1 },
-    { "mmu_map_unmap", test_mmu_map_unmap, 1 },
-    { "clock_monotonic", test_clock_monotonic, 1 },
-    { "timer_rate", test_timer_rate, 1 },
-    { "fault", test_fault, 0 },
-};
+extern const struct ktest __ktests_start[], __ktests_end[];
+#define tests __ktests_start
+#define TEST_COUNT ((unsigned)(__ktests_end - __ktests_start))
 
 int app_main(const char *cmdline)
 {
@@ -29,7 +22,7 @@ int app_main(const char *cmdline)
         printk("ktest: none selected\n");
         return 0;
     }
-    for (unsigned i = 0; i < ARRAY_SIZE(tests); i++)
+    for (unsigned i = 0; i < TEST_COUNT; i++)
         if (only[0] ? strcmp(only, tests[i].name) == 0 : tests[i].in_default_run)
             selected++;
     if (!selected) {
@@ -39,7 +32,7 @@ int app_main(const char *cmdline)
 
     printk("1..%d\n", selected);
     int number = 0;
-    for (unsigned i = 0; i < ARRAY_SIZE(tests); i++) {
+    for (unsigned i = 0; i < TEST_COUNT; i++) {
         if (only[0] ? strcmp(only, tests[i].name) != 0 : !tests[i].in_default_run)
             continue;
         int result = tests[i].run();

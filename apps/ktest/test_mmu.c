@@ -5,7 +5,7 @@
 #include <kern/util.h>
 #include <mm/page.h>
 #include <plat/mmu.h>
-#include "ktest.h"
+#include <ktest.h>
 
 /* Far from the bottom of the VMAP range, where ioremap hands out addresses. */
 #define TEST_VA (KERNEL_VMAP_BASE + KERNEL_VMAP_SIZE / 2)
@@ -20,7 +20,7 @@ static int check_unmapped(struct arch_aspace *as, uintptr_t va)
     return 0;
 }
 
-int test_mmu_map_unmap(void)
+KTEST(mmu_map_unmap, KTEST_DEFAULT)
 {
     struct arch_aspace *as = arch_mmu_kernel_space();
     uint64_t baseline = mm_free_pages();
@@ -85,7 +85,7 @@ int test_mmu_map_unmap(void)
     pages_free(pa, 0);
 
     /* The kernel's own text is executable and not writable: W^X. */
-    rc = arch_mmu_query(as, (uintptr_t)test_mmu_map_unmap, &got_pa, &flags);
+    rc = arch_mmu_query(as, (uintptr_t)ktest_fn_mmu_map_unmap, &got_pa, &flags);
     KTEST_EXPECT(rc == 0 && (flags & MMU_EXEC) && !(flags & MMU_WRITE),
                  "kernel text: rc %d flags %#x, expected exec without write", rc, flags);
 
@@ -95,7 +95,7 @@ int test_mmu_map_unmap(void)
     return 0;
 }
 
-int test_fault(void)
+KTEST(fault, KTEST_NAMED_ONLY)
 {
     uintptr_t va = TEST_VA + 0x1230;
 

@@ -3,11 +3,11 @@
 #include <kern/timer.h>
 #include <plat/cpu.h>
 #include <plat/timer.h>
-#include "ktest.h"
+#include <ktest.h>
 
 #define NS_PER_MS 1000000ULL
 
-int test_clock_monotonic(void)
+KTEST(clock_monotonic, KTEST_DEFAULT)
 {
     uint64_t prev = plat_time_ns(), start = prev;
 
@@ -46,7 +46,7 @@ static void tick(void)
     }
 }
 
-int test_timer_rate(void)
+KTEST(timer_rate, KTEST_DEFAULT)
 {
     ticks = early_ticks = 0;
     max_lateness_ns = 0;

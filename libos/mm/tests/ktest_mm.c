@@ -6,7 +6,7 @@
 #include <mm/kmalloc.h>
 #include <mm/page.h>
 #include <plat/mmu.h>
-#include "ktest.h"
+#include <ktest.h>
 
 #define STRESS_BLOCKS 384
 
@@ -41,7 +41,7 @@ static int check(uint64_t pa, size_t bytes)
     return 0;
 }
 
-int test_pages_stress(void)
+KTEST(pages_stress, KTEST_DEFAULT)
 {
     uint64_t baseline = mm_free_pages();
     unsigned long seed = 0x1234567;
@@ -85,7 +85,7 @@ int test_pages_stress(void)
 
 /* Takes every free page, largest blocks first, chaining the blocks through
  * their first words; then gives them all back. */
-int test_pages_exhaust(void)
+KTEST(pages_exhaust, KTEST_DEFAULT)
 {
     uint64_t baseline = mm_free_pages();
     uint64_t taken = 0, head = 0;
@@ -131,7 +131,7 @@ struct heap_object {
 
 static struct heap_object objects[HEAP_SLOTS];
 
-int test_kmalloc_stress(void)
+KTEST(kmalloc_stress, KTEST_DEFAULT)
 {
     uint64_t pages_baseline = mm_free_pages();
     size_t heap_baseline = kmalloc_bytes_in_use();
@@ -172,7 +172,7 @@ int test_kmalloc_stress(void)
     return 0;
 }
 
-int test_kmalloc_sizes(void)
+KTEST(kmalloc_sizes, KTEST_DEFAULT)
 {
     uint64_t pages_baseline = mm_free_pages();
     void *small[12];
