@@ -1,6 +1,7 @@
 /* kernel_main: the portable half of boot. The platform has the MMU, the
  * console and the exception vectors up; this brings up memory, then the
  * platform's interrupt controller and timer, then runs the image's app. */
+#include "version.h"
 #include <kern/app.h>
 #include <kern/printk.h>
 #include <mm/page.h>

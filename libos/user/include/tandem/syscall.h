@@ -1,0 +1,25 @@
+/* The process side's way into the kernel: through the gate (abi/gate.h). */
+#ifndef TANDEM_SYSCALL_H
+#define TANDEM_SYSCALL_H
+
+#include <abi/syscall.h>
+
+/* Loads the syscall registers and calls the gate; returns the kernel's
+ * result (negative errno on failure). libos/user/<arch>/syscall.S. */
+long tandem_syscall(long nr, long a0, long a1, long a2, long a3, long a4, long a5);
+
+/* The gate's syscall entry, found in the auxiliary vector at start-up. */
+extern unsigned long tandem_gate;
+
+#define tandem_syscall0(nr) tandem_syscall(nr, 0, 0, 0, 0, 0, 0)
+#define tandem_syscall1(nr, a) tandem_syscall(nr, (long)(a), 0, 0, 0, 0, 0)
+#define tandem_syscall2(nr, a, b) tandem_syscall(nr, (long)(a), (long)(b), 0, 0, 0, 0)
+#define tandem_syscall3(nr, a, b, c) \
+    tandem_syscall(nr, (long)(a), (long)(b), (long)(c), 0, 0, 0)
+#define tandem_syscall4(nr, a, b, c, d) \
+    tandem_syscall(nr, (long)(a), (long)(b), (long)(c), (long)(d), 0, 0)
+
+/* Sets errno from a negative result and returns -1, else the result. */
+long tandem_result(long rc);
+
+#endif
