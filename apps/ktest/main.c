@@ -1,16 +1,34 @@
 /* ktest: the in-kernel test image. Runs every test (or the one named by
  * ktest=NAME; ktest=none runs none), prints TAP, and exits 0 only when all
- * pass. */
+ * pass. ktest_idle=N then idles N seconds (see idle_if_asked). */
+#include <stdlib.h>
 #include <string.h>
 #include <kern/app.h>
 #include <kern/cmdline.h>
 #include <kern/printk.h>
 #include <kern/util.h>
+#include <sched/thread.h>
 #include <ktest.h>
 
 extern const struct ktest __ktests_start[], __ktests_end[];
 #define tests __ktests_start
 #define TEST_COUNT ((unsigned)(__ktests_end - __ktests_start))
+
+/* ktest_idle=N: after the tests, sleep N seconds with nothing to do, so
+ * the host can check that an idle guest does not spin (tests/harness
+ * measures QEMU's CPU time between the two lines). */
+static void idle_if_asked(const char *cmdline)
+{
+    char value[16] = "";
+
+    cmdline_get(cmdline, "ktest_idle", value, sizeof(value));
+    unsigned long seconds = strtoul(value, NULL, 10);
+    if (!seconds)
+        return;
+    printk("ktest: idle for %lu s\n", seconds);
+    sched_sleep_ns(seconds * 1000000000UL);
+    printk("ktest: idle done\n");
+}
 
 int app_main(const char *cmdline)
 {
@@ -20,6 +38,7 @@ int app_main(const char *cmdline)
     cmdline_get(cmdline, "ktest", only, sizeof(only));
     if (strcmp(only, "none") == 0) {
         printk("ktest: none selected\n");
+        idle_if_asked(cmdline);
         return 0;
     }
     for (unsigned i = 0; i < TEST_COUNT; i++)
@@ -39,6 +58,7 @@ int app_main(const char *cmdline)
         printk("%s %d - %s\n", result == 0 ? "ok" : "not ok", ++number, tests[i].name);
         failed += result != 0;
     }
+    idle_if_asked(cmdline);
     if (failed) {
         printk("ktest: %d of %d failed\n", failed, selected);
         return 1;

@@ -1,6 +1,6 @@
 /* Clock and timer-interrupt tests. */
 #include <stdint.h>
-#include <kern/timer.h>
+#include <sched/timer.h>
 #include <plat/cpu.h>
 #include <plat/timer.h>
 #include <ktest.h>
@@ -28,11 +28,13 @@ static volatile unsigned ticks;
 static volatile unsigned early_ticks;
 static volatile uint64_t next_deadline;
 static volatile uint64_t max_lateness_ns;
+static struct timer tick_timer;
 
 /* Runs in interrupt context: note the tick, re-arm one period after the
  * previous deadline (not after now), so lateness does not accumulate. */
-static void tick(void)
+static void tick(void *arg)
 {
+    (void)arg;
     uint64_t now = plat_time_ns();
 
     if (now < next_deadline)
@@ -42,7 +44,7 @@ static void tick(void)
     ticks++;
     if (ticks < TICKS_WANTED) {
         next_deadline += TICK_PERIOD_NS;
-        plat_timer_arm(next_deadline);
+        timer_start(&tick_timer, next_deadline);
     }
 }
 
@@ -50,12 +52,12 @@ KTEST(timer_rate, KTEST_DEFAULT)
 {
     ticks = early_ticks = 0;
     max_lateness_ns = 0;
-    timer_set_hook(tick);
+    timer_init(&tick_timer, tick, NULL);
 
     uint64_t start = plat_time_ns();
     unsigned long flags = arch_irq_save();
     next_deadline = start + TICK_PERIOD_NS;
-    plat_timer_arm(next_deadline);
+    timer_start(&tick_timer, next_deadline);
     arch_irq_restore(flags);
 
     /* Generous bound: TCG on a loaded host may run slowly, never early. */
@@ -63,8 +65,7 @@ KTEST(timer_rate, KTEST_DEFAULT)
     while (ticks < TICKS_WANTED && plat_time_ns() < give_up)
         arch_wait_for_interrupt();
     uint64_t elapsed = plat_time_ns() - start;
-    plat_timer_disarm();
-    timer_set_hook(NULL);
+    timer_cancel(&tick_timer);
 
     printk("# %u ticks of %llu ms in %llu ms, worst lateness %llu us\n", ticks,
            (unsigned long long)(TICK_PERIOD_NS / NS_PER_MS),

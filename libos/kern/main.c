@@ -1,8 +1,10 @@
 /* kernel_main: the portable half of boot. The platform has the MMU, the
  * console and the exception vectors up; this brings up memory, then the
- * platform's interrupt controller and timer, then runs the image's app. */
+ * platform's interrupt controller and timer, the scheduler and the other
+ * CPUs, then runs the image's app on the boot thread. */
 #include "version.h"
 #include <kern/app.h>
+#include <kern/init.h>
 #include <kern/printk.h>
 #include <mm/page.h>
 #include <mm/kmalloc.h>
@@ -11,14 +13,29 @@
 #include <plat/layout.h>
 #include <plat/power.h>
 
+/* The file tree (libos/vfs), set up when the image links it: a weak
+ * reference, so images without a VFS do not pay for one. */
+int vfs_init(void) __attribute__((weak));
+/* Writes dirty file data back and marks disk filesystems clean. */
+void vfs_shutdown(void) __attribute__((weak));
+
 _Noreturn void kernel_main(void)
 {
     printk("tandem %s %s %s\n", TANDEM_VERSION, PLAT_ARCH_NAME, plat_machine_name());
     mm_init();
     plat_init();
+    sched_init();
     arch_irq_enable();
+    sched_start_cpus();
     printk("cpus: %u online\n", plat_cpus_online());
+    if (vfs_init) {
+        int rc = vfs_init();
+        if (rc < 0)
+            printk("vfs: set-up failed (%d)\n", rc);
+    }
 
     int status = app_main(plat_cmdline());
+    if (vfs_shutdown)
+        vfs_shutdown();
     plat_poweroff(status);
 }

@@ -1,20 +1,22 @@
 /* The newlib syscall layer: the reentrant stubs newlib calls (_read_r,
- * _write_r, ...), each a thin wrapper over one syscall through the gate.
- * Defining the _r layer works for both targets' stub naming conventions
- * (TOOLCHAIN.md). Errors come back as negative errno and set errno. */
+ * _write_r, ...) and the plain names programs call (read, write, ...; the
+ * x86_64-elf newlib has none, the aarch64-elf one has them in objects that
+ * ours keep out of the link). Each is one syscall through the gate; errors
+ * come back as negative errno and set errno. */
 #include <errno.h>
 #include <fcntl.h>
 #include <reent.h>
+#include <stdarg.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <sys/stat.h>
 #include <sys/time.h>
 #include <sys/times.h>
+#include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
-#include <tandem/syscall.h>
-
-#ifndef AT_FDCWD
-#define AT_FDCWD (-100)
-#endif
+#include <abi/time.h>
+#include "internal.h"
 
 static long result_r(struct _reent *r, long rc)
 {
@@ -86,41 +88,64 @@ int _mkdir_r(struct _reent *r, const char *path, int mode)
     return (int)result_r(r, tandem_syscall3(SYS_mkdirat, AT_FDCWD, path, mode));
 }
 
+int _fcntl_r(struct _reent *r, int fd, int cmd, int arg)
+{
+    return (int)result_r(r, tandem_syscall3(SYS_fcntl, fd, cmd, arg));
+}
+
+/* A terminal is a file that answers TCGETS (abi/ioctl.h). */
 int _isatty_r(struct _reent *r, int fd)
 {
-    struct stat st;
+    unsigned char termios_buf[64];
+    long rc = tandem_syscall3(SYS_ioctl, fd, 0x5401 /* TCGETS */, termios_buf);
 
-    if (_fstat_r(r, fd, &st) < 0)
-        return 0;
-    if (!S_ISCHR(st.st_mode)) {
-        r->_errno = ENOTTY;
+    if (rc == -ENOSYS) {        /* no ioctl yet: character devices are */
+        struct stat st;
+
+        if (_fstat_r(r, fd, &st) < 0)
+            return 0;
+        if (S_ISCHR(st.st_mode))
+            return 1;
+        rc = -ENOTTY;
+    }
+    if (rc < 0) {
+        r->_errno = rc == -EBADF ? EBADF : ENOTTY;
         return 0;
     }
     return 1;
 }
 
-int isatty(int fd)
-{
-    return _isatty_r(_REENT, fd);
-}
-
 /* The program break: brk(0) asks for the current break; brk(addr) asks
- * for a new one and returns the break in effect afterwards. */
+ * for a new one and returns the break in effect afterwards. Under the
+ * malloc lock when malloc calls it; other callers are on their own, as on
+ * every system. */
+static uintptr_t brk_current;
+
 void *_sbrk_r(struct _reent *r, ptrdiff_t increment)
 {
-    static uintptr_t current;
-
-    if (!current)
-        current = (uintptr_t)tandem_syscall1(SYS_brk, 0);
-    uintptr_t old = current;
+    if (!brk_current)
+        brk_current = (uintptr_t)tandem_syscall1(SYS_brk, 0);
+    uintptr_t old = brk_current;
     uintptr_t wanted = old + (uintptr_t)increment;
     uintptr_t got = (uintptr_t)tandem_syscall1(SYS_brk, wanted);
     if (got != wanted) {
         r->_errno = ENOMEM;
         return (void *)-1;
     }
-    current = got;
+    brk_current = got;
     return (void *)old;
+}
+
+int brk(void *addr)
+{
+    uintptr_t got = (uintptr_t)tandem_syscall1(SYS_brk, addr);
+
+    if (got != (uintptr_t)addr) {
+        errno = ENOMEM;
+        return -1;
+    }
+    brk_current = got;
+    return 0;
 }
 
 _Noreturn void _exit(int status)
@@ -154,17 +179,75 @@ int _wait_r(struct _reent *r, int *status)
     return (int)result_r(r, tandem_syscall4(SYS_wait4, -1, status, 0, 0));
 }
 
+/* The kernel counts nanoseconds; newlib's clock() wants CLOCKS_PER_SEC
+ * ticks (1000 on x86_64-elf, 100 on aarch64-elf). */
+#define NS_PER_TICK (1000000000UL / CLOCKS_PER_SEC)
+
 clock_t _times_r(struct _reent *r, struct tms *buf)
 {
-    return (clock_t)result_r(r, tandem_syscall1(SYS_times, buf));
+    struct abi_tms_ns t;
+    long rc = tandem_syscall1(SYS_times, &t);
+
+    if (rc < 0 && rc > -4096)
+        return (clock_t)result_r(r, rc);
+    if (buf) {
+        buf->tms_utime = (clock_t)(t.utime_ns / NS_PER_TICK);
+        buf->tms_stime = (clock_t)(t.stime_ns / NS_PER_TICK);
+        buf->tms_cutime = (clock_t)(t.cutime_ns / NS_PER_TICK);
+        buf->tms_cstime = (clock_t)(t.cstime_ns / NS_PER_TICK);
+    }
+    return (clock_t)((unsigned long)rc / NS_PER_TICK);
 }
 
 int _gettimeofday_r(struct _reent *r, struct timeval *tv, void *tz)
 {
-    return (int)result_r(r, tandem_syscall2(SYS_gettimeofday, tv, tz));
+    (void)tz;
+    return (int)result_r(r, tandem_syscall2(SYS_gettimeofday, tv, 0));
 }
 
-int _fcntl_r(struct _reent *r, int fd, int cmd, int arg)
+/* The plain names. */
+_READ_WRITE_RETURN_TYPE read(int fd, void *buf, size_t n) { return (_READ_WRITE_RETURN_TYPE)_read_r(_REENT, fd, buf, n); }
+_READ_WRITE_RETURN_TYPE write(int fd, const void *buf, size_t n) { return (_READ_WRITE_RETURN_TYPE)_write_r(_REENT, fd, buf, n); }
+int close(int fd) { return _close_r(_REENT, fd); }
+off_t lseek(int fd, off_t off, int whence) { return _lseek_r(_REENT, fd, off, whence); }
+int fstat(int fd, struct stat *st) { return _fstat_r(_REENT, fd, st); }
+int stat(const char *path, struct stat *st) { return _stat_r(_REENT, path, st); }
+int link(const char *old, const char *new) { return _link_r(_REENT, old, new); }
+int unlink(const char *path) { return _unlink_r(_REENT, path); }
+int mkdir(const char *path, mode_t mode) { return _mkdir_r(_REENT, path, (int)mode); }
+int isatty(int fd) { return _isatty_r(_REENT, fd); }
+void *sbrk(ptrdiff_t increment) { return _sbrk_r(_REENT, increment); }
+pid_t getpid(void) { return _getpid_r(_REENT); }
+int kill(pid_t pid, int sig) { return _kill_r(_REENT, pid, sig); }
+pid_t wait(int *status) { return _wait_r(_REENT, status); }
+pid_t _wait(int *status) { return _wait_r(_REENT, status); }
+clock_t times(struct tms *buf) { return _times_r(_REENT, buf); }
+int execve(const char *path, char *const argv[], char *const envp[])
 {
-    return (int)result_r(r, tandem_syscall3(SYS_fcntl, fd, cmd, arg));
+    return _execve_r(_REENT, path, argv, envp);
+}
+int gettimeofday(struct timeval *tv, void *tz) { return _gettimeofday_r(_REENT, tv, tz); }
+
+int open(const char *path, int flags, ...)
+{
+    va_list ap;
+    int mode = 0;
+
+    if (flags & O_CREAT) {
+        va_start(ap, flags);
+        mode = va_arg(ap, int);
+        va_end(ap);
+    }
+    return _open_r(_REENT, path, flags, mode);
+}
+
+int fcntl(int fd, int cmd, ...)
+{
+    va_list ap;
+    long arg;
+
+    va_start(ap, cmd);
+    arg = va_arg(ap, long);     /* every command we know takes an int or none */
+    va_end(ap);
+    return (int)tandem_result(tandem_syscall3(SYS_fcntl, fd, cmd, arg));
 }

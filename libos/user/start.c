@@ -1,10 +1,12 @@
 /* C start-up of every process: find argc/argv/envp/auxv on the initial
- * stack, the gate in the auxiliary vector, run constructors, call main. */
+ * stack, the gate in the auxiliary vector, set up the main thread's block
+ * (thread pointer, newlib state), run constructors, call main. */
 #include <stdlib.h>
 #include <abi/gate.h>
-#include <tandem/syscall.h>
+#include "internal.h"
 
-#define AT_NULL 0
+#define AT_NULL   0
+#define AT_PAGESZ 6
 
 extern char **environ;
 extern void __libc_init_array(void);
@@ -28,9 +30,10 @@ _Noreturn void __tandem_start(long *sp)
     for (unsigned long *aux = (unsigned long *)(p + 1); aux[0] != AT_NULL; aux += 2) {
         if (aux[0] == AT_TANDEM_GATE)
             tandem_gate = aux[1] + GATE_SYSCALL_OFFSET;
-        else if (aux[0] == 6)       /* AT_PAGESZ */
+        else if (aux[0] == AT_PAGESZ)
             tandem_auxv_pagesz = aux[1];
     }
+    tandem_threads_init();
     environ = envp;
     atexit(__libc_fini_array);
     __libc_init_array();

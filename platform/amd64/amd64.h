@@ -116,6 +116,7 @@ static inline void mmio_write32(volatile void *addr, uint32_t v)
 
 #define MSR_APIC_BASE 0x1b
 #define MSR_EFER      0xc0000080
+#define MSR_GS_BASE   0xc0000101
 #define EFER_NXE      (1UL << 11)
 
 /* ---- GDT selectors (cpu.c). The order suits syscall/sysret: STAR's sysret
@@ -137,6 +138,8 @@ static inline void mmio_write32(volatile void *addr, uint32_t v)
 #define VECTOR_DEVICE_FIRST 0x30    /* plat_irq_attach allocates from here */
 #define VECTOR_DEVICE_LAST  0xdf
 #define VECTOR_TIMER        0xf0
+#define VECTOR_IPI_RESCHEDULE 0xf1
+#define VECTOR_IPI_CALL     0xf2
 #define VECTOR_SPURIOUS     0xff
 
 /* ---- the register frame every vector saves (vectors.S builds it) ---- */
@@ -154,8 +157,18 @@ struct trap_frame {
 void serial_init(void);
 
 /* cpu.c */
+#include <plat/smp.h>
+/* What the GS base points at on each CPU. arch_cpu_id reads %gs:8. */
+struct amd64_percpu {
+    struct amd64_percpu *self;
+    uint64_t cpu_id;
+};
+extern struct amd64_percpu amd64_percpu[PLAT_MAX_CPUS];
+struct cpu_tables;
 void cpu_init(void);                 /* GDT, TSS, IDT, SSE, SMEP */
 bool cpu_has_nx(void);
+struct cpu_tables *amd64_cpu_tables_alloc(void);
+void cpu_init_secondary(unsigned cpu, struct cpu_tables *tables);
 
 /* idt.c */
 void idt_init(void);
@@ -223,14 +236,21 @@ void acpi_init(void);
 /* apic.c */
 void pic_disable(void);
 void lapic_init(void);
+void lapic_init_cpu(void);           /* this CPU's local APIC registers */
 void lapic_eoi(void);
 uint32_t lapic_id(void);
+/* Writes the interrupt command register: delivery mode/vector in low, the
+ * destination APIC ID; waits for the previous command to be sent. */
+void lapic_send_icr(uint32_t apic_id, uint32_t low);
 void lapic_timer_oneshot(uint32_t ticks);
 void lapic_timer_start_masked(uint32_t ticks);
 void lapic_timer_stop(void);
 uint32_t lapic_timer_current(void);
 void ioapic_init(void);
 void irq_dispatch(unsigned vector);
+
+/* smp.c */
+void amd64_smp_init(void);
 
 /* timer.c */
 void tsc_calibrate(void);

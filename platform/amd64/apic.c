@@ -7,7 +7,9 @@
 #include <kern/panic.h>
 #include <kern/spinlock.h>
 #include <plat/irq.h>
+#include <plat/cpu.h>
 #include <plat/mmu.h>
+#include <plat/smp.h>
 #include "amd64.h"
 
 /* ---- 8259 ---- */
@@ -72,7 +74,13 @@ void lapic_init(void)
     lapic = arch_ioremap(pa, PAGE_SIZE);
     if (!lapic)
         panic("apic: cannot map the local APIC at %#lx", (unsigned long)pa);
+    lapic_init_cpu();
+}
 
+/* Every CPU's local APIC sits at the same address; each sees its own. */
+void lapic_init_cpu(void)
+{
+    wrmsr(MSR_APIC_BASE, rdmsr(MSR_APIC_BASE) | APIC_BASE_ENABLE);
     lapic_write(LAPIC_TPR, 0);
     lapic_write(LAPIC_LVT_TIMER, LVT_MASKED | VECTOR_TIMER);
     lapic_write(LAPIC_LVT_LINT0, LVT_MASKED);       /* the 8259s are masked */
@@ -83,6 +91,20 @@ void lapic_init(void)
     lapic_write(LAPIC_SVR, SVR_ENABLE | VECTOR_SPURIOUS);
     lapic_write(LAPIC_TIMER_DIV, 0x3);              /* divide by 16 */
     lapic_eoi();
+}
+
+#define LAPIC_ICR_LOW     0x300
+#define LAPIC_ICR_HIGH    0x310
+#define ICR_PENDING       (1u << 12)
+
+void lapic_send_icr(uint32_t apic_id, uint32_t low)
+{
+    unsigned long flags = arch_irq_save();
+    while (lapic_read(LAPIC_ICR_LOW) & ICR_PENDING)
+        arch_cpu_relax();
+    lapic_write(LAPIC_ICR_HIGH, apic_id << 24);
+    lapic_write(LAPIC_ICR_LOW, low);
+    arch_irq_restore(flags);
 }
 
 void lapic_eoi(void)
@@ -268,6 +290,11 @@ void irq_dispatch(unsigned vector)
 {
     if (vector == VECTOR_TIMER) {
         timer_handle_interrupt();
+        return;
+    }
+    if (vector == VECTOR_IPI_RESCHEDULE || vector == VECTOR_IPI_CALL) {
+        lapic_eoi();
+        ipi_interrupt(vector == VECTOR_IPI_RESCHEDULE ? IPI_RESCHEDULE : IPI_CALL_FUNCTION);
         return;
     }
     if (vector == VECTOR_SPURIOUS)

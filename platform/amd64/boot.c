@@ -104,6 +104,7 @@ void plat_init(void)
     lapic_init();
     ioapic_init();
     lapic_timer_calibrate();
+    amd64_smp_init();
 }
 
 uint64_t boot_rsdp(void)
@@ -121,8 +122,3 @@ const char *plat_machine_name(void)
     return machine_name;
 }
 
-/* SMP bring-up is a later step; acpi_info keeps the MADT's CPU list for it. */
-unsigned plat_cpus_online(void)
-{
-    return 1;
-}

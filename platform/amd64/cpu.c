@@ -3,6 +3,8 @@
  * register setup (SSE for process code, SMEP), and the CPU primitives of
  * <plat/cpu.h>. */
 #include <stdint.h>
+#include <kern/util.h>
+#include <mm/kmalloc.h>
 #include <plat/cpu.h>
 #include "amd64.h"
 
@@ -18,11 +20,20 @@ struct tss {
 
 #define IST_STACK_SIZE (16 * 1024)
 
-static struct tss boot_tss;
-static uint8_t ist_stacks[3][IST_STACK_SIZE] __attribute__((aligned(16)));
+/* Each CPU's descriptor tables: a GDT (selectors: see GDT_* in amd64.h;
+ * the TSS descriptor takes two slots) and a TSS whose IST stacks catch
+ * double faults, NMIs and machine checks on a known-good stack. The boot
+ * CPU's are static; the others' come from amd64_cpu_tables_alloc. */
+struct cpu_tables {
+    uint64_t gdt[8] __attribute__((aligned(16)));
+    struct tss tss;
+};
 
-/* Selectors: see GDT_* in amd64.h. The TSS descriptor takes two slots. */
-static uint64_t gdt[8] __attribute__((aligned(16)));
+static struct cpu_tables boot_tables;
+static uint8_t boot_ist_stacks[3][IST_STACK_SIZE] __attribute__((aligned(16)));
+
+/* Per-CPU data reached through the GS base: arch_cpu_id reads cpu_id. */
+struct amd64_percpu amd64_percpu[PLAT_MAX_CPUS];
 
 struct __attribute__((packed)) table_pointer {
     uint16_t limit;
@@ -36,8 +47,10 @@ bool cpu_has_nx(void)
     return has_nx;
 }
 
-static void gdt_init(void)
+static void gdt_init(struct cpu_tables *t, uint8_t *ist_stacks)
 {
+    uint64_t *gdt = t->gdt;
+
     gdt[0] = 0;
     gdt[GDT_KERNEL_CODE / 8] = 0x00af9a000000ffffUL;  /* L, P, DPL0, code */
     gdt[GDT_KERNEL_DATA / 8] = 0x00cf92000000ffffUL;  /* P, DPL0, data */
@@ -46,18 +59,18 @@ static void gdt_init(void)
     gdt[GDT_USER_CODE / 8] = 0x00affa000000ffffUL;    /* L, DPL3 */
 
     for (int i = 0; i < 3; i++)
-        boot_tss.ist[i] = (uint64_t)(uintptr_t)&ist_stacks[i][IST_STACK_SIZE];
-    boot_tss.iomap_base = sizeof(boot_tss);           /* no I/O bitmap */
+        t->tss.ist[i] = (uint64_t)(uintptr_t)(ist_stacks + (i + 1) * IST_STACK_SIZE);
+    t->tss.iomap_base = sizeof(t->tss);               /* no I/O bitmap */
 
-    uint64_t base = (uint64_t)(uintptr_t)&boot_tss;
-    uint64_t limit = sizeof(boot_tss) - 1;
+    uint64_t base = (uint64_t)(uintptr_t)&t->tss;
+    uint64_t limit = sizeof(t->tss) - 1;
     gdt[GDT_TSS / 8] = (limit & 0xffff) | ((base & 0xffffff) << 16) |
                        (0x89UL << 40) |                /* P, available 64-bit TSS */
                        (((limit >> 16) & 0xf) << 48) |
                        (((base >> 24) & 0xff) << 56);
     gdt[GDT_TSS / 8 + 1] = base >> 32;
 
-    struct table_pointer ptr = { sizeof(gdt) - 1, (uint64_t)(uintptr_t)gdt };
+    struct table_pointer ptr = { sizeof(t->gdt) - 1, (uint64_t)(uintptr_t)gdt };
     __asm__ volatile(
         "lgdt %0\n\t"
         "pushq %1\n\t"
@@ -76,11 +89,21 @@ static void gdt_init(void)
     __asm__ volatile("ltr %w0" : : "r"(GDT_TSS));
 }
 
+/* Loading %gs above cleared the GS base: set it afterwards. */
+static void percpu_init(unsigned cpu)
+{
+    struct amd64_percpu *p = &amd64_percpu[cpu];
+    p->self = p;
+    p->cpu_id = cpu;
+    wrmsr(MSR_GS_BASE, (uint64_t)(uintptr_t)p);
+}
+
 void cpu_init(void)
 {
     uint32_t a, b, c, d;
 
-    gdt_init();
+    gdt_init(&boot_tables, &boot_ist_stacks[0][0]);
+    percpu_init(0);
     idt_init();
 
     cpuid(0x80000001, 0, &a, &b, &c, &d);
@@ -97,6 +120,23 @@ void cpu_init(void)
             cr4 |= CR4_SMEP;        /* SMAP waits for the user-copy helpers */
     }
     write_cr4(cr4);
+}
+
+/* A secondary CPU's tables, allocated by the boot CPU before the startup
+ * IPI: the tables and three IST stacks. NULL when memory is short. */
+struct cpu_tables *amd64_cpu_tables_alloc(void)
+{
+    struct cpu_tables *t = kzalloc(sizeof(*t) + 3 * IST_STACK_SIZE + 16);
+    return t;
+}
+
+/* On the secondary CPU itself (CR0/CR4/EFER came from the trampoline). */
+void cpu_init_secondary(unsigned cpu, struct cpu_tables *t)
+{
+    uint8_t *ist = (uint8_t *)ALIGN_UP((uintptr_t)(t + 1), 16);
+    gdt_init(t, ist);
+    percpu_init(cpu);
+    idt_load();
 }
 
 void arch_irq_enable(void)

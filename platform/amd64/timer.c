@@ -9,6 +9,7 @@
 #include <stdint.h>
 #include <kern/panic.h>
 #include <plat/cpu.h>
+#include <plat/smp.h>
 #include <plat/timer.h>
 #include "amd64.h"
 
@@ -26,9 +27,10 @@ static uint64_t tsc_ns_mult;        /* ns = ticks * mult >> 32 */
 static uint64_t lapic_hz;
 static uint64_t lapic_ticks_mult;   /* lapic ticks = ns * mult >> 32 */
 
-/* The one-shot deadline; touched with interrupts off only. */
-static uint64_t armed_deadline_ns;
-static bool is_armed;
+/* Each CPU's one-shot deadline; touched with interrupts off only, by the
+ * CPU itself. */
+static uint64_t armed_deadline_ns[PLAT_MAX_CPUS];
+static bool is_armed[PLAT_MAX_CPUS];
 
 static uint16_t pit_read(void)
 {
@@ -160,8 +162,8 @@ static void timer_program(uint64_t deadline_ns)
 void plat_timer_arm(uint64_t deadline_ns)
 {
     unsigned long flags = arch_irq_save();
-    armed_deadline_ns = deadline_ns;
-    is_armed = true;
+    armed_deadline_ns[arch_cpu_id()] = deadline_ns;
+    is_armed[arch_cpu_id()] = true;
     timer_program(deadline_ns);
     arch_irq_restore(flags);
 }
@@ -169,7 +171,7 @@ void plat_timer_arm(uint64_t deadline_ns)
 void plat_timer_disarm(void)
 {
     unsigned long flags = arch_irq_save();
-    is_armed = false;
+    is_armed[arch_cpu_id()] = false;
     lapic_timer_stop();
     arch_irq_restore(flags);
 }
@@ -178,14 +180,16 @@ void plat_timer_disarm(void)
  * later on, and the local APIC timer is edge-triggered. */
 void timer_handle_interrupt(void)
 {
+    unsigned cpu = arch_cpu_id();
+
     lapic_eoi();
-    if (!is_armed)
+    if (!is_armed[cpu])
         return;
-    if (plat_time_ns() < armed_deadline_ns) {
-        timer_program(armed_deadline_ns);   /* the two clocks disagree slightly */
+    if (plat_time_ns() < armed_deadline_ns[cpu]) {
+        timer_program(armed_deadline_ns[cpu]);  /* the two clocks disagree slightly */
         return;
     }
-    is_armed = false;
+    is_armed[cpu] = false;
     timer_interrupt();
 }
 

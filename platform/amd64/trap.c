@@ -3,6 +3,7 @@
  * description, and arch_trap_dump prints a frame for the panic report. */
 #include <stdint.h>
 #include <kern/printk.h>
+#include <plat/context.h>
 #include <plat/trap.h>
 #include "amd64.h"
 
@@ -93,8 +94,10 @@ void amd64_trap(struct trap_frame *tf)
 {
     if (tf->vector < 32)
         handle_exception(tf);
-    else
+    else {
         irq_dispatch((unsigned)tf->vector);
+        sched_irq_exit();               /* may switch threads (preemption) */
+    }
 }
 
 uintptr_t arch_trap_pc(const struct trap_frame *tf)

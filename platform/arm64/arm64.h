@@ -79,6 +79,11 @@ int arm64_direct_map(uint64_t pa, uint64_t size);
 void arm64_mmu_drop_identity(void);
 /* From plat_init on, table pages come from mm_table_page_alloc. */
 void arm64_mmu_use_page_allocator(void);
+/* Secondary CPUs (mmu.c, smp.c). */
+uint64_t arm64_mmu_identity_create(void);
+void arm64_mmu_identity_free(uint64_t root);
+void arm64_mmu_secondary_regs(uint64_t *tcr, uint64_t *ttbr1);
+void arm64_mmu_secondary_drop_identity(void);
 
 /* Device tree facts (fdt.c). */
 struct arm64_dt_info {
@@ -91,6 +96,7 @@ struct arm64_dt_info {
     bool psci_is_smc;
     bool has_psci;
     unsigned cpus_count;
+    uint64_t cpu_mpidr[16];     /* from /cpus reg, in DT order */
 };
 extern struct arm64_dt_info arm64_dt;
 const void *arm64_fdt(void);
@@ -102,24 +108,34 @@ unsigned arm64_fdt_reserved(struct mem_range *out, unsigned max);
 const char *arm64_fdt_bootargs(void);
 const char *arm64_fdt_machine(void);
 
+/* smp.c: MPIDR of each CPU number (0 is the boot CPU). */
+uint64_t arm64_cpu_mpidr(unsigned cpu);
+
 /* ---- devices ---- */
 void pl011_init(uintptr_t base);
 void gic_init(void);
+void gic_init_cpu(void);             /* a secondary CPU's interface */
 void gic_enable_ppi(unsigned ppi);
+void gic_send_sgi(unsigned cpu, unsigned intid);
 void gic_handle_irq(void);
 void arm64_timer_init(void);
+void arm64_timer_init_cpu(void);
 void arm64_timer_irq(void);
 unsigned arm64_timer_ppi(void);
 /* True when the hlt-based semihosting call trapped (semihosting is off):
  * the sync handler skips the instruction. */
 bool arm64_semihosting_trapped(struct trap_frame *tf);
 
-/* GIC backends (gicv2.c, gicv3.c). */
+/* GIC backends (gicv2.c, gicv3.c). SGIs used as IPIs: */
+#define SGI_RESCHEDULE 0
+#define SGI_CALL       1
 struct gic_ops {
     void (*enable)(unsigned intid);
     void (*disable)(unsigned intid);
     unsigned (*ack)(void);
     void (*eoi)(unsigned intid);
+    void (*init_cpu)(void);         /* a secondary's CPU interface, banked state */
+    void (*send_sgi)(unsigned cpu, unsigned intid);
 };
 const struct gic_ops *gicv2_init(void);
 const struct gic_ops *gicv3_init(void);

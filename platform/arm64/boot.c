@@ -23,6 +23,7 @@ static char cmdline[CMDLINE_MAX];
 _Noreturn void arm64_boot_main(uint64_t dtb_phys)
 {
     arm64_mmu_boot_continue();
+    write_sysreg(tpidr_el1, 0);     /* arch_cpu_id(): the boot CPU is 0 */
     plat_time_ns();     /* time 0 is now */
 
     /* No console yet: without a usable DTB all we can do is leave. */
@@ -65,11 +66,6 @@ const char *plat_machine_name(void)
     return arm64_fdt_machine();
 }
 
-unsigned plat_cpus_online(void)
-{
-    /* Secondary CPUs (arm64_dt.cpus_count of them in all) are not started yet. */
-    return 1;
-}
 
 /* Sorts ranges by base (insertion sort: a handful of entries). */
 static void sort_ranges(struct mem_range *ranges, unsigned count)

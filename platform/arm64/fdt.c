@@ -191,8 +191,13 @@ static void count_cpus(const void *fdt)
     if (cpus >= 0) {
         fdt_for_each_subnode(node, fdt, cpus) {
             const char *type = fdt_getprop(fdt, node, "device_type", NULL);
-            if (type && !strcmp(type, "cpu") && dt_is_enabled(fdt, node))
-                count++;
+            if (!type || strcmp(type, "cpu") || !dt_is_enabled(fdt, node))
+                continue;
+            uint64_t mpidr, unused;
+            if (count < ARRAY_SIZE(arm64_dt.cpu_mpidr) &&
+                dt_reg(fdt, node, 0, &mpidr, &unused) == 0)
+                arm64_dt.cpu_mpidr[count] = mpidr;
+            count++;
         }
     }
     arm64_dt.cpus_count = count ? count : 1;

@@ -6,6 +6,7 @@
 #include <kern/panic.h>
 #include <kern/spinlock.h>
 #include <plat/irq.h>
+#include <plat/smp.h>
 #include "arm64.h"
 
 #define SPI_BASE        32
@@ -36,6 +37,17 @@ void gic_init(void)
 void gic_enable_ppi(unsigned ppi)
 {
     gic->enable(16 + ppi);
+}
+
+/* On a secondary CPU: its CPU interface and banked SGI/PPI state. */
+void gic_init_cpu(void)
+{
+    gic->init_cpu();
+}
+
+void gic_send_sgi(unsigned cpu, unsigned intid)
+{
+    gic->send_sgi(cpu, intid);
 }
 
 int plat_irq_attach(unsigned irq, irq_handler_fn fn, void *arg)
@@ -73,7 +85,14 @@ void gic_handle_irq(void)
         unsigned intid = gic->ack();
         if (intid >= INTID_SPURIOUS)
             return;
-        if (intid == 16 + arm64_timer_ppi()) {
+        if (intid < 16) {
+            /* SGI 0: reschedule, SGI 1: call function (smp.c). The EOI
+             * comes first, as for the timer: the kernel may switch
+             * threads before this handler returns. */
+            gic->eoi(intid);
+            ipi_interrupt(intid == SGI_RESCHEDULE ? IPI_RESCHEDULE : IPI_CALL_FUNCTION);
+            continue;
+        } else if (intid == 16 + arm64_timer_ppi()) {
             arm64_timer_irq();
         } else if (intid >= SPI_BASE && intid - SPI_BASE < MAX_SPIS) {
             struct irq_slot *slot = &spi_handlers[intid - SPI_BASE];

@@ -4,6 +4,7 @@
  * when EL3 is absent). */
 #include <kern/panic.h>
 #include <plat/mmu.h>
+#include <plat/smp.h>
 #include "arm64.h"
 
 #define GICD_CTLR           0x000
@@ -23,7 +24,14 @@
 
 #define PRIORITY_DEFAULT    0xa0a0a0a0u
 
+#define GICD_SGIR           0xf00
+
 static uintptr_t gicd, gicc;
+/* Per CPU number: its CPU-interface mask (GICD_ITARGETSR0's banked byte)
+ * and the raw IAR of the interrupt being handled (an SGI's EOI must name
+ * the source CPU too). */
+static uint8_t cpu_masks[PLAT_MAX_CPUS];
+static uint32_t current_iar[PLAT_MAX_CPUS];
 
 static void gicv2_enable(unsigned intid)
 {
@@ -37,12 +45,34 @@ static void gicv2_disable(unsigned intid)
 
 static unsigned gicv2_ack(void)
 {
-    return mmio_read32(gicc + GICC_IAR) & 0x3ff;
+    uint32_t iar = mmio_read32(gicc + GICC_IAR);
+    current_iar[arch_cpu_id()] = iar;
+    return iar & 0x3ff;
 }
 
 static void gicv2_eoi(unsigned intid)
 {
-    mmio_write32(gicc + GICC_EOIR, intid);
+    uint32_t iar = current_iar[arch_cpu_id()];
+    mmio_write32(gicc + GICC_EOIR, (iar & 0x3ff) == intid ? iar : intid);
+}
+
+/* Banked distributor state (SGIs/PPIs 0-31) and the CPU interface. */
+static void gicv2_init_cpu(void)
+{
+    uint32_t mask = mmio_read32(gicd + GICD_ITARGETSR(0)) & 0xff;
+    cpu_masks[arch_cpu_id()] = (uint8_t)(mask ? mask : 1u << arch_cpu_id());
+    for (unsigned i = 0; i < 32; i += 4)
+        mmio_write32(gicd + GICD_IPRIORITYR(i / 4), PRIORITY_DEFAULT);
+    mmio_write32(gicd + GICD_ISENABLER(0), (1u << SGI_RESCHEDULE) | (1u << SGI_CALL));
+    mmio_write32(gicc + GICC_PMR, 0xf0);
+    mmio_write32(gicc + GICC_BPR, 0);
+    mmio_write32(gicc + GICC_CTLR, 1);
+}
+
+static void gicv2_send_sgi(unsigned cpu, unsigned intid)
+{
+    dsb(ishst);     /* what the target will read is visible first */
+    mmio_write32(gicd + GICD_SGIR, (uint32_t)cpu_masks[cpu] << 16 | intid);
 }
 
 static const struct gic_ops gicv2_ops = {
@@ -50,6 +80,8 @@ static const struct gic_ops gicv2_ops = {
     .disable = gicv2_disable,
     .ack = gicv2_ack,
     .eoi = gicv2_eoi,
+    .init_cpu = gicv2_init_cpu,
+    .send_sgi = gicv2_send_sgi,
 };
 
 const struct gic_ops *gicv2_init(void)
@@ -79,12 +111,7 @@ const struct gic_ops *gicv2_init(void)
         mmio_write32(gicd + GICD_ICENABLER(i / 32), 0xffffffffu);
         mmio_write32(gicd + GICD_ICPENDR(i / 32), 0xffffffffu);
     }
-    for (unsigned i = 0; i < 32; i += 4)
-        mmio_write32(gicd + GICD_IPRIORITYR(i / 4), PRIORITY_DEFAULT);
     mmio_write32(gicd + GICD_CTLR, 1);
-
-    mmio_write32(gicc + GICC_PMR, 0xf0);
-    mmio_write32(gicc + GICC_BPR, 0);
-    mmio_write32(gicc + GICC_CTLR, 1);
+    gicv2_init_cpu();
     return &gicv2_ops;
 }

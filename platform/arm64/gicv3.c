@@ -3,6 +3,7 @@
  * interface. Interrupts are non-secure group 1. */
 #include <kern/panic.h>
 #include <plat/mmu.h>
+#include <plat/smp.h>
 #include "arm64.h"
 
 #define GICD_CTLR           0x0000
@@ -43,7 +44,11 @@
 #define PRIORITY_DEFAULT    0xa0a0a0a0u
 #define SPIN_LIMIT          10000000
 
-static uintptr_t gicd, gicr;
+#define ICC_SGI1R_EL1       S3_0_C12_C11_5
+
+static uintptr_t gicd;
+static uintptr_t gicrs[PLAT_MAX_CPUS];     /* each CPU's redistributor */
+#define gicr (gicrs[arch_cpu_id()])
 
 static void wait_rwp(uintptr_t reg, uint32_t bit)
 {
@@ -87,11 +92,27 @@ static void gicv3_eoi(unsigned intid)
     isb();
 }
 
+/* Affinity routing: the target's Aff3.Aff2.Aff1 and a bit for its Aff0. */
+static void gicv3_send_sgi(unsigned cpu, unsigned intid)
+{
+    uint64_t mpidr = arm64_cpu_mpidr(cpu);
+    uint64_t value = ((mpidr >> 32) & 0xff) << 48 | ((mpidr >> 16) & 0xff) << 32 |
+                     ((mpidr >> 8) & 0xff) << 16 | (1UL << (mpidr & 0xf)) |
+                     (uint64_t)intid << 24;
+    dsb(ishst);
+    write_sysreg(ICC_SGI1R_EL1, value);
+    isb();
+}
+
+static void gicv3_init_cpu(void);
+
 static const struct gic_ops gicv3_ops = {
     .enable = gicv3_enable,
     .disable = gicv3_disable,
     .ack = gicv3_ack,
     .eoi = gicv3_eoi,
+    .init_cpu = gicv3_init_cpu,
+    .send_sgi = gicv3_send_sgi,
 };
 
 /* Walks the redistributor frames for the one whose affinity is ours. Each
@@ -121,9 +142,6 @@ const struct gic_ops *gicv3_init(void)
     gicd = (uintptr_t)arch_ioremap(arm64_dt.gicd_pa, arm64_dt.gicd_size);
     if (!gicd)
         panic("gicv3: cannot map the distributor");
-    gicr = find_redistributor();
-    if (!gicr)
-        panic("gicv3: no redistributor for this CPU");
 
     /* Distributor: SPIs in group 1, level, default priority, routed here. */
     mmio_write32(gicd + GICD_CTLR, 0);
@@ -147,7 +165,18 @@ const struct gic_ops *gicv3_init(void)
     mmio_write32(gicd + GICD_CTLR, GICD_CTLR_ENABLE);
     wait_rwp(gicd + GICD_CTLR, GICD_CTLR_RWP);
 
-    /* Redistributor: wake it, SGIs and PPIs in group 1, all disabled. */
+    gicv3_init_cpu();
+    return &gicv3_ops;
+}
+
+/* This CPU's redistributor and CPU interface. */
+static void gicv3_init_cpu(void)
+{
+    gicr = find_redistributor();
+    if (!gicr)
+        panic("gicv3: no redistributor for this CPU");
+    /* Redistributor: wake it, SGIs and PPIs in group 1, all disabled but
+     * the IPIs. */
     mmio_write32(gicr + GICR_WAKER, mmio_read32(gicr + GICR_WAKER) & ~GICR_WAKER_SLEEP);
     for (int i = 0; i < SPIN_LIMIT && (mmio_read32(gicr + GICR_WAKER) & GICR_WAKER_ASLEEP); i++)
         ;
@@ -157,6 +186,8 @@ const struct gic_ops *gicv3_init(void)
     mmio_write32(gicr + GICR_IGROUPR0, 0xffffffffu);
     for (unsigned i = 0; i < 32; i += 4)
         mmio_write32(gicr + GICR_IPRIORITYR(i / 4), PRIORITY_DEFAULT);
+    mmio_write32(gicr + GICR_ISENABLER0, (1u << SGI_RESCHEDULE) | (1u << SGI_CALL));
+    wait_rwp(gicr + GICR_CTLR, GICR_CTLR_RWP);
 
     /* CPU interface through system registers. */
     write_sysreg(ICC_SRE_EL1, read_sysreg(ICC_SRE_EL1) | 1);
@@ -168,5 +199,4 @@ const struct gic_ops *gicv3_init(void)
     write_sysreg(ICC_CTLR_EL1, 0);      /* EOImode 0: EOI also deactivates */
     write_sysreg(ICC_IGRPEN1_EL1, 1);
     isb();
-    return &gicv3_ops;
 }

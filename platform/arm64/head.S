@@ -113,6 +113,58 @@ virt_entry:
 5:  wfi
     b       5b
 
+/* A secondary CPU, started by PSCI CPU_ON (smp.c) with the MMU off and
+ * x0 = the physical address of its struct arm64_secondary_boot: {ttbr0
+ * (an identity map of the image), ttbr1, tcr, stack top, C entry, cpu}.
+ * Same steps as the boot CPU, without the .bss clear and table building. */
+    .globl secondary_entry
+secondary_entry:
+    msr     daifset, #0xf
+    mov     x19, x0
+    mrs     x0, CurrentEL
+    cmp     x0, #(2 << 2)
+    b.ne    1f
+    bl      el2_to_el1
+1:
+    ldr     x0, =SCTLR_EL1_RES1
+    msr     sctlr_el1, x0
+    mov     x0, #(3 << 20)          /* CPACR_EL1.FPEN */
+    msr     cpacr_el1, x0
+    isb
+    ldr     x0, =MAIR_VALUE
+    msr     mair_el1, x0
+    ldr     x0, [x19, #16]
+    msr     tcr_el1, x0
+    ldr     x0, [x19, #0]
+    msr     ttbr0_el1, x0
+    ldr     x0, [x19, #8]
+    msr     ttbr1_el1, x0
+    isb
+    tlbi    vmalle1
+    dsb     nsh
+    ic      iallu
+    dsb     nsh
+    isb
+    mrs     x0, sctlr_el1
+    ldr     x1, =SCTLR_EL1_MMU
+    orr     x0, x0, x1
+    msr     sctlr_el1, x0
+    isb
+    ldr     x0, =secondary_virt
+    br      x0
+secondary_virt:
+    ldr     x0, [x19, #24]          /* stack top (kernel virtual) */
+    mov     sp, x0
+    ldr     x0, =arm64_vectors
+    msr     vbar_el1, x0
+    isb
+    msr     daifclr, #4
+    ldr     x0, [x19, #40]          /* cpu number */
+    ldr     x1, [x19, #32]          /* arm64_secondary_main */
+    mov     x29, #0
+    mov     x30, #0
+    br      x1
+
 /* Entered at EL2 (virtualization=on): make EL1 an AArch64 kernel with
  * direct access to the counters, FP/SIMD and the GICv3 system registers,
  * then return to the caller at EL1h with all exceptions masked. */

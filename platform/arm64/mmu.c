@@ -530,3 +530,50 @@ uint64_t arch_virt_to_phys(const void *ptr)
         return pa;
     return (uint64_t)-1;
 }
+
+/* ---- secondary CPUs ---- */
+
+/* A TTBR0 table tree with the image at its identity address, for
+ * secondary CPUs turning their MMU on (head.S secondary_entry); 0 when
+ * memory is short. The CPUs drop it before arm64_mmu_identity_free. */
+uint64_t arm64_mmu_identity_create(void)
+{
+    unsigned long flags = spin_lock_irqsave(&mmu_lock);
+    uint64_t root = table_alloc();
+    if (root) {
+        uint64_t base = ALIGN_DOWN(arm64_image_pa, 2 * MiB);
+        uint64_t end = ALIGN_UP(arm64_image_pa + arm64_image_size, 2 * MiB);
+        if (map_level(root, 0, base, base, end - base, PROT_IDENTITY, true)) {
+            free_table_tree(root, 0);
+            root = 0;
+        }
+    }
+    dsb(ishst);
+    spin_unlock_irqrestore(&mmu_lock, flags);
+    return root;
+}
+
+void arm64_mmu_identity_free(uint64_t root)
+{
+    unsigned long flags = spin_lock_irqsave(&mmu_lock);
+    free_table_tree(root, 0);
+    spin_unlock_irqrestore(&mmu_lock, flags);
+}
+
+/* The TCR a secondary starts with (TTBR0 walks on) and the TTBR1 root. */
+void arm64_mmu_secondary_regs(uint64_t *tcr, uint64_t *ttbr1)
+{
+    *tcr = arm64_boot_tcr & ~TCR_EPD0;
+    *ttbr1 = kernel_space.root_pa;
+}
+
+/* On a secondary, at its kernel address: stop using the identity map. */
+void arm64_mmu_secondary_drop_identity(void)
+{
+    write_sysreg(tcr_el1, arm64_boot_tcr);
+    write_sysreg(ttbr0_el1, 0);
+    isb();
+    __asm__ volatile("tlbi vmalle1" : : : "memory");
+    dsb(nsh);
+    isb();
+}

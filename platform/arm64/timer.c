@@ -93,6 +93,12 @@ void arm64_timer_init(void)
 {
     timer_calibrate();
     timer_ppi = arm64_dt.timer_ppi;
+    arm64_timer_init_cpu();
+}
+
+/* Each CPU has its own virtual timer and its own (banked) PPI enable. */
+void arm64_timer_init_cpu(void)
+{
     write_sysreg(cntv_ctl_el0, 0);
     isb();
     gic_enable_ppi(timer_ppi);

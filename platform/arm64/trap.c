@@ -2,6 +2,7 @@
  * description for the kernel, dispatch interrupts to the GIC, and print
  * a trap frame. */
 #include <kern/printk.h>
+#include <plat/context.h>
 #include <plat/trap.h>
 #include "arm64.h"
 
@@ -114,6 +115,7 @@ void arm64_irq_handler(struct trap_frame *tf)
 {
     (void)tf;
     gic_handle_irq();
+    sched_irq_exit();           /* may switch threads (preemption) */
 }
 
 void arm64_bad_exception(struct trap_frame *tf, unsigned vector);

@@ -6,9 +6,12 @@ the serial log is kept in <build>/testlogs/<name>.log and its tail printed."""
 import argparse
 import os
 import re
+import shutil
 import sys
+import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import disk  # noqa: E402
 import qemu  # noqa: E402
 
 
@@ -17,6 +20,25 @@ def parse_size_mib(text):
     if not m:
         raise ValueError("bad size %r" % text)
     return int(m.group(1)) * (1024 if m.group(2) == "G" else 1)
+
+
+def process_cpu_seconds(pid):
+    """User + system CPU time of a running process (all its threads)."""
+    with open("/proc/%d/stat" % pid) as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    # fields[0] is the state (field 3); utime and stime are fields 14, 15.
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def measure_idle(guest, timeout):
+    """Waits for the guest's 'ktest: idle for N s' line, then for 'ktest:
+    idle done', and returns QEMU's CPU time over that stretch as a fraction
+    of one host core."""
+    guest.expect(r"^ktest: idle for \d+ s$", timeout)
+    cpu0, wall0 = process_cpu_seconds(guest.proc.pid), time.monotonic()
+    guest.expect(r"^ktest: idle done$", timeout)
+    cpu1, wall1 = process_cpu_seconds(guest.proc.pid), time.monotonic()
+    return (cpu1 - cpu0) / max(wall1 - wall0, 1e-3), wall1 - wall0
 
 
 def main():
@@ -35,13 +57,33 @@ def main():
     p.add_argument("--status", default="0",
                    help="expected guest exit status, or 'nonzero'")
     p.add_argument("--timeout", type=int, default=120)
+    p.add_argument("--idle-seconds", type=int, default=0,
+                   help="append ktest_idle=N and measure QEMU's CPU use while the "
+                        "guest idles")
+    p.add_argument("--max-idle-cpu", type=float, default=0.2,
+                   help="largest CPU use while idle, in host cores")
     p.add_argument("--log-dir", default="testlogs")
+    p.add_argument("--disk", help="attach this raw image as the guest's virtio-blk disk")
+    p.add_argument("--disk-from", help="first copy this image to --disk (the test writes "
+                   "its own copy)")
+    p.add_argument("--e2fsck-after", action="store_true",
+                   help="after the guest is off, e2fsck -fn the disk; any problem fails")
+    p.add_argument("--debugfs-compare", action="append", default=[],
+                   metavar="GUEST_PATH=HOST_FILE",
+                   help="after the guest is off, GUEST_PATH on the disk (debugfs cat) must "
+                        "equal HOST_FILE byte for byte")
     args = p.parse_args()
+    if (args.e2fsck_after or args.debugfs_compare or args.disk_from) and not args.disk:
+        p.error("--disk-from, --e2fsck-after and --debugfs-compare need --disk")
+    if args.disk_from:
+        shutil.copyfile(args.disk_from, args.disk)
 
     machine = args.machine or qemu.DEFAULT_MACHINE[args.arch]
     log = os.path.join(args.log_dir, args.name + ".log")
+    if args.idle_seconds:
+        args.append = ("%s ktest_idle=%d" % (args.append, args.idle_seconds)).strip()
     guest = qemu.Guest(args.arch, args.kernel, log_path=log, machine=machine,
-                       mem=args.mem, smp=args.smp, append=args.append)
+                       mem=args.mem, smp=args.smp, append=args.append, disk=args.disk)
     failures = []
     try:
         # The boot-log contract: banner first, then mem:, then cpus:.
@@ -59,8 +101,14 @@ def main():
         if not (asked * 0.95 <= usable <= asked):
             failures.append("mem: %d MiB usable with %d MiB given" % (usable, asked))
         cpus = guest.expect(r"^cpus: (\d+) online$", args.timeout)
-        if int(cpus.group(1)) < 1:
-            failures.append("cpus: %s online" % cpus.group(1))
+        if int(cpus.group(1)) != args.smp:
+            failures.append("cpus: %s online with --smp %d" % (cpus.group(1), args.smp))
+        if args.idle_seconds:
+            used, seconds = measure_idle(guest, args.timeout)
+            print("idle: %.1f%% of a host core over %.1f s" % (100 * used, seconds))
+            if used > args.max_idle_cpu:
+                failures.append("idle guest used %.1f%% of a host core, limit %.0f%%"
+                                % (100 * used, 100 * args.max_idle_cpu))
         for pattern in args.expect:
             guest.expect(pattern, args.timeout)
         status = guest.wait(args.timeout)
@@ -77,6 +125,13 @@ def main():
         failures.append(str(e))
     finally:
         guest.kill()
+    if args.disk and (args.e2fsck_after or args.debugfs_compare):
+        compares = [tuple(pair.split("=", 1)) for pair in args.debugfs_compare]
+        if args.e2fsck_after:
+            failures += disk.check_after_guest(args.disk, compares)
+        else:
+            failures += [f for f in (disk.compare_file(args.disk, g, h) for g, h in compares)
+                         if f]
 
     if failures:
         path = guest.save_log()

@@ -4,6 +4,105 @@
  * Linux (amd64: rax = number, rdi, rsi, rdx, r10, r8, r9; arm64: x8 =
  * number, x0..x5); the result is a value or a negative errno.
  * Numbers are never reused; a retired call keeps its slot as ENOSYS. */
+/* Argument conventions (Linux's orders and semantics unless said; written
+ * by the process side, libos/user, which calls each of these exactly so).
+ * Structures are the ones in the abi/ header named.
+ *   exit(status)                 ends the calling thread (the last thread's
+ *                                exit ends the process with status)
+ *   exit_group(status)           ends every thread of the process
+ *   fork()                       child gets 0; copies the calling thread only
+ *   execve(path, argv, envp)     -ENOENT for a missing file
+ *   wait4(pid, int *status, options, struct abi_rusage *ru)  abi/wait.h;
+ *                                pid -1 any, 0 own group, < -1 group -pid;
+ *                                WNOHANG with no change returns 0
+ *   kill(pid, sig)               pid > 0, 0 (own group), -1 (all but init
+ *                                and self), < -1 (group -pid); sig 0 probes
+ *   tgkill(pid, tid, sig)        one thread (pthread_kill)
+ *   setsid(), getsid(pid), setpgid(pid, pgid), getpgid(pid)  (pid 0: self)
+ *   thread_create(entry, stack, tls, arg)  returns the new tid; the thread
+ *                                starts at entry with sp = stack (16-byte
+ *                                aligned), arg in the first argument register
+ *                                (rdi / x0), thread pointer = tls; it shares
+ *                                the address space, files and handlers and
+ *                                starts with the creator's signal mask
+ *   thread_exit(uint32_t *clear_word)  ends the calling thread; when
+ *                                clear_word is not NULL the kernel stores 0
+ *                                there and does FUTEX_WAKE(clear_word, all)
+ *                                after the thread stopped using its user
+ *                                stack (pthread_join waits on it); the last
+ *                                thread's exit ends the process with 0
+ *   futex(uint32_t *addr, op, val, const struct abi_timespec *rel_timeout)
+ *                                abi/futex.h
+ *   set_tls(void *tp)            sets the calling thread's thread pointer
+ *                                (amd64 fs base, arm64 tpidr_el0); fork
+ *                                keeps it
+ *   getuid(), getgid()           (no set*id: everything runs as 0)
+ *   uname(struct utsname *)      abi/utsname.h
+ *   reboot(cmd)                  (not used by the process side)
+ *   brk(addr)                    returns the break in effect afterwards;
+ *                                brk(0) returns the current one
+ *   mmap(addr, len, prot, flags, fd, off)  abi/mman.h; returns the address
+ *                                or -errno (MAP_ANONYMOUS|MAP_PRIVATE at
+ *                                least; fd -1 for anonymous)
+ *   munmap(addr, len), mprotect(addr, len, prot)
+ *   sigaction(sig, const struct abi_sigaction *act, struct abi_sigaction
+ *                                *old)  abi/signal.h (newlib's layout; no
+ *                                restorer: handlers return to the gate's
+ *                                sigreturn trampoline); -EINVAL for SIGKILL,
+ *                                SIGSTOP or sig outside 1..NSIG-1
+ *   sigprocmask(how, const abi_sigset_t *set, abi_sigset_t *old)  how is
+ *                                newlib's SIG_SETMASK 0, SIG_BLOCK 1,
+ *                                SIG_UNBLOCK 2; per thread
+ *   sigpending(abi_sigset_t *set)
+ *   sigsuspend(const abi_sigset_t *mask)  always -EINTR
+ *   sigaltstack(const struct abi_stack *ss, struct abi_stack *old)
+ *   sigreturn()                  only from the gate's trampoline
+ *   alarm(seconds)               returns the seconds left of the previous
+ *   setitimer(which, const struct abi_itimerval *new, struct abi_itimerval
+ *                                *old), getitimer(which, struct
+ *                                abi_itimerval *)  abi/time.h (ITIMER_REAL)
+ *   pause()                      always -EINTR
+ *   clock_gettime(clockid, struct abi_timespec *)  newlib's clock ids:
+ *                                CLOCK_REALTIME 1, CLOCK_MONOTONIC 4
+ *   gettimeofday(struct abi_timeval *tv, NULL)  the process side passes
+ *                                NULL for the timezone
+ *   nanosleep(const struct abi_timespec *req, struct abi_timespec *rem)
+ *   times(struct abi_tms_ns *)   nanoseconds; returns monotonic ns
+ *   openat(dirfd, path, flags, mode)  abi/fcntl.h (AT_FDCWD is -2)
+ *   close(fd), read(fd, buf, n), write(fd, buf, n)
+ *   pread(fd, buf, n, off), pwrite(fd, buf, n, off)
+ *   readv(fd, const struct iovec *, cnt), writev(...)  abi/uio.h
+ *   lseek(fd, off, whence)       returns the new offset
+ *   dup(fd), dup3(old, new, flags)  flags 0 or O_CLOEXEC; dup2 is dup3
+ *                                with 0 after checking old == new itself
+ *   fcntl(fd, cmd, arg)
+ *   fstatat(dirfd, path, struct stat *, flags)  abi/stat.h;
+ *                                AT_SYMLINK_NOFOLLOW for lstat
+ *   fstat(fd, struct stat *)
+ *   getdents(fd, buf, size)      struct dirent64 records (abi/dirent.h);
+ *                                returns bytes, 0 at the end
+ *   mkdirat(dirfd, path, mode), unlinkat(dirfd, path, flags: AT_REMOVEDIR)
+ *   renameat(olddirfd, old, newdirfd, new)
+ *   linkat(olddirfd, old, newdirfd, new, flags)
+ *   symlinkat(target, newdirfd, linkpath)
+ *   readlinkat(dirfd, path, buf, size)  returns the length, no NUL
+ *   chdir(path), fchdir(fd)
+ *   getcwd(buf, size)            returns the length including the NUL
+ *                                (Linux's syscall), -ERANGE when too small
+ *   fchmodat(dirfd, path, mode, flags), fchmod(fd, mode)
+ *   truncate(path, len), ftruncate(fd, len)
+ *   umask(mask)                  returns the previous mask
+ *   faccessat(dirfd, path, mode, flags)
+ *   pipe2(int fds[2], flags)     flags: O_CLOEXEC, O_NONBLOCK
+ *   mknodat(dirfd, path, mode, dev)
+ *   poll(struct pollfd *, nfds, timeout_ms)  abi/poll.h; -1 waits forever
+ *   select(nfds, abi_fd_set *r, abi_fd_set *w, abi_fd_set *e, struct
+ *                                abi_timeval *timeout)  abi/select.h;
+ *                                Linux's: the timeout is updated
+ *   ioctl(fd, request, arg)      abi/ioctl.h, abi/termios.h
+ *   fsync(fd), sync()
+ *   mount(source, target, fstype, flags, data), umount(target, flags)
+ * Every pointer may be bad: -EFAULT, never a crash. */
 #ifndef ABI_SYSCALL_H
 #define ABI_SYSCALL_H
 

@@ -22,6 +22,19 @@ _Noreturn void thread_exit(int exit_code);
 struct thread *thread_current(void);
 const char *thread_name(const struct thread *t);
 
+/* For the process layer (libos/proc): a thread's owner (its per-thread
+ * process state; NULL for kernel threads), the top of its kernel stack,
+ * and interruption by signals. thread_interrupt makes t's interruptible
+ * sleeps (waitq_sleep, poll_waiter_sleep) return -EINTR until
+ * thread_interrupt_clear, wakes it from one, and makes a CPU running it
+ * take an interrupt (so it passes the return-to-user path). Safe from
+ * interrupt handlers. */
+void thread_set_owner(struct thread *t, void *owner);
+void *thread_owner(const struct thread *t);
+uintptr_t thread_stack_top(const struct thread *t);
+void thread_interrupt(struct thread *t);
+void thread_interrupt_clear(struct thread *t);
+
 /* Gives up the CPU to another runnable thread, if any. */
 void sched_yield(void);
 /* Sleeps for at least ns nanoseconds. */

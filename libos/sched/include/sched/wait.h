@@ -26,7 +26,8 @@ struct thread;
 
 struct waitq {
     struct spinlock lock;       /* protects waiters; a leaf lock */
-    struct list waiters;        /* struct wait_entry, FIFO */
+    struct list waiters;        /* poll entries first, then sleepers
+                                   (struct wait_entry, wait.c) FIFO */
 };
 
 #define WAITQ_INIT(name) { SPINLOCK_INIT, LIST_INIT((name).waiters) }
@@ -34,10 +35,19 @@ void waitq_init(struct waitq *wq);
 
 /* Sleeps on wq until woken or until plat_time_ns() >= deadline_ns
  * (0: no deadline). lock is held on entry and on return, released while
- * asleep. Returns 0 when woken, -ETIMEDOUT at the deadline. */
+ * asleep (it may be NULL: nothing to release). Returns 0 when woken,
+ * -ETIMEDOUT at the deadline. Call from a thread, never with another
+ * spinlock than lock held. */
 int waitq_sleep(struct waitq *wq, struct spinlock *lock, uint64_t deadline_ns);
+/* waitq_sleep is interruptible: for a thread the process layer interrupted
+ * (thread_interrupt: a signal is pending) it returns -EINTR instead of
+ * sleeping or when woken that way. Kernel threads are never interrupted.
+ * This variant ignores interruptions (locks, kernel waits). */
+int waitq_sleep_uninterruptible(struct waitq *wq, struct spinlock *lock,
+                                uint64_t deadline_ns);
 
-/* Wake one (the longest waiting) or all sleepers. Safe from interrupt
+/* Wake one (the longest waiting) or all sleepers; every poll waiter on the
+ * queue is woken too, without counting as the one. Safe from interrupt
  * handlers. Return the number woken. */
 unsigned waitq_wake_one(struct waitq *wq);
 unsigned waitq_wake_all(struct waitq *wq);
@@ -59,7 +69,7 @@ struct poll_waiter {
 void poll_waiter_init(struct poll_waiter *pw);
 int poll_waiter_add(struct poll_waiter *pw, struct waitq *wq);
 /* Sleeps until a registered queue is woken or the deadline (0: none).
- * Returns 0 or -ETIMEDOUT. Re-check the conditions after it returns. */
+ * Returns 0, -ETIMEDOUT, or -EINTR (thread_interrupt). Re-check the conditions after it returns. */
 int poll_waiter_sleep(struct poll_waiter *pw, uint64_t deadline_ns);
 /* Unregisters from every queue. */
 void poll_waiter_done(struct poll_waiter *pw);

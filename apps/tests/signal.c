@@ -1,0 +1,510 @@
+/* Signals: handlers, masks during and after handlers, SA_NODEFER,
+ * SA_RESETHAND, SA_SIGINFO, sigaltstack, sigsuspend, sigpending, SIGCHLD,
+ * EINTR against SA_RESTART, alarm/setitimer, killing a spinning process,
+ * stop and continue. */
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/time.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include "tap.h"
+
+static volatile sig_atomic_t hits;
+static volatile sig_atomic_t last_sig;
+static sigset_t mask_in_handler;
+static volatile int nested_depth, max_depth;
+
+static void count_handler(int sig)
+{
+    hits++;
+    last_sig = sig;
+    sigprocmask(SIG_BLOCK, NULL, &mask_in_handler);
+}
+
+static int install(int sig, void (*fn)(int), int flags, const sigset_t *extra)
+{
+    struct sigaction a;
+    memset(&a, 0, sizeof(a));
+    a.sa_handler = fn;
+    a.sa_flags = flags;
+    if (extra)
+        a.sa_mask = *extra;
+    else
+        sigemptyset(&a.sa_mask);
+    return sigaction(sig, &a, NULL);
+}
+
+static sigset_t current_mask(void)
+{
+    sigset_t m;
+    sigprocmask(SIG_BLOCK, NULL, &m);
+    return m;
+}
+
+static void handler_runs_on_raise(void)
+{
+    hits = 0;
+    CHECK_OK(install(SIGUSR1, count_handler, 0, NULL));
+    CHECK_OK(raise(SIGUSR1));
+    CHECK_EQ("handler runs", 1, hits);
+    CHECK_EQ("signal number passed", SIGUSR1, last_sig);
+    CHECK_OK(kill(getpid(), SIGUSR1));
+    CHECK_EQ("handler runs for kill(getpid())", 2, hits);
+}
+
+static void mask_during_handler_and_restored_after(void)
+{
+    sigset_t extra;
+    sigemptyset(&extra);
+    sigaddset(&extra, SIGUSR2);
+    CHECK_OK(install(SIGUSR1, count_handler, 0, &extra));
+    sigset_t before = current_mask();
+    hits = 0;
+    raise(SIGUSR1);
+    CHECK_EQ("handler runs", 1, hits);
+    CHECK(sigismember(&mask_in_handler, SIGUSR1) == 1, "SIGUSR1 not blocked in its handler");
+    CHECK(sigismember(&mask_in_handler, SIGUSR2) == 1, "sa_mask's SIGUSR2 not blocked in handler");
+    sigset_t after = current_mask();
+    CHECK(after == before, "mask after the handler: expected 0x%lx, got 0x%lx",
+          (unsigned long)before, (unsigned long)after);
+}
+
+static void nodefer_handler(int sig)
+{
+    nested_depth++;
+    if (nested_depth > max_depth)
+        max_depth = nested_depth;
+    sigprocmask(SIG_BLOCK, NULL, &mask_in_handler);
+    if (nested_depth == 1)
+        raise(sig);        /* delivered at once under SA_NODEFER */
+    nested_depth--;
+}
+
+static void sa_nodefer_allows_nesting(void)
+{
+    nested_depth = max_depth = 0;
+    CHECK_OK(install(SIGUSR1, nodefer_handler, SA_NODEFER, NULL));
+    raise(SIGUSR1);
+    CHECK(sigismember(&mask_in_handler, SIGUSR1) == 0, "SIGUSR1 blocked despite SA_NODEFER");
+    CHECK_EQ("handler nesting depth", 2, max_depth);
+    nested_depth = max_depth = 0;
+    CHECK_OK(install(SIGUSR1, nodefer_handler, 0, NULL));
+    raise(SIGUSR1);
+    CHECK_EQ("nesting depth without SA_NODEFER (second delivery after return)", 1, max_depth);
+}
+
+static void sa_resethand_resets_to_default(void)
+{
+    hits = 0;
+    CHECK_OK(install(SIGUSR1, count_handler, SA_RESETHAND, NULL));
+    raise(SIGUSR1);
+    CHECK_EQ("handler runs once", 1, hits);
+    struct sigaction now;
+    CHECK_OK(sigaction(SIGUSR1, NULL, &now));
+    CHECK(now.sa_handler == SIG_DFL, "after SA_RESETHAND: expected SIG_DFL, got %p",
+          (void *)now.sa_handler);
+}
+
+static siginfo_t saved_info;
+static void info_handler(int sig, siginfo_t *info, void *ctx)
+{
+    (void)sig;
+    (void)ctx;
+    saved_info = *info;
+    hits++;
+}
+
+static void sa_siginfo_fields_from_kill(void)
+{
+    struct sigaction a;
+    memset(&a, 0, sizeof(a));
+    a.sa_sigaction = info_handler;
+    a.sa_flags = SA_SIGINFO;
+    CHECK_OK(sigaction(SIGUSR2, &a, NULL));
+    memset(&saved_info, 0, sizeof(saved_info));
+    hits = 0;
+    CHECK_OK(kill(getpid(), SIGUSR2));
+    CHECK_EQ("handler runs", 1, hits);
+    CHECK_EQ("si_signo", SIGUSR2, saved_info.si_signo);
+    CHECK_EQ("si_code", SI_USER, saved_info.si_code);
+    CHECK_EQ("si_pid", getpid(), saved_info.si_pid);
+    CHECK_EQ("si_uid", getuid(), saved_info.si_uid);
+}
+
+static volatile uintptr_t handler_stack_addr;
+static void stack_handler(int sig)
+{
+    volatile int local = sig;
+    handler_stack_addr = (uintptr_t)&local;
+    stack_t ss;
+    sigaltstack(NULL, &ss);
+    if (ss.ss_flags & SS_ONSTACK)
+        hits++;
+}
+
+static void sigaltstack_used_with_sa_onstack(void)
+{
+    static char altstack[SIGSTKSZ] __attribute__((aligned(16)));
+    stack_t ss = { .ss_sp = altstack, .ss_flags = 0, .ss_size = sizeof(altstack) }, old;
+    CHECK_OK(sigaltstack(&ss, &old));
+    hits = 0;
+    CHECK_OK(install(SIGUSR1, stack_handler, SA_ONSTACK, NULL));
+    raise(SIGUSR1);
+    uintptr_t lo = (uintptr_t)altstack, hi = lo + sizeof(altstack);
+    CHECK(handler_stack_addr >= lo && handler_stack_addr < hi,
+          "handler's local at 0x%lx: expected inside the altstack [0x%lx, 0x%lx)",
+          (unsigned long)handler_stack_addr, (unsigned long)lo, (unsigned long)hi);
+    CHECK_EQ("SS_ONSTACK seen in the handler", 1, hits);
+    /* without SA_ONSTACK: the normal stack */
+    CHECK_OK(install(SIGUSR1, stack_handler, 0, NULL));
+    raise(SIGUSR1);
+    CHECK(handler_stack_addr < lo || handler_stack_addr >= hi,
+          "handler without SA_ONSTACK ran on the altstack (0x%lx)", (unsigned long)handler_stack_addr);
+    ss.ss_flags = SS_DISABLE;
+    CHECK_OK(sigaltstack(&ss, NULL));
+    stack_t small = { .ss_sp = altstack, .ss_flags = 0, .ss_size = 16 };
+    CHECK_ERRNO(sigaltstack(&small, NULL), ENOMEM);
+}
+
+static void sigpending_reports_blocked_signal(void)
+{
+    sigset_t block, pending;
+    sigemptyset(&block);
+    sigaddset(&block, SIGUSR1);
+    hits = 0;
+    CHECK_OK(install(SIGUSR1, count_handler, 0, NULL));
+    CHECK_OK(sigprocmask(SIG_BLOCK, &block, NULL));
+    raise(SIGUSR1);
+    CHECK_EQ("handler runs while blocked", 0, hits);
+    CHECK_OK(sigpending(&pending));
+    CHECK(sigismember(&pending, SIGUSR1) == 1, "SIGUSR1 not in sigpending");
+    CHECK_OK(sigprocmask(SIG_UNBLOCK, &block, NULL));
+    CHECK_EQ("handler runs once unblocked", 1, hits);
+    CHECK_OK(sigpending(&pending));
+    CHECK(sigismember(&pending, SIGUSR1) == 0, "SIGUSR1 still pending after delivery");
+}
+
+/* The signal arrives while blocked; sigsuspend unblocks and waits in one
+ * step, so it is taken at once and sigsuspend returns EINTR with the old
+ * mask back. */
+static void sigsuspend_atomic_unblock_and_wait(void)
+{
+    sigset_t block, old, wait_mask;
+    sigemptyset(&block);
+    sigaddset(&block, SIGUSR1);
+    hits = 0;
+    CHECK_OK(install(SIGUSR1, count_handler, 0, NULL));
+    CHECK_OK(sigprocmask(SIG_BLOCK, &block, &old));
+    pid_t pid = fork();
+    CHECK_OK(pid);
+    if (pid == 0) {
+        kill(getppid(), SIGUSR1);
+        _exit(0);
+    }
+    wait_for(pid);                      /* the signal is pending now */
+    CHECK_EQ("handler runs while blocked", 0, hits);
+    wait_mask = old;
+    sigdelset(&wait_mask, SIGUSR1);
+    CHECK_ERRNO(sigsuspend(&wait_mask), EINTR);
+    CHECK_EQ("handler runs in sigsuspend", 1, hits);
+    sigset_t now = current_mask();
+    CHECK(sigismember(&now, SIGUSR1) == 1, "mask not restored after sigsuspend");
+    sigprocmask(SIG_SETMASK, &old, NULL);
+}
+
+static volatile sig_atomic_t chld_code, chld_pid, chld_status;
+static void chld_handler(int sig, siginfo_t *info, void *ctx)
+{
+    (void)sig;
+    (void)ctx;
+    chld_code = info->si_code;
+    chld_pid = info->si_pid;
+    chld_status = info->si_status;
+    hits++;
+}
+
+static int install_chld(int flags)
+{
+    struct sigaction a;
+    memset(&a, 0, sizeof(a));
+    a.sa_sigaction = chld_handler;
+    a.sa_flags = SA_SIGINFO | flags;
+    return sigaction(SIGCHLD, &a, NULL);
+}
+
+static void wait_for_hits(int wanted, int timeout_ms)
+{
+    long deadline = now_ms() + timeout_ms;
+    while (hits < wanted && now_ms() < deadline)
+        msleep(5);
+}
+
+static void sigchld_on_child_exit(void)
+{
+    hits = 0;
+    CHECK_OK(install_chld(0));
+    pid_t pid = fork();
+    CHECK_OK(pid);
+    if (pid == 0)
+        _exit(5);
+    wait_for_hits(1, 5000);
+    CHECK_EQ("SIGCHLD handler runs", 1, hits);
+    CHECK_EQ("si_code", CLD_EXITED, chld_code);
+    CHECK_EQ("si_pid", pid, chld_pid);
+    CHECK_EQ("si_status", 5, chld_status);
+    wait_for(pid);
+}
+
+static void sigchld_on_child_stop_unless_nocldstop(void)
+{
+    hits = 0;
+    CHECK_OK(install_chld(0));
+    pid_t pid = fork();
+    CHECK_OK(pid);
+    if (pid == 0) {
+        raise(SIGSTOP);
+        _exit(0);
+    }
+    wait_for_hits(1, 5000);
+    CHECK_EQ("SIGCHLD on stop", 1, hits);
+    CHECK_EQ("si_code", CLD_STOPPED, chld_code);
+    CHECK_EQ("si_status", SIGSTOP, chld_status);
+    int status;
+    CHECK_EQ("waitpid WUNTRACED", pid, waitpid(pid, &status, WUNTRACED));
+    kill(pid, SIGKILL);
+    wait_for(pid);
+    /* SA_NOCLDSTOP: only the exit */
+    hits = 0;
+    CHECK_OK(install_chld(SA_NOCLDSTOP));
+    pid = fork();
+    CHECK_OK(pid);
+    if (pid == 0) {
+        raise(SIGSTOP);
+        _exit(0);
+    }
+    CHECK_EQ("waitpid WUNTRACED", pid, waitpid(pid, &status, WUNTRACED));
+    msleep(50);
+    CHECK_EQ("SIGCHLD on stop with SA_NOCLDSTOP", 0, hits);
+    kill(pid, SIGKILL);
+    wait_for(pid);
+}
+
+static void alarm_handler(int sig) { (void)sig; hits++; }
+
+/* A read on an empty pipe, interrupted by an alarm: EINTR without
+ * SA_RESTART. */
+static void read_interrupted_eintr_without_restart(void)
+{
+    int fds[2];
+    CHECK_OK(pipe(fds));
+    hits = 0;
+    CHECK_OK(install(SIGALRM, alarm_handler, 0, NULL));
+    struct itimerval it = { .it_value = { 0, 100000 } };
+    CHECK_OK(setitimer(ITIMER_REAL, &it, NULL));
+    char c;
+    errno = 0;
+    long got = read(fds[0], &c, 1);
+    int err = errno;
+    close(fds[0]);
+    close(fds[1]);
+    CHECK_EQ("handler runs", 1, hits);
+    CHECK(got == -1 && err == EINTR, "read: expected -1 EINTR, got %ld errno %d", got, err);
+}
+
+/* With SA_RESTART the read goes on after the handler and returns the byte
+ * a child writes later. */
+static void read_restarted_with_sa_restart(void)
+{
+    int fds[2];
+    CHECK_OK(pipe(fds));
+    hits = 0;
+    CHECK_OK(install(SIGALRM, alarm_handler, SA_RESTART, NULL));
+    pid_t pid = fork();
+    CHECK_OK(pid);
+    if (pid == 0) {
+        msleep(300);
+        write(fds[1], "r", 1);
+        _exit(0);
+    }
+    struct itimerval it = { .it_value = { 0, 100000 } };
+    CHECK_OK(setitimer(ITIMER_REAL, &it, NULL));
+    char c = 0;
+    errno = 0;
+    long got = read(fds[0], &c, 1);
+    int err = errno;
+    wait_for(pid);
+    close(fds[0]);
+    close(fds[1]);
+    CHECK_EQ("handler runs", 1, hits);
+    CHECK(got == 1 && c == 'r', "read: expected 1 byte 'r', got %ld (errno %d)", got, err);
+}
+
+static void alarm_and_itimer(void)
+{
+    hits = 0;
+    CHECK_OK(install(SIGALRM, alarm_handler, 0, NULL));
+    CHECK_EQ("alarm(5) with none set", 0, alarm(5));
+    unsigned left = alarm(0);
+    CHECK(left >= 4 && left <= 5, "alarm(0) after alarm(5): expected 4..5, got %u", left);
+    struct itimerval it = { .it_value = { 10, 0 } }, now;
+    CHECK_OK(setitimer(ITIMER_REAL, &it, NULL));
+    CHECK_OK(getitimer(ITIMER_REAL, &now));
+    CHECK(now.it_value.tv_sec >= 9 && now.it_value.tv_sec <= 10,
+          "getitimer: expected 9..10 s left, got %ld", (long)now.it_value.tv_sec);
+    struct itimerval off = { { 0, 0 }, { 0, 0 } };
+    CHECK_OK(setitimer(ITIMER_REAL, &off, NULL));
+    long start = now_ms();
+    alarm(1);
+    while (hits == 0 && now_ms() - start < 5000)
+        pause();
+    CHECK_EQ("SIGALRM from alarm(1)", 1, hits);
+    long elapsed = now_ms() - start;
+    CHECK(elapsed >= 990, "alarm(1) fired after %ld ms, expected >= 1000", elapsed);
+}
+
+static void pause_returns_eintr(void)
+{
+    hits = 0;
+    CHECK_OK(install(SIGALRM, alarm_handler, 0, NULL));
+    struct itimerval it = { .it_value = { 0, 50000 } };
+    CHECK_OK(setitimer(ITIMER_REAL, &it, NULL));
+    CHECK_ERRNO(pause(), EINTR);
+    CHECK_EQ("handler runs", 1, hits);
+}
+
+static void kill_spinning_child(void)
+{
+    pid_t pid = fork();
+    CHECK_OK(pid);
+    if (pid == 0) {
+        for (;;)
+            ;
+    }
+    msleep(50);
+    CHECK_OK(kill(pid, SIGKILL));
+    int status = wait_for(pid);
+    CHECK(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL,
+          "spinning child: expected killed by SIGKILL, got %s", status_str(status));
+    pid = fork();
+    CHECK_OK(pid);
+    if (pid == 0) {
+        for (;;)
+            ;
+    }
+    msleep(50);
+    CHECK_OK(kill(pid, SIGINT));
+    status = wait_for(pid);
+    CHECK(WIFSIGNALED(status) && WTERMSIG(status) == SIGINT,
+          "spinning child: expected killed by SIGINT, got %s", status_str(status));
+}
+
+static void sigstop_sigcont_spinning_child(void)
+{
+    pid_t pid = fork();
+    CHECK_OK(pid);
+    if (pid == 0) {
+        for (;;)
+            ;
+    }
+    int status;
+    CHECK_OK(kill(pid, SIGSTOP));
+    CHECK_EQ("waitpid WUNTRACED", pid, waitpid(pid, &status, WUNTRACED));
+    CHECK(WIFSTOPPED(status) && WSTOPSIG(status) == SIGSTOP, "expected stopped by SIGSTOP, got %s",
+          status_str(status));
+    CHECK_OK(kill(pid, SIGCONT));
+    CHECK_EQ("waitpid WCONTINUED", pid, waitpid(pid, &status, WCONTINUED));
+    CHECK(WIFCONTINUED(status), "expected continued, got status 0x%x", status);
+    CHECK_OK(kill(pid, SIGTSTP));
+    CHECK_EQ("waitpid WUNTRACED after SIGTSTP", pid, waitpid(pid, &status, WUNTRACED));
+    CHECK(WIFSTOPPED(status) && WSTOPSIG(status) == SIGTSTP, "expected stopped by SIGTSTP, got %s",
+          status_str(status));
+    CHECK_OK(kill(pid, SIGKILL));           /* kills a stopped process */
+    status = wait_for(pid);
+    CHECK(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL, "expected killed, got %s",
+          status_str(status));
+}
+
+static void ignored_signal_is_discarded(void)
+{
+    CHECK_OK(install(SIGUSR1, SIG_IGN, 0, NULL));
+    CHECK_OK(raise(SIGUSR1));
+    sigset_t pending;
+    sigpending(&pending);
+    CHECK(sigismember(&pending, SIGUSR1) == 0, "ignored SIGUSR1 left pending");
+    /* SIGCHLD default is ignore: a child's exit does not kill us */
+    CHECK_OK(install(SIGCHLD, SIG_DFL, 0, NULL));
+    pid_t pid = fork();
+    if (pid == 0)
+        _exit(0);
+    wait_for(pid);
+}
+
+static void sigkill_and_sigstop_cannot_be_caught(void)
+{
+    struct sigaction a;
+    memset(&a, 0, sizeof(a));
+    a.sa_handler = count_handler;
+    CHECK_ERRNO(sigaction(SIGKILL, &a, NULL), EINVAL);
+    CHECK_ERRNO(sigaction(SIGSTOP, &a, NULL), EINVAL);
+    CHECK_ERRNO(sigaction(0, &a, NULL), EINVAL);
+    CHECK_ERRNO(sigaction(NSIG, &a, NULL), EINVAL);
+    /* blocking them is silently ignored */
+    sigset_t all, now;
+    sigfillset(&all);
+    CHECK_OK(sigprocmask(SIG_SETMASK, &all, NULL));
+    sigprocmask(SIG_SETMASK, NULL, &now);
+    CHECK(!sigismember(&now, SIGKILL) && !sigismember(&now, SIGSTOP),
+          "SIGKILL or SIGSTOP blocked: mask 0x%lx", (unsigned long)now);
+    sigemptyset(&all);
+    sigprocmask(SIG_SETMASK, &all, NULL);
+}
+
+static void kill_bad_arguments(void)
+{
+    CHECK_ERRNO(kill(getpid(), NSIG), EINVAL);
+    CHECK_ERRNO(kill(getpid(), -1), EINVAL);
+    CHECK_ERRNO(kill(999999, 0), ESRCH);
+    CHECK_OK(kill(getpid(), 0));
+}
+
+static void default_action_terminates(void)
+{
+    pid_t pid = fork();
+    CHECK_OK(pid);
+    if (pid == 0) {
+        raise(SIGUSR2);
+        _exit(0);
+    }
+    int status = wait_for(pid);
+    CHECK(WIFSIGNALED(status) && WTERMSIG(status) == SIGUSR2,
+          "raise(SIGUSR2) with SIG_DFL: expected killed by SIGUSR2, got %s", status_str(status));
+}
+
+int main(int argc, char **argv)
+{
+    static const struct tap_test tests[] = {
+        TAP_TEST(handler_runs_on_raise),
+        TAP_TEST(mask_during_handler_and_restored_after),
+        TAP_TEST(sa_nodefer_allows_nesting),
+        TAP_TEST(sa_resethand_resets_to_default),
+        TAP_TEST(sa_siginfo_fields_from_kill),
+        TAP_TEST(sigaltstack_used_with_sa_onstack),
+        TAP_TEST(sigpending_reports_blocked_signal),
+        TAP_TEST(sigsuspend_atomic_unblock_and_wait),
+        TAP_TEST(sigchld_on_child_exit),
+        TAP_TEST(sigchld_on_child_stop_unless_nocldstop),
+        TAP_TEST(read_interrupted_eintr_without_restart),
+        TAP_TEST(read_restarted_with_sa_restart),
+        TAP_TEST(alarm_and_itimer),
+        TAP_TEST(pause_returns_eintr),
+        TAP_TEST(kill_spinning_child),
+        TAP_TEST(sigstop_sigcont_spinning_child),
+        TAP_TEST(ignored_signal_is_discarded),
+        TAP_TEST(sigkill_and_sigstop_cannot_be_caught),
+        TAP_TEST(kill_bad_arguments),
+        TAP_TEST(default_action_terminates),
+    };
+    return tap_main(argc, argv, tests, sizeof(tests) / sizeof(tests[0]));
+}

@@ -1,0 +1,120 @@
+/* The TAP harness shared by the test programs (tap.h). */
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/time.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+#include "tap.h"
+
+static int current_failed;
+
+void tap_fail(const char *file, int line, const char *fmt, ...)
+{
+    va_list ap;
+
+    current_failed = 1;
+    printf("    # %s:%d: ", file, line);
+    va_start(ap, fmt);
+    vprintf(fmt, ap);
+    va_end(ap);
+    printf("\n");
+    fflush(stdout);
+}
+
+void tap_note(const char *fmt, ...)
+{
+    va_list ap;
+
+    printf("    # ");
+    va_start(ap, fmt);
+    vprintf(fmt, ap);
+    va_end(ap);
+    printf("\n");
+}
+
+void msleep(int ms)
+{
+    struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000 };
+
+    while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
+        ;
+}
+
+long now_ms(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+int wait_for(pid_t pid)
+{
+    int status;
+
+    for (;;) {
+        pid_t got = waitpid(pid, &status, 0);
+        if (got == pid)
+            return status;
+        if (got < 0 && errno != EINTR)
+            return -1;
+    }
+}
+
+const char *status_str(int status)
+{
+    static char buf[48];
+
+    if (status == -1)
+        snprintf(buf, sizeof(buf), "no status");
+    else if (WIFEXITED(status))
+        snprintf(buf, sizeof(buf), "exited %d", WEXITSTATUS(status));
+    else if (WIFSIGNALED(status))
+        snprintf(buf, sizeof(buf), "killed by signal %d", WTERMSIG(status));
+    else if (WIFSTOPPED(status))
+        snprintf(buf, sizeof(buf), "stopped by signal %d", WSTOPSIG(status));
+    else
+        snprintf(buf, sizeof(buf), "status 0x%x", status);
+    return buf;
+}
+
+static void reset_process_state(void)
+{
+    struct sigaction dfl;
+    sigset_t none;
+
+    alarm(0);
+    memset(&dfl, 0, sizeof(dfl));
+    dfl.sa_handler = SIG_DFL;
+    for (int sig = 1; sig < NSIG; sig++)
+        if (sig != SIGKILL && sig != SIGSTOP)
+            sigaction(sig, &dfl, NULL);
+    sigemptyset(&none);
+    sigprocmask(SIG_SETMASK, &none, NULL);
+    while (waitpid(-1, NULL, WNOHANG) > 0)
+        ;
+}
+
+int tap_main(int argc, char **argv, const struct tap_test *tests, int count)
+{
+    int failures = 0;
+
+    (void)argc;
+    setvbuf(stdout, NULL, _IOLBF, 0);
+    printf("    1..%d\n", count);
+    for (int i = 0; i < count; i++) {
+        reset_process_state();
+        current_failed = 0;
+        fflush(stdout);
+        tests[i].run();
+        printf("    %s %d - %s\n", current_failed ? "not ok" : "ok", i + 1, tests[i].name);
+        fflush(stdout);
+        failures += current_failed;
+    }
+    if (failures)
+        printf("    # %s: %d of %d failed\n", argv[0], failures, count);
+    return failures ? 1 : 0;
+}

@@ -1,0 +1,282 @@
+/* Scheduler tests: thread lifecycle, preemption, sleeping, many threads,
+ * parallel speed-up on several CPUs, call-function IPIs. */
+#include <stdint.h>
+#include <kern/printk.h>
+#include <mm/kmalloc.h>
+#include <mm/page.h>
+#include <plat/timer.h>
+#include <sched/smp.h>
+#include <sched/thread.h>
+#include <sched/timer.h>
+#include <ktest.h>
+
+#define NS_PER_MS 1000000ULL
+
+static int return_arg(void *arg)
+{
+    return (int)(uintptr_t)arg;
+}
+
+KTEST(thread_create_join_exit_code, KTEST_DEFAULT)
+{
+    struct thread *t = thread_create("ret", return_arg, (void *)42);
+    KTEST_EXPECT(t, "thread_create failed");
+    int code = -1;
+    KTEST_EXPECT(thread_join(t, &code) == 0, "join failed");
+    KTEST_EXPECT(code == 42, "exit code %d, expected 42", code);
+    return 0;
+}
+
+static volatile bool stop_spinning;
+static volatile unsigned long spin_count;
+
+static int spin_forever(void *arg)
+{
+    (void)arg;
+    while (!stop_spinning)
+        spin_count++;
+    return 0;
+}
+
+static volatile unsigned others_ran;
+
+static int count_and_exit(void *arg)
+{
+    (void)arg;
+    __atomic_fetch_add(&others_ran, 1, __ATOMIC_RELAXED);
+    return 0;
+}
+
+/* A thread that never blocks does not keep others off the CPU: the quantum
+ * timer preempts it. Run with one spinner per CPU so every CPU is taken. */
+KTEST(preempt_spinner_does_not_starve, KTEST_DEFAULT)
+{
+    unsigned cpus = smp_cpus_online();
+    struct thread *spinners[PLAT_MAX_CPUS], *others[8];
+
+    stop_spinning = false;
+    others_ran = 0;
+    for (unsigned i = 0; i < cpus; i++) {
+        spinners[i] = thread_create("spinner", spin_forever, NULL);
+        KTEST_EXPECT(spinners[i], "thread_create failed");
+    }
+    for (unsigned i = 0; i < 8; i++)
+        others[i] = thread_create("other", count_and_exit, NULL);
+    for (unsigned i = 0; i < 8; i++)
+        thread_join(others[i], NULL);
+    unsigned ran = others_ran;
+    stop_spinning = true;
+    for (unsigned i = 0; i < cpus; i++)
+        thread_join(spinners[i], NULL);
+    KTEST_EXPECT(ran == 8, "%u of 8 threads ran beside %u spinners", ran, cpus);
+    KTEST_EXPECT(spin_count > 0, "the spinners never ran");
+    return 0;
+}
+
+KTEST(sleep_not_early, KTEST_DEFAULT)
+{
+    static const uint64_t durations_ns[] = { 1000, 100 * 1000, NS_PER_MS, 10 * NS_PER_MS,
+                                             25 * NS_PER_MS };
+    uint64_t worst_late = 0;
+
+    for (unsigned i = 0; i < sizeof(durations_ns) / sizeof(durations_ns[0]); i++) {
+        uint64_t start = plat_time_ns();
+        sched_sleep_ns(durations_ns[i]);
+        uint64_t slept = plat_time_ns() - start;
+        KTEST_EXPECT(slept >= durations_ns[i], "asked %llu ns, slept %llu ns",
+                     (unsigned long long)durations_ns[i], (unsigned long long)slept);
+        if (slept - durations_ns[i] > worst_late)
+            worst_late = slept - durations_ns[i];
+    }
+    printk("# worst oversleep %llu us\n", (unsigned long long)(worst_late / 1000));
+    return 0;
+}
+
+static int sleep_some(void *arg)
+{
+    uint64_t ns = (uintptr_t)arg;
+    uint64_t start = plat_time_ns();
+    sched_sleep_ns(ns);
+    return plat_time_ns() - start >= ns ? 0 : 1;
+}
+
+/* Many sleepers at once: the timer heap holds them all. */
+KTEST(sleep_many_threads, KTEST_DEFAULT)
+{
+    enum { N = 500 };
+    static struct thread *threads[N];
+    unsigned long seed = 7;
+
+    for (unsigned i = 0; i < N; i++) {
+        uint64_t ns = (ktest_rand(&seed) % 50) * NS_PER_MS / 2 + 1000;
+        threads[i] = thread_create("sleeper", sleep_some, (void *)(uintptr_t)ns);
+        KTEST_EXPECT(threads[i], "thread_create %u failed", i);
+    }
+    unsigned early = 0;
+    for (unsigned i = 0; i < N; i++) {
+        int code;
+        thread_join(threads[i], &code);
+        early += code != 0;
+    }
+    KTEST_EXPECT(early == 0, "%u of %u sleepers woke early", early, N);
+    return 0;
+}
+
+static volatile unsigned long thread_runs;
+
+static int bump(void *arg)
+{
+    (void)arg;
+    __atomic_fetch_add(&thread_runs, 1, __ATOMIC_RELAXED);
+    return 0;
+}
+
+KTEST(threads_2000_no_leak, KTEST_DEFAULT)
+{
+    enum { N = 2000, BATCH = 250 };
+    static struct thread *threads[BATCH];
+
+    /* Warm the slab caches so the baseline includes their pages. */
+    struct thread *warm = thread_create("warm", bump, NULL);
+    thread_join(warm, NULL);
+    size_t heap_before = kmalloc_bytes_in_use();
+    uint64_t pages_before = mm_free_pages();
+    thread_runs = 0;
+    for (unsigned done = 0; done < N; done += BATCH) {
+        for (unsigned i = 0; i < BATCH; i++) {
+            threads[i] = thread_create("many", bump, NULL);
+            KTEST_EXPECT(threads[i], "thread_create %u failed", done + i);
+        }
+        for (unsigned i = 0; i < BATCH; i++)
+            KTEST_EXPECT(thread_join(threads[i], NULL) == 0, "join %u failed", done + i);
+    }
+    KTEST_EXPECT(thread_runs == N, "%lu of %u threads ran", thread_runs, N);
+    size_t heap_after = kmalloc_bytes_in_use();
+    uint64_t pages_after = mm_free_pages();
+    KTEST_EXPECT(heap_after == heap_before, "kmalloc bytes in use %zu, before %zu",
+                 heap_after, heap_before);
+    KTEST_EXPECT(pages_after == pages_before, "free pages %llu, before %llu",
+                 (unsigned long long)pages_after, (unsigned long long)pages_before);
+    return 0;
+}
+
+static int detached_bump(void *arg)
+{
+    (void)arg;
+    __atomic_fetch_add(&thread_runs, 1, __ATOMIC_RELAXED);
+    return 0;
+}
+
+KTEST(thread_detach_runs, KTEST_DEFAULT)
+{
+    thread_runs = 0;
+    for (int i = 0; i < 20; i++) {
+        struct thread *t = thread_create("detached", detached_bump, NULL);
+        KTEST_EXPECT(t, "thread_create failed");
+        thread_detach(t);
+    }
+    uint64_t give_up = plat_time_ns() + 5000 * NS_PER_MS;
+    while (thread_runs < 20 && plat_time_ns() < give_up)
+        sched_sleep_ns(NS_PER_MS);
+    KTEST_EXPECT(thread_runs == 20, "%lu of 20 detached threads ran", thread_runs);
+    return 0;
+}
+
+/* CPU-bound work of a fixed size, so run time measures parallelism. */
+static int crunch(void *arg)
+{
+    unsigned long iterations = (uintptr_t)arg, x = 1;
+    for (unsigned long i = 0; i < iterations; i++) {
+        x = x * 6364136223846793005UL + 1442695040888963407UL;
+        __asm__ volatile("" : "+r"(x));
+    }
+    return (int)(x & 1);
+}
+
+static uint64_t run_crunchers(unsigned count, unsigned long iterations)
+{
+    struct thread *threads[4];
+    uint64_t start = plat_time_ns();
+    for (unsigned i = 0; i < count; i++)
+        threads[i] = thread_create("crunch", crunch, (void *)(uintptr_t)iterations);
+    for (unsigned i = 0; i < count; i++)
+        thread_join(threads[i], NULL);
+    return plat_time_ns() - start;
+}
+
+/* 4 CPU-bound threads on 4 CPUs against the same 4 threads' work done by
+ * one thread (what one CPU would take). The guest's CPUs are host threads
+ * that other host work may delay, never speed up: up to five rounds, and
+ * the fastest serial run against the fastest parallel run says what the
+ * guest can do. */
+KTEST(smp_speedup_4_threads, KTEST_DEFAULT)
+{
+    if (smp_cpus_online() < 4) {
+        printk("# skipped: %u CPU(s) online, the speed-up needs 4\n", smp_cpus_online());
+        return 0;
+    }
+    unsigned long iterations = 40 * 1000 * 1000, speedup_x100 = 0;
+    uint64_t best_serial = UINT64_MAX, best_parallel = UINT64_MAX;
+    for (int round = 0; round < 5 && speedup_x100 <= 150; round++) {
+        uint64_t serial = run_crunchers(1, 4 * iterations);
+        uint64_t parallel = run_crunchers(4, iterations);
+        printk("# round %d: 4 threads on 4 CPUs %llu ms, one thread doing all of it %llu ms\n",
+               round, (unsigned long long)(parallel / NS_PER_MS),
+               (unsigned long long)(serial / NS_PER_MS));
+        if (serial < best_serial)
+            best_serial = serial;
+        if (parallel < best_parallel)
+            best_parallel = parallel;
+        speedup_x100 = (unsigned long)(best_serial * 100 / (best_parallel ? best_parallel : 1));
+    }
+    printk("# speed-up %lu.%02lu (best serial %llu ms / best parallel %llu ms)\n",
+           speedup_x100 / 100, speedup_x100 % 100, (unsigned long long)(best_serial / NS_PER_MS),
+           (unsigned long long)(best_parallel / NS_PER_MS));
+    KTEST_EXPECT(speedup_x100 > 150, "speed-up %lu.%02lu, expected above 1.5",
+                 speedup_x100 / 100, speedup_x100 % 100);
+    return 0;
+}
+
+static volatile unsigned call_hits[PLAT_MAX_CPUS];
+
+static void note_cpu(void *arg)
+{
+    (void)arg;
+    __atomic_fetch_add(&call_hits[arch_cpu_id()], 1, __ATOMIC_RELAXED);
+}
+
+KTEST(smp_call_function_every_cpu, KTEST_DEFAULT)
+{
+    for (unsigned i = 0; i < PLAT_MAX_CPUS; i++)
+        call_hits[i] = 0;
+    unsigned cpus = plat_cpus_possible();
+    for (unsigned i = 0; i < cpus; i++)
+        KTEST_EXPECT(smp_call_on(i, note_cpu, NULL) == 0, "smp_call_on(%u) failed", i);
+    for (unsigned i = 0; i < cpus; i++)
+        KTEST_EXPECT(call_hits[i] == 1, "CPU %u ran the call %u times", i, call_hits[i]);
+    return 0;
+}
+
+static volatile unsigned timer_fired;
+
+static void timer_note(void *arg)
+{
+    (void)arg;
+    timer_fired++;
+}
+
+KTEST(timer_cancel_before_deadline, KTEST_DEFAULT)
+{
+    struct timer t;
+    timer_fired = 0;
+    timer_init(&t, timer_note, NULL);
+    timer_start(&t, plat_time_ns() + 20 * NS_PER_MS);
+    KTEST_EXPECT(timer_cancel(&t), "a pending timer was not pending");
+    sched_sleep_ns(40 * NS_PER_MS);
+    KTEST_EXPECT(timer_fired == 0, "a cancelled timer fired");
+    timer_start(&t, plat_time_ns() + NS_PER_MS);
+    sched_sleep_ns(20 * NS_PER_MS);
+    KTEST_EXPECT(timer_fired == 1, "timer fired %u times, expected 1", timer_fired);
+    KTEST_EXPECT(!timer_cancel(&t), "an expired timer was still pending");
+    return 0;
+}

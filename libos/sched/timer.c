@@ -1,0 +1,175 @@
+/* Deadline timers: a pairing heap per CPU, the platform's one-shot timer
+ * programmed for the earliest deadline, and timer_interrupt, where the
+ * platform's timer interrupt enters the kernel. */
+#include <stddef.h>
+#include <kern/panic.h>
+#include <plat/timer.h>
+#include "internal.h"
+
+void timer_init(struct timer *t, timer_fn fn, void *arg)
+{
+    t->deadline_ns = 0;
+    t->child = t->sibling = t->prev = NULL;
+    t->fn = fn;
+    t->arg = arg;
+    t->cpu = -1;
+}
+
+bool timer_is_pending(const struct timer *t)
+{
+    return t->cpu >= 0;
+}
+
+/* ---- pairing heap ---- */
+
+/* Melds two roots; the result is a root (no prev, no sibling). */
+static struct timer *meld(struct timer *a, struct timer *b)
+{
+    if (!a)
+        return b;
+    if (!b)
+        return a;
+    if (b->deadline_ns < a->deadline_ns) {
+        struct timer *t = a;
+        a = b;
+        b = t;
+    }
+    b->prev = a;
+    b->sibling = a->child;
+    if (a->child)
+        a->child->prev = b;
+    a->child = b;
+    a->prev = a->sibling = NULL;
+    return a;
+}
+
+/* Two-pass merge of a sibling list into one root. */
+static struct timer *merge_pairs(struct timer *list)
+{
+    struct timer *stack = NULL;
+
+    while (list) {
+        struct timer *a = list, *b = a->sibling;
+        list = b ? b->sibling : NULL;
+        a->sibling = a->prev = NULL;
+        if (b) {
+            b->sibling = b->prev = NULL;
+            a = meld(a, b);
+        }
+        a->sibling = stack;
+        stack = a;
+    }
+    struct timer *root = NULL;
+    while (stack) {
+        struct timer *next = stack->sibling;
+        stack->sibling = NULL;
+        root = meld(root, stack);
+        stack = next;
+    }
+    return root;
+}
+
+static void heap_remove(struct cpu *c, struct timer *t)
+{
+    struct timer *children = merge_pairs(t->child);
+
+    if (t == c->timer_heap) {
+        c->timer_heap = children;
+    } else {
+        if (t->prev->child == t)
+            t->prev->child = t->sibling;
+        else
+            t->prev->sibling = t->sibling;
+        if (t->sibling)
+            t->sibling->prev = t->prev;
+        c->timer_heap = meld(c->timer_heap, children);
+    }
+    t->child = t->sibling = t->prev = NULL;
+    t->cpu = -1;
+}
+
+static void program(struct cpu *c)
+{
+    if (c->timer_heap)
+        plat_timer_arm(c->timer_heap->deadline_ns);
+    else
+        plat_timer_disarm();
+}
+
+/* Removes t from whichever heap holds it. Returns true if it was there. */
+static bool dequeue(struct timer *t)
+{
+    for (;;) {
+        int cpu = t->cpu;
+        if (cpu < 0)
+            return false;
+        struct cpu *c = &sched_cpus[cpu];
+        unsigned long flags = spin_lock_irqsave(&c->timer_lock);
+        if (t->cpu == cpu) {
+            bool was_first = c->timer_heap == t;
+            heap_remove(c, t);
+            if (was_first && c == this_cpu())
+                program(c);
+            spin_unlock_irqrestore(&c->timer_lock, flags);
+            return true;
+        }
+        spin_unlock_irqrestore(&c->timer_lock, flags);
+    }
+}
+
+void timer_start(struct timer *t, uint64_t deadline_ns)
+{
+    unsigned long flags = arch_irq_save();
+    struct cpu *c = this_cpu();
+
+    dequeue(t);
+    spin_lock(&c->timer_lock);
+    t->deadline_ns = deadline_ns;
+    t->cpu = (int)(c - sched_cpus);
+    c->timer_heap = meld(c->timer_heap, t);
+    if (c->timer_heap == t)
+        plat_timer_arm(deadline_ns);
+    spin_unlock(&c->timer_lock);
+    arch_irq_restore(flags);
+}
+
+bool timer_cancel(struct timer *t)
+{
+    bool was_pending = dequeue(t);
+
+    /* Wait until no CPU is inside t's callback (but not for ourselves,
+     * when called from it). */
+    for (unsigned i = 0; i < PLAT_MAX_CPUS; i++) {
+        while (sched_cpus[i].running_timer == t) {
+            unsigned long flags = arch_irq_save();
+            bool is_self = arch_cpu_id() == i;
+            arch_irq_restore(flags);
+            if (is_self)
+                break;
+            arch_cpu_relax();
+        }
+    }
+    return was_pending;
+}
+
+/* Interrupt context, interrupts disabled: runs every expired timer of this
+ * CPU, then programs the next deadline. */
+void timer_interrupt(void)
+{
+    struct cpu *c = this_cpu();
+
+    spin_lock(&c->timer_lock);
+    for (;;) {
+        struct timer *t = c->timer_heap;
+        if (!t || t->deadline_ns > plat_time_ns())
+            break;
+        heap_remove(c, t);
+        c->running_timer = t;
+        spin_unlock(&c->timer_lock);
+        t->fn(t->arg);
+        spin_lock(&c->timer_lock);
+        __atomic_store_n(&c->running_timer, NULL, __ATOMIC_RELEASE);
+    }
+    program(c);
+    spin_unlock(&c->timer_lock);
+}

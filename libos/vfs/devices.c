@@ -1,0 +1,181 @@
+/* The devices every image has: null, zero, full, random, urandom, console,
+ * serial0 (the first serial port, which is also the console) and kmsg (the
+ * kernel log). Console input is polled (plat_console_getc): a blocking read
+ * sleeps CONSOLE_POLL_NS between looks until interrupt-driven serial input
+ * arrives (the TTY issue). */
+#include <string.h>
+#include <abi/errno.h>
+#include <kern/printk.h>
+#include <kern/util.h>
+#include <mm/kmalloc.h>
+#include <plat/console.h>
+#include <sched/thread.h>
+#include <vfs/fs.h>
+
+#define CONSOLE_POLL_NS (5 * 1000 * 1000ULL)
+#define KMSG_MAX_BYTES (64 * 1024)
+
+static unsigned always_ready(struct file *f, struct poll_waiter *pw)
+{
+    (void)f;
+    (void)pw;
+    return POLLIN | POLLOUT | POLLRDNORM | POLLWRNORM;
+}
+
+static long null_read(struct file *f, void *buf, size_t len, uint64_t *offset)
+{
+    (void)f, (void)buf, (void)len, (void)offset;
+    return 0;
+}
+
+static long sink_write(struct file *f, const void *buf, size_t len, uint64_t *offset)
+{
+    (void)f, (void)buf, (void)offset;
+    return (long)len;
+}
+
+static long zero_read(struct file *f, void *buf, size_t len, uint64_t *offset)
+{
+    (void)f, (void)offset;
+    memset(buf, 0, len);
+    return (long)len;
+}
+
+static long full_write(struct file *f, const void *buf, size_t len, uint64_t *offset)
+{
+    (void)f, (void)buf, (void)offset;
+    return len ? -ENOSPC : 0;
+}
+
+static long random_dev_read(struct file *f, void *buf, size_t len, uint64_t *offset)
+{
+    (void)f, (void)offset;
+    random_read(buf, len);
+    return (long)len;
+}
+
+static long random_dev_write(struct file *f, const void *buf, size_t len, uint64_t *offset)
+{
+    (void)f, (void)offset;
+    random_mix(buf, len);       /* like Linux: mixed in, not credited */
+    return (long)len;
+}
+
+/* One byte read ahead by poll, so that poll can say POLLIN. */
+static struct spinlock console_lock = SPINLOCK_INIT;
+static int console_pending = -1;
+
+static int console_getc(void)
+{
+    spin_lock(&console_lock);
+    int c = console_pending;
+    console_pending = -1;
+    spin_unlock(&console_lock);
+    return c >= 0 ? c : plat_console_getc();
+}
+
+static long console_read(struct file *f, void *buf, size_t len, uint64_t *offset)
+{
+    (void)offset;
+    char *out = buf;
+    size_t n = 0;
+    if (len == 0)
+        return 0;
+    for (;;) {
+        int c;
+        while (n < len && (c = console_getc()) >= 0) {
+            out[n++] = (char)c;
+            if (c == '\n' || c == '\r')
+                return (long)n;
+        }
+        if (n)
+            return (long)n;
+        if (__atomic_load_n(&f->flags, __ATOMIC_RELAXED) & O_NONBLOCK)
+            return -EAGAIN;
+        sched_sleep_ns(CONSOLE_POLL_NS);
+    }
+}
+
+static long console_write(struct file *f, const void *buf, size_t len, uint64_t *offset)
+{
+    (void)f, (void)offset;
+    plat_console_write(buf, len);
+    return (long)len;
+}
+
+static unsigned console_poll(struct file *f, struct poll_waiter *pw)
+{
+    (void)f, (void)pw;
+    spin_lock(&console_lock);
+    if (console_pending < 0)
+        console_pending = plat_console_getc();
+    bool has_input = console_pending >= 0;
+    spin_unlock(&console_lock);
+    return POLLOUT | POLLWRNORM | (has_input ? POLLIN | POLLRDNORM : VFS_POLL_RETRY);
+}
+
+/* The log ring from *offset (0 = the oldest byte still kept). */
+static long kmsg_read(struct file *f, void *buf, size_t len, uint64_t *offset)
+{
+    (void)f;
+    char *log = kmalloc(KMSG_MAX_BYTES);
+    if (!log)
+        return -ENOMEM;
+    size_t size = klog_read(log, KMSG_MAX_BYTES);
+    size_t n = 0;
+    if (*offset < size) {
+        n = MIN(len, size - (size_t)*offset);
+        memcpy(buf, log + *offset, n);
+        *offset += n;
+    }
+    kfree(log);
+    return (long)n;
+}
+
+static long kmsg_write(struct file *f, const void *buf, size_t len, uint64_t *offset)
+{
+    (void)f, (void)offset;
+    size_t n = MIN(len, (size_t)400);  /* printk's line limit */
+    printk("%.*s", (int)n, (const char *)buf);
+    return (long)n;
+}
+
+static const struct file_ops null_ops = {
+    .read = null_read, .write = sink_write, .poll = always_ready, .is_seekable = true,
+};
+static const struct file_ops zero_ops = {
+    .read = zero_read, .write = sink_write, .poll = always_ready, .is_seekable = true,
+};
+static const struct file_ops full_ops = {
+    .read = zero_read, .write = full_write, .poll = always_ready, .is_seekable = true,
+};
+static const struct file_ops random_ops = {
+    .read = random_dev_read, .write = random_dev_write, .poll = always_ready,
+};
+static const struct file_ops console_ops = {
+    .read = console_read, .write = console_write, .poll = console_poll,
+};
+static const struct file_ops kmsg_ops = {
+    .read = kmsg_read, .write = kmsg_write, .poll = always_ready, .is_seekable = true,
+};
+
+static const struct devfs_device builtin_devices[] = {
+    { "null", S_IFCHR | 0666, &null_ops, NULL },
+    { "zero", S_IFCHR | 0666, &zero_ops, NULL },
+    { "full", S_IFCHR | 0666, &full_ops, NULL },
+    { "random", S_IFCHR | 0666, &random_ops, NULL },
+    { "urandom", S_IFCHR | 0666, &random_ops, NULL },
+    { "console", S_IFCHR | 0600, &console_ops, NULL },
+    { "serial0", S_IFCHR | 0660, &console_ops, NULL },
+    { "kmsg", S_IFCHR | 0644, &kmsg_ops, NULL },
+};
+
+int devices_register_builtin(void)
+{
+    for (size_t i = 0; i < ARRAY_SIZE(builtin_devices); i++) {
+        int rc = devfs_register(&builtin_devices[i]);
+        if (rc < 0 && rc != -EEXIST)
+            return rc;
+    }
+    return 0;
+}

@@ -1,0 +1,225 @@
+/* The VFS's inside, for filesystems (ramfs, devfs, pipes, later ext2,
+ * devpts, procfs) and drivers that register device files: vnodes, their
+ * operations, superblocks, open files and the file operations. */
+#ifndef VFS_FS_H
+#define VFS_FS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <kern/list.h>
+#include <kern/spinlock.h>
+#include <vfs.h>
+
+struct superblock;
+struct poll_waiter;
+
+/* What a vnode can do. Directory operations get a name that is not "." or
+ * "..", 1..NAME_MAX bytes, not NUL-terminated (name, len). The VFS checks
+ * permissions, types and read-only mounts before calling; the filesystem
+ * checks existence, emptiness and space. Unused operations are NULL. */
+struct vnode_ops {
+    int (*lookup)(struct vnode *dir, const char *name, size_t len, struct vnode **out);
+    /* Creates a regular file, directory, FIFO or device node (mode has the
+     * type bits). -EEXIST when name exists. Returns the new vnode held. */
+    int (*create)(struct vnode *dir, const char *name, size_t len, uint32_t mode,
+                  uint32_t rdev, const struct cred *cred, struct vnode **out);
+    int (*symlink)(struct vnode *dir, const char *name, size_t len, const char *target,
+                   const struct cred *cred);
+    int (*link)(struct vnode *dir, const char *name, size_t len, struct vnode *target);
+    /* Removes a non-directory (unlink) or an empty directory (rmdir). */
+    int (*unlink)(struct vnode *dir, const char *name, size_t len, bool is_rmdir);
+    int (*rename)(struct vnode *from_dir, const char *from, size_t from_len,
+                  struct vnode *to_dir, const char *to, size_t to_len);
+    /* Calls emit for the entry at *pos and following ones until emit
+     * returns non-zero; *pos advances past each entry emitted. */
+    int (*readdir)(struct vnode *dir, uint64_t *pos,
+                   int (*emit)(void *arg, const char *name, size_t len, uint64_t ino,
+                               uint32_t mode), void *arg);
+    long (*readlink)(struct vnode *vn, char *buf, size_t size);
+    long (*read)(struct vnode *vn, void *buf, size_t len, uint64_t offset);
+    long (*write)(struct vnode *vn, const void *buf, size_t len, uint64_t offset);
+    int (*truncate)(struct vnode *vn, uint64_t length);
+    /* The last reference is gone: free the vnode when nothing else (a
+     * directory entry) keeps it. Called with the superblock lock held,
+     * except on a superblock with has_sleeping_inactive: then it is called
+     * without any lock, with the last reference still counted, and drops
+     * that reference itself under its own lock (ext2 does disk I/O here). */
+    void (*inactive)(struct vnode *vn);
+};
+
+struct vnode {
+    struct superblock *sb;
+    const struct vnode_ops *ops;
+    unsigned refcount;          /* protected by sb->lock */
+    uint32_t mode;              /* type and permission bits */
+    uint32_t uid, gid;
+    uint32_t nlink;
+    uint32_t rdev;              /* device files: the devfs device number */
+    uint64_t ino;
+    uint64_t size;
+    int64_t mtime_ns, ctime_ns, atime_ns;
+    struct superblock *mounted_here;    /* a filesystem mounted on this dir */
+    struct pipe *fifo;          /* FIFOs: the pipe while open (pipe.c's lock) */
+    void *fs_data;
+};
+
+/* What a mounted filesystem does as a whole. Any may be NULL. */
+struct superblock_ops {
+    /* Writes everything dirty to the device (sync, fsync). */
+    int (*sync)(struct superblock *sb);
+    int (*statfs)(struct superblock *sb, struct vfs_statfs *st);
+    /* Called with sb detached from the tree: -EBUSY when a vnode other than
+     * the root is still held, -EIO when the write-back fails (the VFS then
+     * re-attaches it, nothing freed); otherwise syncs, marks the
+     * filesystem clean and frees sb. */
+    int (*unmount)(struct superblock *sb);
+    /* Clean power-off: sync and mark clean, staying mounted. */
+    int (*shutdown)(struct superblock *sb);
+};
+
+/* One mounted filesystem. */
+struct superblock {
+    /* Protects the refcounts of every vnode of this filesystem and, for
+     * the in-memory filesystems, their whole tree and data. A leaf lock
+     * apart from the mount-table lock, which is taken before it. */
+    struct spinlock lock;
+    const char *fstype;
+    unsigned flags;             /* MOUNT_RDONLY */
+    unsigned short dev;         /* st_dev */
+    struct vnode *root;
+    struct vnode *covered;      /* the directory it is mounted on (held) */
+    uint64_t next_ino;
+    void *fs_data;
+    const struct superblock_ops *ops;   /* NULL: none */
+    bool has_sleeping_inactive;         /* see vnode_ops.inactive */
+    struct list link;           /* on the mount table */
+};
+
+/* A filesystem type, found by name by vfs_mount_source. mount creates a
+ * superblock (not yet attached) from source: a block device name for disk
+ * filesystems, ignored by the others. */
+struct vfs_fstype {
+    const char *name;
+    int (*mount)(const char *source, unsigned flags, uint64_t size_limit_bytes,
+                 struct superblock **out);
+    /* Frees a superblock mount returned that could not be attached. */
+    void (*discard)(struct superblock *sb);
+    struct list link;           /* on the type list (fstype.c's lock) */
+};
+int vfs_register_fstype(struct vfs_fstype *type);
+struct vfs_fstype *vfs_find_fstype(const char *name);
+/* Every mounted superblock, in mount order; returns how many there are
+ * (may exceed max). Callers hold vfs_mount_mutex so none goes away. */
+size_t vfs_mounted_superblocks(struct superblock **out, size_t max);
+int vfs_unmount_sb(struct superblock *sb);
+
+/* What an open file does; chosen when it is opened (regular files and
+ * directories get the generic ones, FIFOs and devices their own). All may
+ * be NULL except where noted; NULL read/write give -EINVAL. */
+struct file_ops {
+    /* Called once after the file object exists; may block (FIFO open). */
+    int (*open)(struct file *f);
+    void (*release)(struct file *f);
+    long (*read)(struct file *f, void *buf, size_t len, uint64_t *offset);
+    long (*write)(struct file *f, const void *buf, size_t len, uint64_t *offset);
+    /* Returns the ready events (POLLIN|POLLOUT|POLLHUP|POLLERR...) and, when
+     * pw is not NULL, registers pw on the wait queues that signal a change. */
+    unsigned (*poll)(struct file *f, struct poll_waiter *pw);
+#define VFS_POLL_RETRY 0x10000u /* no wake-up source: poll again soon */
+    bool is_seekable;
+};
+
+/* An open file: shared by dup'd descriptors (and across fork). */
+struct file {
+    unsigned refcount;          /* atomic */
+    struct vnode *vn;           /* held */
+    const struct file_ops *ops;
+    struct spinlock lock;       /* protects offset and flags */
+    uint64_t offset;
+    int flags;                  /* O_ACCMODE | O_APPEND | O_NONBLOCK ... */
+    void *private_data;         /* the pipe, the device state */
+};
+
+/* Vnodes. */
+struct vnode *vnode_alloc(struct superblock *sb, const struct vnode_ops *ops, uint32_t mode,
+                          const struct cred *cred);
+void vnode_get(struct vnode *vn);
+void vnode_put(struct vnode *vn);
+void vnode_stat(struct vnode *vn, struct stat *st);
+/* Checks access (R_OK|W_OK|X_OK bits) against the mode bits. */
+int vnode_permission(struct vnode *vn, const struct cred *cred, int amode);
+int64_t vfs_now_ns(void);
+
+/* Superblocks and mounts. */
+struct superblock *sb_create(const char *fstype, unsigned flags);
+int vfs_mount_sb(struct superblock *sb, struct vnode *covered);
+struct vnode *vfs_root(void);           /* the global root, held */
+struct vnode *vfs_cross_mounts(struct vnode *vn);
+struct vnode *vfs_mount_covered(struct vnode *vn);
+
+/* The filesystems. */
+struct superblock *ramfs_create(unsigned flags, uint64_t size_limit_bytes);
+void ramfs_destroy(struct superblock *sb);
+struct superblock *devfs_create(void);
+
+/* Device files: devfs looks drivers up by number. A driver registers a
+ * name under /dev and the file_ops its opens get. */
+struct devfs_device {
+    const char *name;
+    uint32_t mode;              /* S_IFCHR | permission bits */
+    const struct file_ops *fops;
+    void *driver_data;
+};
+int devfs_register(const struct devfs_device *dev);
+
+/* Path lookup. flags: */
+#define LOOKUP_FOLLOW    0x1u   /* follow a symlink in the last component */
+#define LOOKUP_DIRECTORY 0x2u   /* the last component must be a directory */
+/* Resolves path from start (NULL: cwd of ctx) to a held vnode. */
+int vfs_lookup(struct vfs_ctx *ctx, struct vnode *start, const char *path, unsigned flags,
+               struct vnode **out);
+/* Resolves all but the last component: *dir (held) and the last name,
+ * copied into name (NAME_MAX + 1 bytes). -EINVAL... for "" and "/"; the
+ * last name may be "." or "..", which callers reject as they must. */
+int vfs_lookup_parent(struct vfs_ctx *ctx, struct vnode *start, const char *path,
+                      struct vnode **dir, char *name, bool *has_trailing_slash);
+
+/* Files. */
+struct file *file_alloc(struct vnode *vn, const struct file_ops *ops, int flags);
+void file_get(struct file *f);
+void file_put(struct file *f);
+/* Opens a vnode (runs the file_ops' open); returns a file with one ref. */
+int file_open_vnode(struct vnode *vn, int flags, struct file **out);
+
+/* fd tables. */
+#define FDTABLE_MAX 1024
+struct fdtable *fdtable_create(void);
+struct fdtable *fdtable_clone(struct fdtable *fdt);
+void fdtable_destroy(struct fdtable *fdt);
+/* Installs f (the table takes the caller's reference) at the lowest free
+ * descriptor >= min_fd. Returns the descriptor or -EMFILE. */
+int fd_install(struct fdtable *fdt, struct file *f, int min_fd, bool cloexec);
+/* A held reference to the file at fd, or NULL. */
+struct file *fd_get(struct fdtable *fdt, int fd);
+struct file *fd_remove(struct fdtable *fdt, int fd);
+int fd_replace(struct fdtable *fdt, int newfd, struct file *f, bool cloexec);
+int fd_get_cloexec(struct fdtable *fdt, int fd);
+int fd_set_cloexec(struct fdtable *fdt, int fd, bool cloexec);
+void fdtable_close_on_exec(struct fdtable *fdt);
+
+/* Pipes and FIFOs. */
+int pipe_create(struct file **read_end, struct file **write_end, int flags);
+extern const struct file_ops fifo_file_ops;
+void pipe_fifo_release_vnode(struct vnode *vn);
+void vfs_sigpipe(void);
+
+/* The CSPRNG behind /dev/random. */
+void random_init(void);
+void random_read(void *buf, size_t len);
+void random_mix(const void *data, size_t len);
+
+/* The initramfs: unpacks a newc cpio archive under dir. */
+int initramfs_unpack(struct vfs_ctx *ctx, const void *archive, size_t size);
+
+#endif

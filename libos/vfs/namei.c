@@ -1,0 +1,473 @@
+/* The calls that act on names: stat, mkdir, rmdir, unlink, rename, link,
+ * symlink, readlink, mknod, chmod, truncate, access, chdir, getcwd, and the
+ * per-process context they work in (mounts: fstypes.c). */
+#include <string.h>
+#include <abi/errno.h>
+#include <kern/util.h>
+#include <mm/kmalloc.h>
+#include <vfs/fs.h>
+#include "vfs_internal.h"
+
+int vfs_may_modify_dir(struct vfs_ctx *ctx, struct vnode *dir)
+{
+    int rc = vnode_permission(dir, &ctx->cred, W_OK | X_OK);
+    if (rc < 0)
+        return rc;
+    return (dir->sb->flags & MOUNT_RDONLY) ? -EROFS : 0;
+}
+
+int vfs_ctx_init(struct vfs_ctx *ctx, struct cred cred)
+{
+    memset(ctx, 0, sizeof(*ctx));
+    ctx->cred = cred;
+    ctx->umask = 022;
+    ctx->root = vfs_root();
+    if (!ctx->root)
+        return -ENOENT;
+    vnode_get(ctx->root);
+    ctx->cwd = ctx->root;
+    ctx->fds = fdtable_create();
+    if (!ctx->fds) {
+        vfs_ctx_release(ctx);
+        return -ENOMEM;
+    }
+    return 0;
+}
+
+int vfs_ctx_fork(struct vfs_ctx *child, const struct vfs_ctx *parent)
+{
+    memset(child, 0, sizeof(*child));
+    child->fds = fdtable_clone(parent->fds);
+    if (!child->fds)
+        return -ENOMEM;
+    child->cred = parent->cred;
+    child->umask = parent->umask;
+    child->root = parent->root;
+    vnode_get(child->root);
+    child->cwd = parent->cwd;
+    vnode_get(child->cwd);
+    return 0;
+}
+
+void vfs_ctx_exec(struct vfs_ctx *ctx)
+{
+    fdtable_close_on_exec(ctx->fds);
+}
+
+void vfs_ctx_release(struct vfs_ctx *ctx)
+{
+    fdtable_destroy(ctx->fds);
+    vnode_put(ctx->cwd);
+    vnode_put(ctx->root);
+    memset(ctx, 0, sizeof(*ctx));
+}
+
+static int stat_path(struct vfs_ctx *ctx, const char *path, struct stat *st, unsigned flags)
+{
+    struct vnode *vn;
+    int rc = vfs_lookup(ctx, NULL, path, flags, &vn);
+    if (rc < 0)
+        return rc;
+    vnode_stat(vn, st);
+    vnode_put(vn);
+    return 0;
+}
+
+int vfs_stat(struct vfs_ctx *ctx, const char *path, struct stat *st)
+{
+    return stat_path(ctx, path, st, LOOKUP_FOLLOW);
+}
+
+int vfs_lstat(struct vfs_ctx *ctx, const char *path, struct stat *st)
+{
+    return stat_path(ctx, path, st, 0);
+}
+
+/* Creates a node of any type at path (mkdir, mknod, mkfifo). */
+static int make_node(struct vfs_ctx *ctx, const char *path, uint32_t mode, uint32_t rdev)
+{
+    struct vnode *dir, *vn;
+    char name[NAME_MAX + 1];
+    bool trailing_slash;
+    int rc = vfs_lookup_parent(ctx, NULL, path, &dir, name, &trailing_slash);
+    if (rc < 0)
+        return rc;
+    if (vfs_is_dot_or_dotdot(name))
+        rc = -EEXIST;
+    else if (trailing_slash && !S_ISDIR(mode))
+        rc = -ENOENT;
+    else
+        rc = vnode_permission(dir, &ctx->cred, W_OK | X_OK);
+    if (rc == 0 && (dir->sb->flags & MOUNT_RDONLY)) {
+        /* an existing name is reported before the read-only mount */
+        struct vnode *existing;
+        rc = dir->ops->lookup(dir, name, strlen(name), &existing) == 0 ? -EEXIST : -EROFS;
+        if (rc == -EEXIST)
+            vnode_put(existing);
+    }
+    if (rc == 0)
+        rc = dir->ops->create ? dir->ops->create(dir, name, strlen(name), mode, rdev,
+                                                 &ctx->cred, &vn)
+                              : -EPERM;
+    vnode_put(dir);
+    if (rc == 0)
+        vnode_put(vn);
+    return rc;
+}
+
+int vfs_mkdir(struct vfs_ctx *ctx, const char *path, uint32_t mode)
+{
+    return make_node(ctx, path, S_IFDIR | (mode & ~ctx->umask & 01777), 0);
+}
+
+int vfs_mknod(struct vfs_ctx *ctx, const char *path, uint32_t mode, uint32_t rdev)
+{
+    uint32_t type = mode & S_IFMT;
+    if (type == 0)
+        type = S_IFREG;
+    if (type != S_IFREG && type != S_IFCHR && type != S_IFIFO)
+        return -EINVAL;
+    if (type == S_IFCHR && ctx->cred.uid != 0)
+        return -EPERM;
+    return make_node(ctx, path, type | (mode & ~ctx->umask & 07777), rdev);
+}
+
+int vfs_mkfifo(struct vfs_ctx *ctx, const char *path, uint32_t mode)
+{
+    return vfs_mknod(ctx, path, S_IFIFO | (mode & 07777), 0);
+}
+
+static int remove_name(struct vfs_ctx *ctx, const char *path, bool is_rmdir)
+{
+    struct vnode *dir;
+    char name[NAME_MAX + 1];
+    bool trailing_slash;
+    int rc = vfs_lookup_parent(ctx, NULL, path, &dir, name, &trailing_slash);
+    if (rc < 0)
+        return rc;
+    if (strcmp(name, ".") == 0)
+        rc = is_rmdir ? -EINVAL : -EISDIR;
+    else if (strcmp(name, "..") == 0)
+        rc = is_rmdir ? -ENOTEMPTY : -EISDIR;
+    else
+        rc = vfs_may_modify_dir(ctx, dir);
+    if (rc == 0 && !is_rmdir && trailing_slash) {
+        /* "file/" names a directory or nothing */
+        struct vnode *vn;
+        rc = dir->ops->lookup(dir, name, strlen(name), &vn);
+        if (rc == 0) {
+            rc = S_ISDIR(vn->mode) ? -EISDIR : -ENOTDIR;
+            vnode_put(vn);
+        }
+    }
+    if (rc == 0)
+        rc = dir->ops->unlink ? dir->ops->unlink(dir, name, strlen(name), is_rmdir) : -EPERM;
+    vnode_put(dir);
+    return rc;
+}
+
+int vfs_rmdir(struct vfs_ctx *ctx, const char *path)
+{
+    return remove_name(ctx, path, true);
+}
+
+int vfs_unlink(struct vfs_ctx *ctx, const char *path)
+{
+    return remove_name(ctx, path, false);
+}
+
+int vfs_rename(struct vfs_ctx *ctx, const char *from, const char *to)
+{
+    struct vnode *from_dir, *to_dir;
+    char from_name[NAME_MAX + 1], to_name[NAME_MAX + 1];
+    bool from_slash, to_slash;
+    int rc = vfs_lookup_parent(ctx, NULL, from, &from_dir, from_name, &from_slash);
+    if (rc < 0)
+        return rc;
+    rc = vfs_lookup_parent(ctx, NULL, to, &to_dir, to_name, &to_slash);
+    if (rc < 0) {
+        vnode_put(from_dir);
+        return rc;
+    }
+    if (vfs_is_dot_or_dotdot(from_name) || vfs_is_dot_or_dotdot(to_name))
+        rc = -EINVAL;
+    else if (from_dir->sb != to_dir->sb)
+        rc = -EXDEV;
+    else if ((rc = vfs_may_modify_dir(ctx, from_dir)) == 0)
+        rc = vfs_may_modify_dir(ctx, to_dir);
+    if (rc == 0 && (from_slash || to_slash)) {
+        struct vnode *vn;
+        rc = from_dir->ops->lookup(from_dir, from_name, strlen(from_name), &vn);
+        if (rc == 0) {
+            rc = S_ISDIR(vn->mode) ? 0 : -ENOTDIR;
+            vnode_put(vn);
+        }
+    }
+    if (rc == 0)
+        rc = from_dir->ops->rename ? from_dir->ops->rename(from_dir, from_name,
+                                                           strlen(from_name), to_dir, to_name,
+                                                           strlen(to_name))
+                                   : -EPERM;
+    vnode_put(from_dir);
+    vnode_put(to_dir);
+    return rc;
+}
+
+int vfs_link(struct vfs_ctx *ctx, const char *existing, const char *newpath)
+{
+    struct vnode *target, *dir;
+    char name[NAME_MAX + 1];
+    bool trailing_slash;
+    int rc = vfs_lookup(ctx, NULL, existing, 0, &target);
+    if (rc < 0)
+        return rc;
+    if (S_ISDIR(target->mode)) {
+        vnode_put(target);
+        return -EPERM;
+    }
+    rc = vfs_lookup_parent(ctx, NULL, newpath, &dir, name, &trailing_slash);
+    if (rc < 0) {
+        vnode_put(target);
+        return rc;
+    }
+    if (vfs_is_dot_or_dotdot(name))
+        rc = -EEXIST;
+    else if (trailing_slash)
+        rc = -ENOENT;
+    else if (dir->sb != target->sb)
+        rc = -EXDEV;
+    else
+        rc = vfs_may_modify_dir(ctx, dir);
+    if (rc == 0)
+        rc = dir->ops->link ? dir->ops->link(dir, name, strlen(name), target) : -EPERM;
+    vnode_put(dir);
+    vnode_put(target);
+    return rc;
+}
+
+int vfs_symlink(struct vfs_ctx *ctx, const char *target, const char *linkpath)
+{
+    if (!target)
+        return -EFAULT;
+    if (target[0] == '\0')
+        return -ENOENT;
+    if (strnlen(target, PATH_MAX) >= PATH_MAX)
+        return -ENAMETOOLONG;
+    struct vnode *dir;
+    char name[NAME_MAX + 1];
+    bool trailing_slash;
+    int rc = vfs_lookup_parent(ctx, NULL, linkpath, &dir, name, &trailing_slash);
+    if (rc < 0)
+        return rc;
+    if (vfs_is_dot_or_dotdot(name))
+        rc = -EEXIST;
+    else if (trailing_slash)
+        rc = -ENOENT;
+    else
+        rc = vfs_may_modify_dir(ctx, dir);
+    if (rc == 0)
+        rc = dir->ops->symlink ? dir->ops->symlink(dir, name, strlen(name), target, &ctx->cred)
+                               : -EPERM;
+    vnode_put(dir);
+    return rc;
+}
+
+long vfs_readlink(struct vfs_ctx *ctx, const char *path, char *buf, size_t size)
+{
+    if (size == 0)
+        return -EINVAL;
+    struct vnode *vn;
+    int rc = vfs_lookup(ctx, NULL, path, 0, &vn);
+    if (rc < 0)
+        return rc;
+    long n = S_ISLNK(vn->mode) && vn->ops->readlink ? vn->ops->readlink(vn, buf, size)
+                                                     : -EINVAL;
+    vnode_put(vn);
+    return n;
+}
+
+static int set_cwd(struct vfs_ctx *ctx, struct vnode *vn)
+{
+    if (!S_ISDIR(vn->mode))
+        return -ENOTDIR;
+    int rc = vnode_permission(vn, &ctx->cred, X_OK);
+    if (rc < 0)
+        return rc;
+    vnode_get(vn);
+    struct vnode *old = ctx->cwd;
+    ctx->cwd = vn;
+    vnode_put(old);
+    return 0;
+}
+
+int vfs_chdir(struct vfs_ctx *ctx, const char *path)
+{
+    struct vnode *vn;
+    int rc = vfs_lookup(ctx, NULL, path, LOOKUP_FOLLOW, &vn);
+    if (rc < 0)
+        return rc;
+    rc = set_cwd(ctx, vn);
+    vnode_put(vn);
+    return rc;
+}
+
+int vfs_fchdir(struct vfs_ctx *ctx, int fd)
+{
+    struct file *f = fd_get(ctx->fds, fd);
+    if (!f)
+        return -EBADF;
+    int rc = f->vn ? set_cwd(ctx, f->vn) : -ENOTDIR;
+    file_put(f);
+    return rc;
+}
+
+struct name_search {
+    uint64_t ino;
+    char *name;                 /* NAME_MAX + 1 bytes */
+    bool is_found;
+};
+
+static int match_ino(void *arg, const char *name, size_t len, uint64_t ino, uint32_t mode)
+{
+    struct name_search *s = arg;
+    (void)mode;
+    if (ino != s->ino || (len == 1 && name[0] == '.') ||
+        (len == 2 && name[0] == '.' && name[1] == '.'))
+        return 0;
+    memcpy(s->name, name, len);
+    s->name[len] = '\0';
+    s->is_found = true;
+    return 1;
+}
+
+long vfs_getcwd(struct vfs_ctx *ctx, char *buf, size_t size)
+{
+    char *path = kmalloc(PATH_MAX + NAME_MAX + 1);
+    if (!path)
+        return -ENOMEM;
+    char *name = path + PATH_MAX;
+    size_t start = PATH_MAX - 1;
+    path[start] = '\0';
+    long rc = 0;
+
+    struct vnode *vn = ctx->cwd;
+    vnode_get(vn);
+    while (vn != ctx->root) {
+        vn = vfs_mount_covered(vn);
+        if (vn == ctx->root)
+            break;
+        struct vnode *parent;
+        rc = vn->ops->lookup(vn, "..", 2, &parent);
+        if (rc < 0)
+            break;              /* a removed directory: ENOENT */
+        struct name_search s = { vn->ino, name, false };
+        uint64_t pos = 0;
+        if (parent == vn) {
+            vnode_put(parent);
+            rc = -ENOENT;
+            break;
+        }
+        parent->ops->readdir(parent, &pos, match_ino, &s);
+        vnode_put(vn);
+        vn = parent;
+        size_t len = strlen(name);
+        if (!s.is_found) {
+            rc = -ENOENT;
+            break;
+        }
+        if (len + 1 > start) {
+            rc = -ENAMETOOLONG;
+            break;
+        }
+        start -= len;
+        memcpy(path + start, name, len);
+        path[--start] = '/';
+    }
+    vnode_put(vn);
+    if (rc == 0) {
+        if (start == PATH_MAX - 1)
+            path[--start] = '/';
+        size_t len = PATH_MAX - 1 - start;
+        if (len + 1 > size)
+            rc = -ERANGE;
+        else {
+            memcpy(buf, path + start, len + 1);
+            rc = (long)len + 1;
+        }
+    }
+    kfree(path);
+    return rc;
+}
+
+int vfs_chmod(struct vfs_ctx *ctx, const char *path, uint32_t mode)
+{
+    struct vnode *vn;
+    int rc = vfs_lookup(ctx, NULL, path, LOOKUP_FOLLOW, &vn);
+    if (rc < 0)
+        return rc;
+    if (ctx->cred.uid != 0 && ctx->cred.uid != vn->uid)
+        rc = -EPERM;
+    else if (vn->sb->flags & MOUNT_RDONLY)
+        rc = -EROFS;
+    else {
+        spin_lock(&vn->sb->lock);
+        vn->mode = (vn->mode & S_IFMT) | (mode & 07777);
+        vn->ctime_ns = vfs_now_ns();
+        spin_unlock(&vn->sb->lock);
+    }
+    vnode_put(vn);
+    return rc;
+}
+
+/* truncate and ftruncate once the vnode is known writable. */
+int vfs_truncate_vnode(struct vnode *vn, int64_t length)
+{
+    if (length < 0)
+        return -EINVAL;
+    if (S_ISDIR(vn->mode))
+        return -EISDIR;
+    if (!S_ISREG(vn->mode) || !vn->ops->truncate)
+        return -EINVAL;
+    if (vn->sb->flags & MOUNT_RDONLY)
+        return -EROFS;
+    return vn->ops->truncate(vn, (uint64_t)length);
+}
+
+int vfs_truncate(struct vfs_ctx *ctx, const char *path, int64_t length)
+{
+    struct vnode *vn;
+    int rc = vfs_lookup(ctx, NULL, path, LOOKUP_FOLLOW, &vn);
+    if (rc < 0)
+        return rc;
+    if (S_ISDIR(vn->mode))
+        rc = -EISDIR;
+    else
+        rc = vnode_permission(vn, &ctx->cred, W_OK);
+    if (rc == 0)
+        rc = vfs_truncate_vnode(vn, length);
+    vnode_put(vn);
+    return rc;
+}
+
+uint32_t vfs_umask(struct vfs_ctx *ctx, uint32_t mask)
+{
+    uint32_t old = ctx->umask;
+    ctx->umask = mask & 0777;
+    return old;
+}
+
+int vfs_access(struct vfs_ctx *ctx, const char *path, int amode)
+{
+    if (amode & ~(R_OK | W_OK | X_OK))
+        return -EINVAL;
+    struct vnode *vn;
+    int rc = vfs_lookup(ctx, NULL, path, LOOKUP_FOLLOW, &vn);
+    if (rc < 0)
+        return rc;
+    rc = vnode_permission(vn, &ctx->cred, amode);
+    if (rc == 0 && (amode & W_OK) && (vn->sb->flags & MOUNT_RDONLY) &&
+        (S_ISREG(vn->mode) || S_ISDIR(vn->mode) || S_ISLNK(vn->mode)))
+        rc = -EROFS;
+    vnode_put(vn);
+    return rc;
+}

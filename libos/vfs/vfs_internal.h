@@ -1,0 +1,22 @@
+/* Helpers shared by the VFS's own files (not for filesystems). */
+#ifndef VFS_INTERNAL_H
+#define VFS_INTERNAL_H
+
+#include <stdbool.h>
+#include <string.h>
+#include <vfs/fs.h>
+
+extern const struct file_ops vnode_file_ops;
+
+static inline bool vfs_is_dot_or_dotdot(const char *name)
+{
+    return strcmp(name, ".") == 0 || strcmp(name, "..") == 0;
+}
+
+int vfs_at_start(struct vfs_ctx *ctx, int dirfd, const char *path, struct vnode **start);
+/* May ctx add or remove entries of dir? -EACCES, -EROFS or 0. */
+int vfs_may_modify_dir(struct vfs_ctx *ctx, struct vnode *dir);
+const struct file_ops *devfs_device_ops(uint32_t rdev, void **driver_data);
+int vfs_truncate_vnode(struct vnode *vn, int64_t length);
+
+#endif
