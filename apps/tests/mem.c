@@ -115,7 +115,8 @@ static void prot_none_read_sigsegv(void)
     munmap(p, PAGE);
 }
 
-static char *expected_fault_addr;
+/* volatile: the store must happen before the faulting write */
+static char *volatile expected_fault_addr;
 
 /* exits 0 when the fault is reported as expected */
 static void segv_handler(int sig, siginfo_t *info, void *ctx)

@@ -71,25 +71,29 @@ static void setpgid_rules(void)
 {
     CHECK_ERRNO(setpgid(-1, 0), EINVAL);
     CHECK_ERRNO(setpgid(999999, 0), ESRCH);
-    /* a child in another session cannot be moved */
-    int fds[2];
-    CHECK_OK(pipe(fds));
+    /* a child in another session cannot be moved; one pipe each way, so
+     * neither side can read back its own byte */
+    int to_parent[2], to_child[2];
+    CHECK_OK(pipe(to_parent));
+    CHECK_OK(pipe(to_child));
     pid_t pid = fork();
     CHECK_OK(pid);
     if (pid == 0) {
         char c;
         setsid();
-        write(fds[1], "s", 1);
-        read(fds[0], &c, 1);
+        write(to_parent[1], "s", 1);
+        read(to_child[0], &c, 1);
         _exit(0);
     }
     char c;
-    read(fds[0], &c, 1);
+    CHECK(read(to_parent[0], &c, 1) == 1, "child did not report its setsid");
     CHECK_ERRNO(setpgid(pid, pid), EPERM);
-    write(fds[1], "x", 1);
+    write(to_child[1], "x", 1);
     wait_for(pid);
-    close(fds[0]);
-    close(fds[1]);
+    close(to_parent[0]);
+    close(to_parent[1]);
+    close(to_child[0]);
+    close(to_child[1]);
     /* a group that does not exist in our session */
     pid = fork();
     CHECK_OK(pid);
@@ -146,7 +150,11 @@ static void killpg_and_kill_zero(void)
     int status = wait_for(pid);
     CHECK(WIFSIGNALED(status) && WTERMSIG(status) == SIGTERM,
           "kill(0, SIGTERM): expected the sender killed too, got %s", status_str(status));
-    CHECK_ERRNO(killpg(pid, SIGTERM), ESRCH);   /* the grandchild died too */
+    /* The grandchild died too, once init has reaped it (it may still be
+     * exiting, or a zombie, on another CPU): wait for the group to vanish. */
+    for (int i = 0; i < 500 && killpg(pid, 0) == 0; i++)
+        msleep(10);
+    CHECK_ERRNO(killpg(pid, SIGTERM), ESRCH);
 }
 
 int main(int argc, char **argv)

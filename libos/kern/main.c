@@ -16,6 +16,9 @@
 /* The file tree (libos/vfs), set up when the image links it: a weak
  * reference, so images without a VFS do not pay for one. */
 int vfs_init(void) __attribute__((weak));
+/* Device drivers (libos/drivers), when linked: probed before the VFS, whose
+ * root may be a disk. */
+int drivers_init(void) __attribute__((weak));
 /* Writes dirty file data back and marks disk filesystems clean. */
 void vfs_shutdown(void) __attribute__((weak));
 
@@ -28,6 +31,8 @@ _Noreturn void kernel_main(void)
     arch_irq_enable();
     sched_start_cpus();
     printk("cpus: %u online\n", plat_cpus_online());
+    if (drivers_init)
+        drivers_init();
     if (vfs_init) {
         int rc = vfs_init();
         if (rc < 0)

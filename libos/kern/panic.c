@@ -1,11 +1,13 @@
 /* panic and the kernel's handling of fatal exceptions: report, backtrace,
  * power off with PANIC_STATUS so the host sees the failure. */
+#include <stdbool.h>
 #include <stdint.h>
 #include <kern/panic.h>
 #include <plat/cpu.h>
 #include <plat/layout.h>
 #include <plat/power.h>
 #include <plat/trap.h>
+#include <plat/uspace.h>
 
 static volatile int panicking;
 
@@ -50,9 +52,17 @@ _Noreturn void panic(const char *fmt, ...)
     plat_poweroff(PANIC_STATUS);
 }
 
+/* The process layer (libos/proc, when linked) turns a fault in user code
+ * into a signal for the faulting thread. */
+bool proc_user_fault(struct trap_frame *tf, enum trap_kind kind, uintptr_t fault_addr)
+    __attribute__((weak));
+
 void trap_exception(struct trap_frame *tf, enum trap_kind kind, uintptr_t fault_addr,
                     const char *what)
 {
+    if (arch_trap_from_user(tf) && proc_user_fault &&
+        proc_user_fault(tf, kind, fault_addr))
+        return;     /* delivered on the way back to user mode */
     panic_enter();
     if (kind == TRAP_PAGE_FAULT || kind == TRAP_ALIGNMENT)
         printk("panic: %s at %p (pc %p)\n", what, (void *)fault_addr,

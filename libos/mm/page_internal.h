@@ -22,6 +22,8 @@ struct page {
     uint16_t slab_in_use;       /* objects allocated from this slab */
     void *slab_free;            /* slab free list */
     struct kmem_cache *slab_cache;  /* NULL unless this block is a slab */
+    uint32_t map_count;         /* user mappings of this page (vm.c, COW);
+                                   atomic; the last unmap frees the page */
 };
 
 /* The metadata of the page holding physical address pa, or NULL when the

@@ -1,8 +1,13 @@
 /* Boot-time set-up of the file tree: a ramfs root, the initramfs linked into
- * the image (if any) unpacked into it, devfs at /dev. kernel_main calls
- * vfs_init when the image links the VFS (a weak reference). */
+ * the image (if any) unpacked into it, devfs at /dev; or, with root=vda
+ * (or root=/dev/vda, plus "ro") on the command line, that disk's ext2 as
+ * the root instead. kernel_main calls vfs_init when the image links the VFS
+ * (a weak reference), after the drivers have registered their disks. */
+#include <string.h>
 #include <abi/errno.h>
+#include <kern/cmdline.h>
 #include <kern/printk.h>
+#include <plat/boot.h>
 #include <vfs/fs.h>
 
 int devices_register_builtin(void);
@@ -12,6 +17,17 @@ extern const char initramfs_archive_start[] __attribute__((weak));
 extern const char initramfs_archive_end[] __attribute__((weak));
 
 static bool vfs_ready;
+
+/* The root from a disk: ext2 on the named block device, read-only with
+ * the bare word "ro" on the command line. */
+static int mount_disk_root(const char *device, struct superblock **out)
+{
+    struct vfs_fstype *type = vfs_find_fstype("ext2");
+    if (!type)
+        return -ENODEV;
+    unsigned flags = cmdline_has(plat_cmdline(), "ro") ? MOUNT_RDONLY : 0;
+    return type->mount(device, flags, 0, out);
+}
 
 bool vfs_is_ready(void)
 {
@@ -26,7 +42,19 @@ int vfs_init(void)
     int rc = devices_register_builtin();
     if (rc < 0)
         return rc;
-    struct superblock *root = ramfs_create(0, 0);
+    char root_device[32];
+    const char *disk = NULL;
+    struct superblock *root = NULL;
+    if (cmdline_get(plat_cmdline(), "root", root_device, sizeof(root_device))) {
+        disk = strncmp(root_device, "/dev/", 5) == 0 ? root_device + 5 : root_device;
+        rc = mount_disk_root(disk, &root);
+        if (rc < 0) {
+            printk("vfs: cannot mount %s as the root (%d), using a ramfs\n", disk, rc);
+            disk = NULL;
+        }
+    }
+    if (!root)
+        root = ramfs_create(0, 0);
     if (!root)
         return -ENOMEM;
     rc = vfs_mount_sb(root, NULL);
@@ -39,19 +67,22 @@ int vfs_init(void)
         return rc;
     int unpacked = 0;
     const char *start = initramfs_archive_start, *end = initramfs_archive_end;
-    if (start && end > start) {
+    if (start && end > start && !disk) {
         unpacked = initramfs_unpack(&ctx, start, (size_t)(end - start));
         if (unpacked < 0)
             printk("vfs: initramfs unpacking failed (%d)\n", unpacked);
     }
     rc = vfs_mkdir(&ctx, "/dev", 0755);
-    if (rc == 0 || rc == -EEXIST)
+    if (rc == 0 || rc == -EEXIST || rc == -EROFS)
         rc = vfs_mount(&ctx, "devfs", "/dev", 0, 0);
     vfs_ctx_release(&ctx);
     if (rc < 0)
         return rc;
     vfs_ready = true;
-    printk("vfs: ramfs root, %d initramfs entries, devfs on /dev\n",
-           unpacked < 0 ? 0 : unpacked);
+    if (disk)
+        printk("vfs: ext2 root on %s, devfs on /dev\n", disk);
+    else
+        printk("vfs: ramfs root, %d initramfs entries, devfs on /dev\n",
+               unpacked < 0 ? 0 : unpacked);
     return 0;
 }

@@ -12,6 +12,8 @@
 #include "amd64.h"
 
 struct acpi_info acpi_info;
+/* The MCFG table (checksummed, mapped) or NULL; declared in bus.c. */
+const void *acpi_mcfg;
 
 struct __attribute__((packed)) acpi_rsdp {
     char signature[8];
@@ -255,5 +257,7 @@ void acpi_init(void)
             parse_madt(h);
         else if (memcmp(h->signature, "FACP", 4) == 0)
             parse_fadt(h);
+        else if (memcmp(h->signature, "MCFG", 4) == 0)
+            acpi_mcfg = h;          /* PCI ECAM windows: bus.c reads them */
     }
 }

@@ -113,11 +113,21 @@ static inline void mmio_write32(volatile void *addr, uint32_t v)
 #define CR4_OSFXSR (1UL << 9)
 #define CR4_OSXMMEXCPT (1UL << 10)
 #define CR4_SMEP (1UL << 20)
+#define CR4_SMAP (1UL << 21)
 
 #define MSR_APIC_BASE 0x1b
 #define MSR_EFER      0xc0000080
+#define MSR_FS_BASE   0xc0000100
 #define MSR_GS_BASE   0xc0000101
+#define MSR_KERNEL_GS_BASE 0xc0000102
+#define MSR_STAR      0xc0000081
+#define MSR_LSTAR     0xc0000082
+#define MSR_FMASK     0xc0000084
+#define EFER_SCE      (1UL << 0)
 #define EFER_NXE      (1UL << 11)
+
+#define RFLAGS_IF     (1UL << 9)
+#define RFLAGS_AC     (1UL << 18)
 
 /* ---- GDT selectors (cpu.c). The order suits syscall/sysret: STAR's sysret
  * base is GDT_USER_CODE32, so user SS = base + 8 and user CS = base + 16. ---- */
@@ -140,6 +150,10 @@ static inline void mmio_write32(volatile void *addr, uint32_t v)
 #define VECTOR_TIMER        0xf0
 #define VECTOR_IPI_RESCHEDULE 0xf1
 #define VECTOR_IPI_CALL     0xf2
+#define VECTOR_TLB_SHOOTDOWN 0xf3
+/* Not a hardware vector: marks a frame built by the syscall entry, whose
+ * error_code slot holds the syscall number as it came in (for restarts). */
+#define VECTOR_SYSCALL      0x100
 #define VECTOR_SPURIOUS     0xff
 
 /* ---- the register frame every vector saves (vectors.S builds it) ---- */
@@ -159,14 +173,39 @@ void serial_init(void);
 /* cpu.c */
 #include <plat/smp.h>
 /* What the GS base points at on each CPU. arch_cpu_id reads %gs:8. */
+struct tss {
+    uint32_t reserved0;
+    uint64_t rsp[3];            /* rsp[0]: the stack for entries from ring 3 */
+    uint64_t reserved1;
+    uint64_t ist[7];
+    uint64_t reserved2;
+    uint16_t reserved3;
+    uint16_t iomap_base;
+} __attribute__((packed));
 struct amd64_percpu {
     struct amd64_percpu *self;
     uint64_t cpu_id;
+    uint64_t kernel_stack_top;  /* %gs:16: the syscall entry's stack */
+    uint64_t user_rsp;          /* %gs:24: scratch for the syscall entry */
+    struct tss *tss;            /* RSP0 for entries from ring 3 */
+    uint64_t tlb_flush_request; /* shootdown requests (uspace.c) */
+    uint64_t tlb_flush_done;
 };
+#define PERCPU_KERNEL_STACK 16
+#define PERCPU_USER_RSP     24
+static inline struct amd64_percpu *this_percpu(void)
+{
+    struct amd64_percpu *p;
+    __asm__ volatile("movq %%gs:0, %0" : "=r"(p));
+    return p;
+}
 extern struct amd64_percpu amd64_percpu[PLAT_MAX_CPUS];
 struct cpu_tables;
 void cpu_init(void);                 /* GDT, TSS, IDT, SSE, SMEP */
 bool cpu_has_nx(void);
+bool cpu_has_smap(void);
+extern uint8_t amd64_has_smap;      /* read by the entry stubs (clac) */
+uint32_t cpu_mxcsr_mask(void);
 struct cpu_tables *amd64_cpu_tables_alloc(void);
 void cpu_init_secondary(unsigned cpu, struct cpu_tables *tables);
 
@@ -176,6 +215,14 @@ void idt_load(void);
 
 /* trap.c: the C side of vectors.S */
 void amd64_trap(struct trap_frame *tf);
+void amd64_syscall(struct trap_frame *tf);
+/* uaccess: the fixup address for a faulting kernel pc, or 0 */
+uintptr_t uaccess_fixup(uintptr_t pc);
+/* uspace.c */
+void amd64_tlb_shootdown_interrupt(void);
+void uspace_init_cpu(void);          /* syscall MSRs, per CPU */
+/* vectors.S: restores tf (a user frame) and returns to ring 3 */
+_Noreturn void amd64_user_exit(struct trap_frame *tf);
 
 /* boot.c */
 uint64_t boot_rsdp(void);            /* from the start info; 0 if none */
@@ -251,6 +298,7 @@ void irq_dispatch(unsigned vector);
 
 /* smp.c */
 void amd64_smp_init(void);
+void amd64_send_vector(unsigned cpu, unsigned vector);
 
 /* timer.c */
 void tsc_calibrate(void);

@@ -292,6 +292,11 @@ void irq_dispatch(unsigned vector)
         timer_handle_interrupt();
         return;
     }
+    if (vector == VECTOR_TLB_SHOOTDOWN) {
+        amd64_tlb_shootdown_interrupt();
+        lapic_eoi();
+        return;
+    }
     if (vector == VECTOR_IPI_RESCHEDULE || vector == VECTOR_IPI_CALL) {
         lapic_eoi();
         ipi_interrupt(vector == VECTOR_IPI_RESCHEDULE ? IPI_RESCHEDULE : IPI_CALL_FUNCTION);

@@ -8,15 +8,6 @@
 #include <plat/cpu.h>
 #include "amd64.h"
 
-struct tss {
-    uint32_t reserved0;
-    uint64_t rsp[3];
-    uint64_t reserved1;
-    uint64_t ist[7];
-    uint64_t reserved2;
-    uint16_t reserved3;
-    uint16_t iomap_base;
-} __attribute__((packed));
 
 #define IST_STACK_SIZE (16 * 1024)
 
@@ -41,10 +32,33 @@ struct __attribute__((packed)) table_pointer {
 };
 
 static bool has_nx;
+uint8_t amd64_has_smap;
+static uint32_t mxcsr_mask = 0xffbf;
 
 bool cpu_has_nx(void)
 {
     return has_nx;
+}
+
+bool cpu_has_smap(void)
+{
+    return amd64_has_smap;
+}
+
+/* The MXCSR bits this CPU accepts (FXSAVE's MXCSR_MASK; 0xffbf when it
+ * says 0): fxrstor of any other bit faults, so signal frames are masked. */
+uint32_t cpu_mxcsr_mask(void)
+{
+    return mxcsr_mask;
+}
+
+static void read_mxcsr_mask(void)
+{
+    static uint8_t area[512] __attribute__((aligned(16)));
+    __asm__ volatile("fxsave64 %0" : "=m"(area));
+    uint32_t mask = *(uint32_t *)(area + 28);
+    if (mask)
+        mxcsr_mask = mask;
 }
 
 static void gdt_init(struct cpu_tables *t, uint8_t *ist_stacks)
@@ -96,6 +110,7 @@ static void percpu_init(unsigned cpu)
     p->self = p;
     p->cpu_id = cpu;
     wrmsr(MSR_GS_BASE, (uint64_t)(uintptr_t)p);
+    wrmsr(MSR_KERNEL_GS_BASE, 0);       /* user mode's, after swapgs */
 }
 
 void cpu_init(void)
@@ -104,6 +119,7 @@ void cpu_init(void)
 
     gdt_init(&boot_tables, &boot_ist_stacks[0][0]);
     percpu_init(0);
+    amd64_percpu[0].tss = &boot_tables.tss;
     idt_init();
 
     cpuid(0x80000001, 0, &a, &b, &c, &d);
@@ -117,9 +133,17 @@ void cpu_init(void)
     if (a >= 7) {
         cpuid(7, 0, &a, &b, &c, &d);
         if (b & (1u << 7))
-            cr4 |= CR4_SMEP;        /* SMAP waits for the user-copy helpers */
+            cr4 |= CR4_SMEP;
+        /* Kernel accesses to user pages fault except between stac/clac
+         * in the user-copy helpers (uaccess.S). */
+        if (b & (1u << 20)) {
+            cr4 |= CR4_SMAP;
+            amd64_has_smap = 1;
+        }
     }
     write_cr4(cr4);
+    read_mxcsr_mask();
+    uspace_init_cpu();
 }
 
 /* A secondary CPU's tables, allocated by the boot CPU before the startup
@@ -136,7 +160,9 @@ void cpu_init_secondary(unsigned cpu, struct cpu_tables *t)
     uint8_t *ist = (uint8_t *)ALIGN_UP((uintptr_t)(t + 1), 16);
     gdt_init(t, ist);
     percpu_init(cpu);
+    amd64_percpu[cpu].tss = &t->tss;
     idt_load();
+    uspace_init_cpu();
 }
 
 void arch_irq_enable(void)

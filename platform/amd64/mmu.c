@@ -13,8 +13,11 @@
 #include <kern/panic.h>
 #include <kern/spinlock.h>
 #include <kern/util.h>
+#include <mm/kmalloc.h>
+#include <plat/cpu.h>
 #include <plat/memmap.h>
 #include <plat/mmu.h>
+#include <plat/uspace.h>
 #include "amd64.h"
 
 #define PTE_P    (1UL << 0)
@@ -40,9 +43,17 @@
 
 struct arch_aspace {
     uint64_t root;              /* physical address of the PML4 */
+    /* CPUs whose CR3 holds this space (bit per CPU): the targets of TLB
+     * shootdowns. Set before CR3 is loaded, cleared after it is left. */
+    volatile uint32_t active_cpus;
 };
 
 static struct arch_aspace kernel_aspace;
+/* The space each CPU's CR3 holds (NULL: the kernel's). */
+static struct arch_aspace *cpu_space[PLAT_MAX_CPUS];
+/* Set once the first process space exists: kernel-half PML4 slots are
+ * copied into each process PML4 at creation, so none may appear later. */
+static bool is_upper_half_frozen;
 /* Protects the kernel's page tables (the shared upper half) and the table
  * page pool. Innermost lock, except for libos/mm's page allocator lock taken
  * inside it through mm_table_page_alloc/free. */
@@ -143,6 +154,9 @@ static uint64_t *walk_create(struct arch_aspace *as, uintptr_t va, int target_le
     for (int level = 4; level > target_level; level--) {
         uint64_t *entry = &table[table_index(va, level)];
         if (!(*entry & PTE_P)) {
+            if (level == 4 && va >= UPPER_HALF && is_upper_half_frozen)
+                panic("mmu: new kernel PML4 slot for %p after process spaces exist",
+                      (void *)va);
             uint64_t pa = table_alloc();
             if (!pa) {
                 *err = -ENOMEM;
@@ -207,6 +221,12 @@ static void free_empty_tables(uintptr_t va, uint64_t *entries[5], int from)
 {
     int top = va >= UPPER_HALF ? 3 : 4;
 
+    /* Process tables stay until arch_mmu_destroy: another CPU may still
+     * cache a pointer to them (paging-structure caches) until the
+     * shootdown that follows the unmap. */
+    if (va < UPPER_HALF)
+        return;
+
     for (int level = from; level <= top; level++) {
         uint64_t *child = table_of(*entries[level]);
         if (!table_is_empty(child))
@@ -261,6 +281,8 @@ static int unmap_locked(struct arch_aspace *as, uintptr_t va, size_t size)
     return result;
 }
 
+static void tlb_shootdown(struct arch_aspace *as);
+
 int arch_mmu_unmap(struct arch_aspace *as, uintptr_t va, size_t size)
 {
     if (!IS_ALIGNED(va, PAGE_SIZE) || !IS_ALIGNED(size, PAGE_SIZE) || va + size < va)
@@ -268,6 +290,8 @@ int arch_mmu_unmap(struct arch_aspace *as, uintptr_t va, size_t size)
     unsigned long irq = spin_lock_irqsave(&kernel_pt_lock);
     int result = unmap_locked(as, va, size);
     spin_unlock_irqrestore(&kernel_pt_lock, irq);
+    if (as != &kernel_aspace)
+        tlb_shootdown(as);
     return result;
 }
 
@@ -328,6 +352,142 @@ int arch_mmu_query(struct arch_aspace *as, uintptr_t va, uint64_t *pa, unsigned 
     if (flags)
         *flags = mmu_flags(e);
     return 0;
+}
+
+/* ---- process address spaces (plat/uspace.h) ---- */
+
+struct arch_aspace *arch_mmu_create(void)
+{
+    struct arch_aspace *as = kzalloc(sizeof(*as));
+    if (!as)
+        return NULL;
+    unsigned long irq = spin_lock_irqsave(&kernel_pt_lock);
+    as->root = table_alloc();
+    if (as->root) {
+        /* The kernel half: the same PDPTs as every other space. */
+        const uint64_t *kernel = phys_to_virt(kernel_aspace.root);
+        uint64_t *root = phys_to_virt(as->root);
+        for (unsigned i = 256; i < 512; i++)
+            root[i] = kernel[i];
+        is_upper_half_frozen = true;
+    }
+    spin_unlock_irqrestore(&kernel_pt_lock, irq);
+    if (!as->root) {
+        kfree(as);
+        return NULL;
+    }
+    return as;
+}
+
+static void free_lower_tables(uint64_t table_pa, int level)
+{
+    uint64_t *table = phys_to_virt(table_pa);
+    unsigned count = level == 4 ? 256 : 512;
+
+    for (unsigned i = 0; level > 1 && i < count; i++)
+        if ((table[i] & PTE_P) && !(table[i] & PTE_PS))
+            free_lower_tables(table[i] & PTE_ADDR, level - 1);
+    table_free(table_pa);
+}
+
+void arch_mmu_destroy(struct arch_aspace *as)
+{
+    if (!as || as == &kernel_aspace)
+        return;
+    unsigned long irq = arch_irq_save();
+    if (cpu_space[arch_cpu_id()] == as)
+        arch_mmu_activate(&kernel_aspace);
+    arch_irq_restore(irq);
+    /* Another CPU may still be leaving the space (its last thread is
+     * switching away): its CR3 must not point at freed tables. */
+    while (__atomic_load_n(&as->active_cpus, __ATOMIC_ACQUIRE))
+        arch_cpu_relax();
+    irq = spin_lock_irqsave(&kernel_pt_lock);
+    free_lower_tables(as->root, 4);
+    spin_unlock_irqrestore(&kernel_pt_lock, irq);
+    kfree(as);
+}
+
+void arch_mmu_activate(struct arch_aspace *as)
+{
+    if (!as)
+        as = &kernel_aspace;
+    unsigned long irq = arch_irq_save();
+    unsigned cpu = arch_cpu_id();
+    struct arch_aspace *old = cpu_space[cpu] ? cpu_space[cpu] : &kernel_aspace;
+
+    if (old != as) {
+        if (as != &kernel_aspace)
+            __atomic_or_fetch(&as->active_cpus, 1u << cpu, __ATOMIC_SEQ_CST);
+        write_cr3(as->root);
+        if (old != &kernel_aspace)
+            __atomic_and_fetch(&old->active_cpus, ~(1u << cpu), __ATOMIC_SEQ_CST);
+        cpu_space[cpu] = as;
+    }
+    arch_irq_restore(irq);
+}
+
+int arch_mmu_protect(struct arch_aspace *as, uintptr_t va, size_t size, unsigned flags)
+{
+    if (!IS_ALIGNED(va, PAGE_SIZE) || !IS_ALIGNED(size, PAGE_SIZE) || va + size < va)
+        return -EINVAL;
+    uint64_t bits = pte_bits(va, flags);
+    unsigned long irq = spin_lock_irqsave(&kernel_pt_lock);
+    for (uintptr_t p = va; p < va + size; p += PAGE_SIZE) {
+        uint64_t *entries[5];
+        if (walk(as, p, entries) != 1 || !(*entries[1] & PTE_P))
+            continue;
+        *entries[1] = (*entries[1] & PTE_ADDR) | bits;
+        invlpg(p);
+    }
+    spin_unlock_irqrestore(&kernel_pt_lock, irq);
+    if (as != &kernel_aspace)
+        tlb_shootdown(as);
+    return 0;
+}
+
+/* Other CPUs running as flush their TLB (a full non-global flush, by
+ * reloading CR3) and the caller waits until they have. The caller's own
+ * CPU already invalidated with invlpg. While waiting with interrupts off,
+ * a CPU serves the requests sent to it, so two CPUs shooting at each other
+ * cannot deadlock. Must not be called with kernel_pt_lock held. */
+static void tlb_shootdown(struct arch_aspace *as)
+{
+    uint64_t want[PLAT_MAX_CPUS];
+    unsigned long irq = arch_irq_save();
+    unsigned self = arch_cpu_id();
+
+    __atomic_thread_fence(__ATOMIC_SEQ_CST);    /* PTE stores before the mask load */
+    uint32_t targets = __atomic_load_n(&as->active_cpus, __ATOMIC_SEQ_CST) & ~(1u << self);
+    for (unsigned cpu = 0; cpu < PLAT_MAX_CPUS; cpu++) {
+        if (!(targets & (1u << cpu)))
+            continue;
+        want[cpu] = __atomic_add_fetch(&amd64_percpu[cpu].tlb_flush_request, 1,
+                                       __ATOMIC_SEQ_CST);
+        amd64_send_vector(cpu, VECTOR_TLB_SHOOTDOWN);
+    }
+    for (unsigned cpu = 0; cpu < PLAT_MAX_CPUS; cpu++) {
+        if (!(targets & (1u << cpu)))
+            continue;
+        while (__atomic_load_n(&amd64_percpu[cpu].tlb_flush_done, __ATOMIC_ACQUIRE) < want[cpu]) {
+            amd64_tlb_shootdown_interrupt();
+            arch_cpu_relax();
+        }
+    }
+    arch_irq_restore(irq);
+}
+
+/* The shootdown vector's handler (and the waiting loop above): interrupts
+ * off. */
+void amd64_tlb_shootdown_interrupt(void)
+{
+    struct amd64_percpu *p = this_percpu();
+    uint64_t request = __atomic_load_n(&p->tlb_flush_request, __ATOMIC_ACQUIRE);
+
+    if (request == p->tlb_flush_done)
+        return;
+    write_cr3(read_cr3());
+    __atomic_store_n(&p->tlb_flush_done, request, __ATOMIC_RELEASE);
 }
 
 void *mmu_map_phys(uint64_t pa, size_t size, unsigned flags)

@@ -149,6 +149,11 @@ int plat_cpu_start(unsigned cpu, void *stack_top, void (*entry)(void))
     return 0;
 }
 
+void amd64_send_vector(unsigned cpu, unsigned vector)
+{
+    lapic_send_icr(cpu_apic_ids[cpu], ICR_FIXED | ICR_ASSERT | vector);
+}
+
 void arch_send_ipi(unsigned cpu, enum arch_ipi kind)
 {
     uint32_t vector = kind == IPI_RESCHEDULE ? VECTOR_IPI_RESCHEDULE : VECTOR_IPI_CALL;

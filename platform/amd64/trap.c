@@ -4,7 +4,11 @@
 #include <stdint.h>
 #include <kern/printk.h>
 #include <plat/context.h>
+#include <plat/cpu.h>
+#include <plat/smp.h>
 #include <plat/trap.h>
+#include <plat/uspace.h>
+#include <plat/uspace_test.h>
 #include "amd64.h"
 
 static const char *const exception_names[32] = {
@@ -40,12 +44,54 @@ static const char *const exception_names[32] = {
 #define PF_RSVD    (1u << 3)
 #define PF_FETCH   (1u << 4)
 
-/* One description buffer: exceptions that reach trap_exception end in a
- * panic today, and the panic path serialises itself. */
-static char description[96];
+/* A description buffer per CPU: user faults on several CPUs at once reach
+ * trap_exception (which only prints it when it panics). */
+static char descriptions[PLAT_MAX_CPUS][96];
+
+static bool is_user_frame(const struct trap_frame *tf)
+{
+    return (tf->cs & 3) == 3;
+}
+
+/* vm_fault, with interrupts on when the faulting code had them on (it may
+ * sleep); a fault with interrupts off is never resolved here. */
+static bool resolve_fault(const struct trap_frame *tf, uintptr_t addr, unsigned flags)
+{
+    if (addr >= USER_SPACE_END || !(tf->rflags & RFLAGS_IF))
+        return false;
+    arch_irq_enable();
+    int rc = vm_fault(addr, flags);
+    arch_irq_disable();
+    return rc == 0;
+}
+
+/* A page fault the platform can handle: a user page fault the VM layer
+ * resolves, or a kernel fault at a user-access instruction (resolved, or
+ * resumed at its fixup so the helper returns -EFAULT). */
+static bool handle_page_fault(struct trap_frame *tf)
+{
+    unsigned err = (unsigned)tf->error_code;
+    uintptr_t addr = (uintptr_t)tf->cr2;
+    unsigned flags = err & PF_FETCH ? FAULT_EXEC : err & PF_WRITE ? FAULT_WRITE : FAULT_READ;
+
+    if (err & PF_PRESENT)
+        flags |= FAULT_PRESENT;
+    if (err & PF_RSVD)
+        return false;
+    if (is_user_frame(tf))
+        return resolve_fault(tf, addr, flags | FAULT_USER);
+    uintptr_t fixup = uaccess_fixup((uintptr_t)tf->rip);
+    if (!fixup)
+        return false;       /* a kernel bug: trap_exception panics */
+    if (!resolve_fault(tf, addr, flags))
+        tf->rip = fixup;
+    return true;
+}
 
 static void handle_exception(struct trap_frame *tf)
 {
+    char *description = descriptions[arch_cpu_id()];
+    const size_t description_size = sizeof(descriptions[0]);
     unsigned vector = (unsigned)tf->vector;
     const char *name = exception_names[vector] ? exception_names[vector] : "reserved exception";
     enum trap_kind kind = TRAP_OTHER;
@@ -54,21 +100,31 @@ static void handle_exception(struct trap_frame *tf)
     switch (vector) {
     case 0:
         kind = TRAP_DIVIDE;
-        snprintf(description, sizeof(description), "%s", name);
+        snprintf(description, description_size, "%s", name);
         break;
     case 3:
         kind = TRAP_BREAKPOINT;
-        snprintf(description, sizeof(description), "%s", name);
+        snprintf(description, description_size, "%s", name);
         break;
     case 6:
         kind = TRAP_UNDEFINED;
-        snprintf(description, sizeof(description), "%s", name);
+        snprintf(description, description_size, "%s", name);
+        break;
+    case 1:
+        kind = TRAP_BREAKPOINT;
+        snprintf(description, description_size, "%s", name);
+        break;
+    case 16: case 19:
+        kind = TRAP_DIVIDE;         /* floating-point exceptions: SIGFPE */
+        snprintf(description, description_size, "%s", name);
         break;
     case 14: {
         unsigned err = (unsigned)tf->error_code;
+        if (handle_page_fault(tf))
+            return;
         kind = TRAP_PAGE_FAULT;
         fault_addr = (uintptr_t)tf->cr2;
-        snprintf(description, sizeof(description), "page fault (%s, %s%s%s)",
+        snprintf(description, description_size, "page fault (%s, %s%s%s)",
                  err & PF_FETCH ? "exec" : err & PF_WRITE ? "write" : "read",
                  err & PF_PRESENT ? "protection violation" : "not present",
                  err & PF_USER ? ", user" : "",
@@ -77,16 +133,19 @@ static void handle_exception(struct trap_frame *tf)
     }
     case 17:
         kind = TRAP_ALIGNMENT;
-        snprintf(description, sizeof(description), "%s", name);
+        snprintf(description, description_size, "%s", name);
         break;
     case 8: case 10: case 11: case 12: case 13: case 21: case 29: case 30:
-        snprintf(description, sizeof(description), "%s (error code %#lx)", name,
+        snprintf(description, description_size, "%s (error code %#lx)", name,
                  (unsigned long)tf->error_code);
         break;
     default:
-        snprintf(description, sizeof(description), "%s", name);
+        snprintf(description, description_size, "%s", name);
         break;
     }
+    if (is_user_frame(tf) && arch_user_test_hook &&
+        arch_user_test_hook(tf, (int)kind, fault_addr))
+        return;
     trap_exception(tf, kind, fault_addr, description);
 }
 
@@ -98,6 +157,17 @@ void amd64_trap(struct trap_frame *tf)
         irq_dispatch((unsigned)tf->vector);
         sched_irq_exit();               /* may switch threads (preemption) */
     }
+    if (is_user_frame(tf))
+        user_return_work(tf);           /* signals; interrupts off */
+}
+
+/* From amd64_syscall_entry (vectors.S), interrupts off, tf on the
+ * thread's kernel stack. */
+void amd64_syscall(struct trap_frame *tf)
+{
+    if (!arch_user_test_hook || !arch_user_test_hook(tf, USER_TEST_SYSCALL, 0))
+        syscall_entry(tf);
+    user_return_work(tf);
 }
 
 uintptr_t arch_trap_pc(const struct trap_frame *tf)

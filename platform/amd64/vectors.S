@@ -1,9 +1,51 @@
 /* The 256 interrupt and exception entry stubs. Each pushes a zero error code
  * when the CPU does not push one, then its vector number, and joins
  * trap_common, which saves every general register into a struct trap_frame
- * (amd64.h), adds CR2 for page faults, and calls amd64_trap(frame). */
+ * (amd64.h), adds CR2 for page faults, and calls amd64_trap(frame).
+ * Entries from ring 3 swap to the kernel GS base (swapgs) and exits to
+ * ring 3 swap back; every entry clears RFLAGS.AC so SMAP holds in the
+ * kernel whatever user code left in it. The syscall entry (amd64_syscall_entry)
+ * builds the same frame on the thread's kernel stack and returns with
+ * sysretq when that is safe, else through the iretq path. */
 
-#define TF_RIP (18 * 8)     /* offsetof(struct trap_frame, rip) */
+#define TF_R11     (5 * 8)  /* offsets in struct trap_frame */
+#define TF_RCX     (13 * 8)
+#define TF_RIP     (18 * 8)
+#define TF_CS      (19 * 8)
+#define TF_RFLAGS  (20 * 8)
+#define TF_SS      (22 * 8)
+
+#define USER_CS    0x2b     /* GDT_USER_CODE | 3 */
+#define USER_SS    0x23     /* GDT_USER_DATA | 3 */
+#define VECTOR_SYSCALL 0x100
+#define PERCPU_KERNEL_STACK 16
+#define PERCPU_USER_RSP     24
+
+/* Clears RFLAGS.AC when the CPU has SMAP (clac is #UD without it). */
+.macro clac_if_smap
+    cmpb $0, amd64_has_smap(%rip)
+    je 98f
+    clac
+98:
+.endm
+
+.macro save_registers
+    pushq %rax
+    pushq %rbx
+    pushq %rcx
+    pushq %rdx
+    pushq %rsi
+    pushq %rdi
+    pushq %rbp
+    pushq %r8
+    pushq %r9
+    pushq %r10
+    pushq %r11
+    pushq %r12
+    pushq %r13
+    pushq %r14
+    pushq %r15
+.endm
 
     .section .text.vectors, "ax", @progbits
 
@@ -31,21 +73,11 @@ trap_vectors_start:
 .noaltmacro
 
 trap_common:
-    pushq %rax
-    pushq %rbx
-    pushq %rcx
-    pushq %rdx
-    pushq %rsi
-    pushq %rdi
-    pushq %rbp
-    pushq %r8
-    pushq %r9
-    pushq %r10
-    pushq %r11
-    pushq %r12
-    pushq %r13
-    pushq %r14
-    pushq %r15
+    testb $3, 24(%rsp)              /* the CS pushed by the CPU: from ring 3? */
+    jz 1f
+    swapgs
+1:  clac_if_smap
+    save_registers
     xorl %eax, %eax
     cmpq $14, 15 * 8(%rsp)          /* the vector, above the 15 registers */
     jne 1f
@@ -53,14 +85,22 @@ trap_common:
 1:  pushq %rax
     movq %rsp, %rdi
     movq %rsp, %rbx                 /* callee-saved: the frame after the call */
-    /* A frame record {rbp, interrupted rip} so backtraces walk through. */
-    pushq TF_RIP(%rdi)
+    /* A frame record {rbp, interrupted rip} so backtraces walk through;
+     * the chain ends there when the interrupted code was user code. */
+    testb $3, TF_CS(%rdi)
+    jz 1f
+    xorl %ebp, %ebp
+1:  pushq TF_RIP(%rdi)
     pushq %rbp
     movq %rsp, %rbp
     andq $-16, %rsp
     cld
     call amd64_trap
     movq %rbx, %rsp
+    jmp trap_return
+
+/* Restores the frame at %rsp and returns to it with iretq. */
+trap_return:
     addq $8, %rsp                   /* cr2 */
     popq %r15
     popq %r14
@@ -78,7 +118,83 @@ trap_common:
     popq %rbx
     popq %rax
     addq $16, %rsp                  /* vector, error code */
-    iretq
+    testb $3, 8(%rsp)               /* returning to ring 3? */
+    jz 1f
+    swapgs
+1:  iretq
+
+/* void amd64_user_exit(struct trap_frame *tf): interrupts off, tf a user
+ * frame on the current kernel stack. */
+    .globl amd64_user_exit
+    .type amd64_user_exit, @function
+amd64_user_exit:
+    movq %rdi, %rsp
+    jmp trap_return
+    .size amd64_user_exit, . - amd64_user_exit
+
+/* The `syscall` instruction lands here (LSTAR) with interrupts off (FMASK),
+ * rcx = user rip, r11 = user rflags, the user's rsp and GS base. */
+    .globl amd64_syscall_entry
+    .type amd64_syscall_entry, @function
+amd64_syscall_entry:
+    swapgs
+    movq %rsp, %gs:PERCPU_USER_RSP
+    movq %gs:PERCPU_KERNEL_STACK, %rsp
+    pushq $USER_SS
+    pushq %gs:PERCPU_USER_RSP
+    pushq %r11                      /* rflags */
+    pushq $USER_CS
+    pushq %rcx                      /* rip */
+    pushq %rax                      /* error code slot: the syscall number */
+    pushq $VECTOR_SYSCALL
+    save_registers
+    pushq $0                        /* cr2 */
+    movq %rsp, %rdi
+    movq %rsp, %rbx
+    xorl %ebp, %ebp
+    pushq TF_RIP(%rdi)
+    pushq %rbp
+    movq %rsp, %rbp
+    andq $-16, %rsp
+    call amd64_syscall
+    movq %rbx, %rsp
+    /* sysretq loads rip from rcx and rflags from r11: usable only when the
+     * frame still says so (no signal frame, no sigreturn changed it), the
+     * selectors are the user ones and rip is canonical (a non-canonical
+     * rcx makes sysretq fault in ring 0 on Intel CPUs). */
+    movq TF_RCX(%rsp), %rcx
+    cmpq %rcx, TF_RIP(%rsp)
+    jne trap_return
+    movq TF_R11(%rsp), %r11
+    cmpq %r11, TF_RFLAGS(%rsp)
+    jne trap_return
+    cmpq $USER_CS, TF_CS(%rsp)
+    jne trap_return
+    cmpq $USER_SS, TF_SS(%rsp)
+    jne trap_return
+    movq %rcx, %rax
+    shrq $47, %rax
+    jnz trap_return
+    addq $8, %rsp                   /* cr2 */
+    popq %r15
+    popq %r14
+    popq %r13
+    popq %r12
+    popq %r11
+    popq %r10
+    popq %r9
+    popq %r8
+    popq %rbp
+    popq %rdi
+    popq %rsi
+    popq %rdx
+    popq %rcx
+    popq %rbx
+    popq %rax
+    movq 5 * 8(%rsp), %rsp          /* past vector, error, rip, cs, rflags */
+    swapgs
+    sysretq
+    .size amd64_syscall_entry, . - amd64_syscall_entry
 
 /* Stub addresses, indexed by vector, for idt.c. */
     .section .rodata.vectors, "a", @progbits

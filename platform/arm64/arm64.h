@@ -54,8 +54,10 @@ struct trap_frame {
     uint64_t spsr;
     uint64_t esr;
     uint64_t far;
+    uint64_t orig_x0;           /* svc from EL0: x0 as it came in (restarts) */
+    uint64_t reserved;          /* keeps the frame a multiple of 16 bytes */
 };
-#define TRAP_FRAME_SIZE 288
+#define TRAP_FRAME_SIZE 304
 _Static_assert(sizeof(struct trap_frame) == TRAP_FRAME_SIZE, "trap frame layout");
 
 /* ---- boot (boot.c, mmu.c, fdt.c) ---- */
@@ -107,6 +109,15 @@ struct mem_range;
 unsigned arm64_fdt_reserved(struct mem_range *out, unsigned max);
 const char *arm64_fdt_bootargs(void);
 const char *arm64_fdt_machine(void);
+
+/* uspace.c */
+extern uint64_t arm64_kernel_stack_top[];   /* per CPU, arch_set_kernel_stack */
+void arm64_uspace_init_cpu(void);           /* PAN, EL0 controls; each CPU */
+/* The fixup address for a faulting kernel pc at a user access, or 0. */
+uintptr_t uaccess_fixup(uintptr_t pc);
+/* mmu.c: cleans the data cache and invalidates the instruction cache for
+ * [va, va+size) of kernel addresses holding code for user pages. */
+void arm64_sync_icache(uintptr_t va, size_t size);
 
 /* smp.c: MPIDR of each CPU number (0 is the boot CPU). */
 uint64_t arm64_cpu_mpidr(unsigned cpu);

@@ -38,6 +38,7 @@ _Noreturn void arm64_boot_main(uint64_t dtb_phys)
         if (arm64_direct_map(bank_base[i], bank_size[i]))
             plat_poweroff(1);
     arm64_mmu_drop_identity();
+    arm64_uspace_init_cpu();
 
     if (arm64_dt.uart_pa) {
         void *uart = arch_ioremap(arm64_dt.uart_pa, arm64_dt.uart_size ? arm64_dt.uart_size

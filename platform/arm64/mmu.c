@@ -6,9 +6,14 @@
  * built with -mstrict-align. */
 #include <stdbool.h>
 #include <abi/errno.h>
+#include <kern/panic.h>
 #include <kern/spinlock.h>
 #include <kern/util.h>
+#include <mm/kmalloc.h>
+#include <plat/cpu.h>
 #include <plat/mmu.h>
+#include <plat/smp.h>
+#include <plat/uspace.h>
 #include "arm64.h"
 
 #define PTE_VALID       (1UL << 0)
@@ -68,6 +73,7 @@ static uint64_t boot_tables_free;       /* pa of a freed pool page, chained */
 
 struct arch_aspace {
     uint64_t root_pa;
+    uint64_t asid;              /* 0 for the kernel space (TTBR1 only) */
 };
 
 static struct arch_aspace kernel_space;
@@ -456,6 +462,10 @@ int arch_mmu_map(struct arch_aspace *as, uintptr_t va, uint64_t pa, size_t size,
             return -EEXIST;
         }
     }
+    /* Code for user pages was written through the direct map: make the
+     * instruction fetches of EL0 see it. */
+    if ((flags & (MMU_USER | MMU_EXEC)) == (MMU_USER | MMU_EXEC))
+        arm64_sync_icache((uintptr_t)phys_to_virt(pa), size);
     int err = map_level(as->root_pa, 0, va, pa, size, attrs_from_flags(flags), false);
     if (err) {
         /* Only -ENOMEM can happen here: undo the part that was mapped. */
@@ -491,6 +501,146 @@ int arch_mmu_query(struct arch_aspace *as, uintptr_t va, uint64_t *pa, unsigned 
         *pa = (pte & PTE_ADDR_MASK & ~(leaf_size - 1)) | (va & (leaf_size - 1));
     if (flags)
         *flags = flags_from_pte(pte);
+    return 0;
+}
+
+/* ---- cache maintenance ---- */
+
+void arm64_sync_icache(uintptr_t va, size_t size)
+{
+    uint64_t ctr = read_sysreg(ctr_el0);
+    uintptr_t line = 4UL << ((ctr >> 16) & 0xf);       /* DminLine */
+    for (uintptr_t p = va & ~(line - 1); p < va + size; p += line)
+        __asm__ volatile("dc cvau, %0" : : "r"(p) : "memory");
+    dsb(ish);
+    __asm__ volatile("ic ialluis" : : : "memory");
+    dsb(ish);
+    isb();
+}
+
+/* ---- process address spaces (plat/uspace.h) ----
+ * TTBR0 holds the current process's tables tagged with its ASID, so a
+ * switch needs no TLB flush; user pages are non-global. With no process
+ * space active, TTBR0 walks are off (TCR.EPD0). ASIDs are never shared
+ * and are flushed (tlbi aside1is) before reuse. */
+
+#define ASID_MAX 65536
+static uint64_t asid_bitmap[ASID_MAX / 64];    /* under mmu_lock; ASID 0 reserved */
+static struct arch_aspace *cpu_space[PLAT_MAX_CPUS];
+
+static unsigned asid_count(void)
+{
+    return (arm64_boot_tcr & TCR_AS16) ? 65536 : 256;
+}
+
+static uint64_t asid_alloc(void)
+{
+    for (unsigned i = 1; i < asid_count(); i++) {
+        if (!(asid_bitmap[i / 64] & (1UL << (i % 64)))) {
+            asid_bitmap[i / 64] |= 1UL << (i % 64);
+            return i;
+        }
+    }
+    return 0;
+}
+
+struct arch_aspace *arch_mmu_create(void)
+{
+    struct arch_aspace *as = kzalloc(sizeof(*as));
+    if (!as)
+        return NULL;
+    unsigned long irq = spin_lock_irqsave(&mmu_lock);
+    as->asid = asid_alloc();
+    as->root_pa = as->asid ? table_alloc() : 0;
+    if (as->asid && !as->root_pa)
+        asid_bitmap[as->asid / 64] &= ~(1UL << (as->asid % 64));
+    spin_unlock_irqrestore(&mmu_lock, irq);
+    if (!as->root_pa) {
+        kfree(as);
+        return NULL;
+    }
+    return as;
+}
+
+void arch_mmu_destroy(struct arch_aspace *as)
+{
+    if (!as || as == &kernel_space)
+        return;
+    unsigned long irq = arch_irq_save();
+    if (cpu_space[arch_cpu_id()] == as)
+        arch_mmu_activate(&kernel_space);
+    arch_irq_restore(irq);
+    /* Another CPU may still be leaving the space (its last thread is
+     * switching away): its TTBR0 must not point at freed tables. */
+    for (unsigned cpu = 0; cpu < PLAT_MAX_CPUS; cpu++)
+        while (__atomic_load_n(&cpu_space[cpu], __ATOMIC_ACQUIRE) == as)
+            arch_cpu_relax();
+    irq = spin_lock_irqsave(&mmu_lock);
+    free_table_tree(as->root_pa, 0);
+    dsb(ishst);
+    __asm__ volatile("tlbi aside1is, %0" : : "r"(as->asid << 48) : "memory");
+    dsb(ish);
+    isb();
+    asid_bitmap[as->asid / 64] &= ~(1UL << (as->asid % 64));
+    spin_unlock_irqrestore(&mmu_lock, irq);
+    kfree(as);
+}
+
+void arch_mmu_activate(struct arch_aspace *as)
+{
+    if (!as)
+        as = &kernel_space;
+    unsigned long irq = arch_irq_save();
+    unsigned cpu = arch_cpu_id();
+    struct arch_aspace *old = cpu_space[cpu] ? cpu_space[cpu] : &kernel_space;
+
+    if (old != as) {
+        if (as == &kernel_space) {
+            write_sysreg(tcr_el1, read_sysreg(tcr_el1) | TCR_EPD0);
+            isb();
+            write_sysreg(ttbr0_el1, 0);
+        } else {
+            write_sysreg(ttbr0_el1, as->root_pa | (as->asid << 48));
+            isb();
+            write_sysreg(tcr_el1, read_sysreg(tcr_el1) & ~TCR_EPD0);
+        }
+        isb();
+        __atomic_store_n(&cpu_space[cpu], as == &kernel_space ? NULL : as, __ATOMIC_RELEASE);
+    }
+    arch_irq_restore(irq);
+}
+
+/* Rewrites the permission bits of every mapped 4 KiB page in the range. */
+int arch_mmu_protect(struct arch_aspace *as, uintptr_t va, size_t size, unsigned flags)
+{
+    if (!range_ok(as, va, size))
+        return -EINVAL;
+    uint64_t attrs = attrs_from_flags(flags);
+    unsigned long irq = spin_lock_irqsave(&mmu_lock);
+    for (uintptr_t p = va; p < va + size; p += PAGE_SIZE) {
+        uint64_t table_pa = as->root_pa;
+        uint64_t *pte = NULL;
+        for (int level = 0; level <= 3; level++) {
+            uint64_t *entry = &table_ptr(table_pa)[pte_index(p, level)];
+            if (!(*entry & PTE_VALID))
+                break;
+            if (level == 3) {
+                pte = entry;
+                break;
+            }
+            if (!pte_is_table(*entry, level))
+                break;              /* a block: not made by arch_mmu_map */
+            table_pa = *entry & PTE_ADDR_MASK;
+        }
+        if (!pte)
+            continue;
+        uint64_t pa = *pte & PTE_ADDR_MASK;
+        if ((flags & (MMU_USER | MMU_EXEC)) == (MMU_USER | MMU_EXEC))
+            arm64_sync_icache((uintptr_t)phys_to_virt(pa), PAGE_SIZE);
+        *pte = pa | attrs | PTE_VALID | PTE_TABLE;
+    }
+    tlb_flush_range(va, size);
+    spin_unlock_irqrestore(&mmu_lock, irq);
     return 0;
 }
 

@@ -88,6 +88,7 @@ _Noreturn void arm64_secondary_main(uint64_t cpu)
 {
     arm64_mmu_secondary_drop_identity();
     write_sysreg(tpidr_el1, cpu);
+    arm64_uspace_init_cpu();
     gic_init_cpu();
     arm64_timer_init_cpu();
     void (*entry)(void) = secondary_entry_fn;

@@ -3,7 +3,10 @@
  * a trap frame. */
 #include <kern/printk.h>
 #include <plat/context.h>
+#include <plat/smp.h>
 #include <plat/trap.h>
+#include <plat/uspace.h>
+#include <plat/uspace_test.h>
 #include "arm64.h"
 
 #define ESR_EC(esr)     (((esr) >> 26) & 0x3f)
@@ -20,8 +23,12 @@
 #define EC_SERROR       0x2f
 #define EC_BRK64        0x3c
 
-/* Built when the exception is fatal; the kernel prints it and powers off. */
-static char description[96];
+#define SPSR_I          (1UL << 7)
+
+/* One per CPU: user faults on several CPUs at once reach trap_exception
+ * (which prints the description only when it panics). */
+static char descriptions[PLAT_MAX_CPUS][96];
+#define description (descriptions[arch_cpu_id()])
 
 static const char *fault_status_name(unsigned fsc)
 {
@@ -50,11 +57,58 @@ static void describe_abort(const char *what, uint64_t esr, bool is_data)
     const char *access = !is_data ? "exec" : (esr & (1u << 6)) ? "write" : "read";
 
     if (fsc_has_level(fsc))
-        snprintf(description, sizeof(description), "%s (%s level %u, %s)", what,
+        snprintf(description, sizeof(descriptions[0]), "%s (%s level %u, %s)", what,
                  fault_status_name(fsc), fsc & 3, access);
     else
-        snprintf(description, sizeof(description), "%s (%s, %s)", what,
+        snprintf(description, sizeof(descriptions[0]), "%s (%s, %s)", what,
                  fault_status_name(fsc), access);
+}
+
+static bool is_user_frame(const struct trap_frame *tf)
+{
+    return (tf->spsr & 0x1f) == 0;      /* EL0t, AArch64 */
+}
+
+/* FAULT_* flags of an instruction or data abort. */
+static unsigned abort_flags(uint64_t esr, bool is_data)
+{
+    unsigned fsc = ESR_ISS(esr) & 0x3f;
+    unsigned flags = !is_data ? FAULT_EXEC : (esr & (1u << 6)) ? FAULT_WRITE : FAULT_READ;
+    if ((fsc & 0x3c) == 0x08 || (fsc & 0x3c) == 0x0c)   /* access flag, permission */
+        flags |= FAULT_PRESENT;
+    return flags;
+}
+
+/* vm_fault with interrupts on when the interrupted code had them on (it
+ * may sleep); a fault with interrupts masked is never resolved here. */
+static bool resolve_fault(const struct trap_frame *tf, uintptr_t addr, unsigned flags)
+{
+    if (addr >= USER_SPACE_END || (tf->spsr & SPSR_I))
+        return false;
+    __asm__ volatile("msr daifclr, #2" : : : "memory");
+    int rc = vm_fault(addr, flags);
+    __asm__ volatile("msr daifset, #2" : : : "memory");
+    return rc == 0;
+}
+
+/* Translation, access-flag and permission faults (not alignment or
+ * external aborts) are what the VM layer may resolve. */
+static bool is_resolvable(uint64_t esr)
+{
+    unsigned fsc = ESR_ISS(esr) & 0x3f;
+    return fsc < 0x10 && (fsc & 0x3c) != 0;
+}
+
+/* A kernel abort at a user-access instruction (uaccess.S): resolved by
+ * the VM layer, or resumed at the fixup so the helper returns -EFAULT. */
+static bool handle_kernel_abort(struct trap_frame *tf)
+{
+    uintptr_t fixup = uaccess_fixup(tf->elr);
+    if (!fixup)
+        return false;
+    if (!is_resolvable(tf->esr) || !resolve_fault(tf, tf->far, abort_flags(tf->esr, true)))
+        tf->elr = fixup;
+    return true;
 }
 
 void arm64_sync_handler(struct trap_frame *tf);
@@ -64,6 +118,20 @@ void arm64_sync_handler(struct trap_frame *tf)
     unsigned ec = ESR_EC(esr);
     enum trap_kind kind = TRAP_OTHER;
     uintptr_t addr = tf->elr;
+
+    if (ec == EC_DABT_CUR && handle_kernel_abort(tf))
+        return;
+    if (is_user_frame(tf)) {
+        if (ec == EC_SVC64) {
+            tf->orig_x0 = tf->x[0];
+            if (!arch_user_test_hook || !arch_user_test_hook(tf, USER_TEST_SYSCALL, 0))
+                syscall_entry(tf);
+            return;
+        }
+        if ((ec == EC_DABT_LOW || ec == EC_IABT_LOW) && is_resolvable(esr) &&
+            resolve_fault(tf, tf->far, abort_flags(esr, ec == EC_DABT_LOW) | FAULT_USER))
+            return;
+    }
 
     switch (ec) {
     case EC_DABT_CUR:
@@ -79,34 +147,37 @@ void arm64_sync_handler(struct trap_frame *tf)
         addr = tf->far;
         break;
     case EC_PC_ALIGN:
-        snprintf(description, sizeof(description), "PC alignment fault");
+        snprintf(description, sizeof(descriptions[0]), "PC alignment fault");
         kind = TRAP_ALIGNMENT;
         addr = tf->far;
         break;
     case EC_SP_ALIGN:
-        snprintf(description, sizeof(description), "SP alignment fault");
+        snprintf(description, sizeof(descriptions[0]), "SP alignment fault");
         kind = TRAP_ALIGNMENT;
         addr = tf->sp;
         break;
     case EC_UNKNOWN:
         if (arm64_semihosting_trapped(tf))
             return;
-        snprintf(description, sizeof(description), "undefined instruction");
+        snprintf(description, sizeof(descriptions[0]), "undefined instruction");
         kind = TRAP_UNDEFINED;
         break;
     case EC_BRK64:
-        snprintf(description, sizeof(description), "breakpoint (brk #%#x)",
+        snprintf(description, sizeof(descriptions[0]), "breakpoint (brk #%#x)",
                  (unsigned)(esr & 0xffff));
         kind = TRAP_BREAKPOINT;
         break;
     case EC_SVC64:
-        snprintf(description, sizeof(description), "system call (svc) not supported");
+        snprintf(description, sizeof(descriptions[0]), "system call (svc) not supported");
         break;
     default:
-        snprintf(description, sizeof(description), "exception class %#x (esr %#lx)", ec,
+        snprintf(description, sizeof(descriptions[0]), "exception class %#x (esr %#lx)", ec,
                  (unsigned long)esr);
         break;
     }
+    if (is_user_frame(tf) && arch_user_test_hook &&
+        arch_user_test_hook(tf, (int)kind, addr))
+        return;
     trap_exception(tf, kind, addr, description);
 }
 
@@ -118,6 +189,30 @@ void arm64_irq_handler(struct trap_frame *tf)
     sched_irq_exit();           /* may switch threads (preemption) */
 }
 
+/* Entries from EL0 (vectors.S): handled, then the kernel's last word
+ * before the return to user mode, with interrupts masked. */
+void arm64_el0_sync(struct trap_frame *tf);
+void arm64_el0_sync(struct trap_frame *tf)
+{
+    arm64_sync_handler(tf);
+    __asm__ volatile("msr daifset, #2" : : : "memory");
+    user_return_work(tf);
+}
+
+void arm64_el0_after_bad(struct trap_frame *tf);
+void arm64_el0_after_bad(struct trap_frame *tf)
+{
+    __asm__ volatile("msr daifset, #2" : : : "memory");
+    user_return_work(tf);
+}
+
+void arm64_el0_irq(struct trap_frame *tf);
+void arm64_el0_irq(struct trap_frame *tf)
+{
+    arm64_irq_handler(tf);
+    user_return_work(tf);
+}
+
 void arm64_bad_exception(struct trap_frame *tf, unsigned vector);
 void arm64_bad_exception(struct trap_frame *tf, unsigned vector)
 {
@@ -125,7 +220,7 @@ void arm64_bad_exception(struct trap_frame *tf, unsigned vector)
     static const char *const origins[] = {
         "EL1 with SP_EL0", "EL1", "EL0 (AArch64)", "EL0 (AArch32)",
     };
-    snprintf(description, sizeof(description), "unexpected %s exception from %s (esr %#lx)",
+    snprintf(description, sizeof(descriptions[0]), "unexpected %s exception from %s (esr %#lx)",
              kinds[vector & 3], origins[(vector >> 2) & 3], (unsigned long)tf->esr);
     trap_exception(tf, TRAP_OTHER, tf->elr, description);
 }

@@ -3,7 +3,7 @@
  * arm64_sync_handler, gic_handle_irq (through arm64_irq_handler) or
  * arm64_bad_exception; then restores the frame and returns with eret. */
 
-#define FRAME_SIZE  288
+#define FRAME_SIZE  304
 #define FRAME_SP    248
 #define FRAME_ELR   256
 #define FRAME_ESR   272
@@ -69,6 +69,17 @@
     eret
 .endm
 
+/* Entries from EL0 return through arm64_el0_return (the C handlers have
+ * already run user_return_work): sp = the frame. */
+.macro el0_handler name, function
+    .section .text.vectors, "ax"
+    .balign 4
+\name:
+    save_frame 1
+    bl      \function
+    b       arm64_el0_return
+.endm
+
 /* A handler: save, call C with the frame in x0, restore. */
 .macro handler name, from_el0, function
     .section .text.vectors, "ax"
@@ -79,7 +90,7 @@
     restore_frame \from_el0
 .endm
 
-/* Unexpected kinds (FIQ, SError, AArch32): report and stop. */
+/* Unexpected kinds (FIQ, SError, AArch32): report; from EL1, stop. */
 .macro bad name, from_el0, kind
     .section .text.vectors, "ax"
     .balign 4
@@ -87,6 +98,12 @@
     save_frame \from_el0
     mov     x1, #\kind
     bl      arm64_bad_exception
+    .if \from_el0
+    /* From EL0 the kernel turned it into a signal: return to user mode. */
+    mov     x0, sp
+    bl      arm64_el0_after_bad
+    b       arm64_el0_return
+    .endif
 1:  b       1b
 .endm
 
@@ -122,8 +139,53 @@ arm64_vectors:
 
     handler el1h_sync, 0, arm64_sync_handler
     handler el1h_irq, 0, arm64_irq_handler
-    handler el0_sync, 1, arm64_sync_handler
-    handler el0_irq, 1, arm64_irq_handler
+    el0_handler el0_sync, arm64_el0_sync
+    el0_handler el0_irq, arm64_el0_irq
+
+    .section .text.vectors, "ax"
+    .balign 4
+    .globl arm64_el0_return
+arm64_el0_return:
+    restore_frame 1
+
+/* _Noreturn void arch_user_enter(struct trap_frame *tf): moves the user
+ * frame to the top of this CPU's kernel stack (arm64_kernel_stack_top,
+ * where the next entry from EL0 will save its frame: SP_EL1 is the stack
+ * top while EL0 runs) and returns to EL0 from there. Uses no stack: the
+ * copy may overwrite the caller's frames. */
+    .section .text, "ax"
+    .globl arch_user_enter
+    .type arch_user_enter, %function
+arch_user_enter:
+    msr     daifset, #0xf
+    ldr     x1, [x0, #(FRAME_ELR + 8)]      /* spsr: EL0t, AArch64 only */
+    tst     x1, #0x1f
+    b.ne    9f
+    mrs     x2, tpidr_el1
+    adrp    x3, arm64_kernel_stack_top
+    add     x3, x3, :lo12:arm64_kernel_stack_top
+    ldr     x3, [x3, x2, lsl #3]
+    cbz     x3, 9f
+    sub     x4, x3, #FRAME_SIZE
+    mov     x5, #FRAME_SIZE
+    cmp     x4, x0
+    b.ls    2f
+1:  sub     x5, x5, #8                      /* destination above: copy down */
+    ldr     x6, [x0, x5]
+    str     x6, [x4, x5]
+    cbnz    x5, 1b
+    b       3f
+2:  mov     x5, #0                          /* copy up */
+4:  ldr     x6, [x0, x5]
+    str     x6, [x4, x5]
+    add     x5, x5, #8
+    cmp     x5, #FRAME_SIZE
+    b.ne    4b
+3:  mov     sp, x4
+    b       arm64_el0_return
+9:  bl      arm64_bad_user_enter
+    brk     #0
+    .size arch_user_enter, . - arch_user_enter
 
     bad el1t_sync, 0, 0
     bad el1t_irq, 0, 1

@@ -64,6 +64,11 @@ def main():
                    help="largest CPU use while idle, in host cores")
     p.add_argument("--log-dir", default="testlogs")
     p.add_argument("--disk", help="attach this raw image as the guest's virtio-blk disk")
+    p.add_argument("--disk-transport", choices=qemu.DISK_TRANSPORTS,
+                   help="virtio transport of the disk (default: mmio on microvm, else pci)")
+    p.add_argument("--disk-blkdebug", metavar="CONFIG",
+                   help="attach the disk through QEMU's blkdebug with this configuration "
+                        "(error injection)")
     p.add_argument("--disk-from", help="first copy this image to --disk (the test writes "
                    "its own copy)")
     p.add_argument("--e2fsck-after", action="store_true",
@@ -76,6 +81,7 @@ def main():
     if (args.e2fsck_after or args.debugfs_compare or args.disk_from) and not args.disk:
         p.error("--disk-from, --e2fsck-after and --debugfs-compare need --disk")
     if args.disk_from:
+        os.makedirs(os.path.dirname(os.path.abspath(args.disk)), exist_ok=True)
         shutil.copyfile(args.disk_from, args.disk)
 
     machine = args.machine or qemu.DEFAULT_MACHINE[args.arch]
@@ -83,7 +89,8 @@ def main():
     if args.idle_seconds:
         args.append = ("%s ktest_idle=%d" % (args.append, args.idle_seconds)).strip()
     guest = qemu.Guest(args.arch, args.kernel, log_path=log, machine=machine,
-                       mem=args.mem, smp=args.smp, append=args.append, disk=args.disk)
+                       mem=args.mem, smp=args.smp, append=args.append, disk=args.disk,
+                       disk_transport=args.disk_transport, disk_blkdebug=args.disk_blkdebug)
     failures = []
     try:
         # The boot-log contract: banner first, then mem:, then cpus:.

@@ -25,8 +25,36 @@ def machine_type(machine):
     return machine.split(",", 1)[0]
 
 
+# How a disk is attached: "pci" (virtio-blk-pci), "mmio" (virtio-blk-device
+# as QEMU makes it: the legacy version-1 register layout) or "mmio-v2"
+# (virtio-mmio version 2, virtio 1.x). None picks mmio on microvm (which has
+# no PCI), pci elsewhere.
+DISK_TRANSPORTS = ("pci", "mmio", "mmio-v2")
+
+
+def disk_args(machine, disk, transport=None, blkdebug=None):
+    """QEMU arguments attaching the raw image disk as virtio-blk; blkdebug
+    names a blkdebug configuration file (error injection)."""
+    if transport is None:
+        transport = "mmio" if machine_type(machine) == "microvm" else "pci"
+    if transport not in DISK_TRANSPORTS:
+        raise ValueError("disk transport %r, not one of %s" % (transport, DISK_TRANSPORTS))
+    if blkdebug:
+        # raw on top: its reads raise the read_aio event blkdebug rules wait for.
+        drive = ("driver=raw,file.driver=blkdebug,file.config=%s,file.image.driver=file,"
+                 "file.image.filename=%s,if=none,id=disk0" % (blkdebug, disk))
+    else:
+        drive = "file=%s,if=none,id=disk0,format=raw" % disk
+    blk = "virtio-blk-pci" if transport == "pci" else "virtio-blk-device"
+    args = ["-drive", drive, "-device", "%s,drive=disk0" % blk]
+    if transport == "mmio-v2":
+        args += ["-global", "virtio-mmio.force-legacy=false"]
+    return args
+
+
 def qemu_command(arch, kernel, machine=None, mem="128M", smp=1, append="",
-                 disk=None, gdb=False, interactive=False, extra=()):
+                 disk=None, gdb=False, interactive=False, extra=(),
+                 disk_transport=None, disk_blkdebug=None):
     machine = machine or DEFAULT_MACHINE[arch]
     cmd = [QEMU[arch], "-M", machine, "-accel", "tcg", "-cpu", "max",
            "-m", str(mem), "-smp", str(smp), "-nodefaults", "-display", "none",
@@ -44,9 +72,7 @@ def qemu_command(arch, kernel, machine=None, mem="128M", smp=1, append="",
     if append:
         cmd += ["-append", append]
     if disk:
-        blk = "virtio-blk-device" if machine_type(machine) == "microvm" else "virtio-blk-pci"
-        cmd += ["-drive", "file=%s,if=none,id=disk0,format=raw" % disk,
-                "-device", "%s,drive=disk0" % blk]
+        cmd += disk_args(machine, disk, disk_transport, disk_blkdebug)
     if gdb:
         cmd += ["-s", "-S"]
     cmd += list(extra)

@@ -13,6 +13,10 @@ uint64_t plat_time_ns(void);
 void plat_timer_arm(uint64_t deadline_ns);
 void plat_timer_disarm(void);
 
+/* Nanoseconds since the epoch from the real-time clock (CMOS RTC on amd64,
+ * PL031 on arm64), or 0 when there is none. Slow: read it once. */
+uint64_t plat_wall_clock_ns(void);
+
 /* Implemented by the kernel; called by the platform's interrupt path. */
 void timer_interrupt(void);
 

@@ -21,7 +21,9 @@ struct trap_frame;
  * NULL when memory is short. */
 struct arch_aspace *arch_mmu_create(void);
 /* Frees the table pages of the lower half; the pages they mapped are the
- * VM layer's to free (unmap them first, or walk with arch_mmu_query). */
+ * VM layer's to free (unmap them first, or walk with arch_mmu_query).
+ * Deactivates it on this CPU, and waits (spinning) for other CPUs still
+ * switching away from it: call it once no thread of the space can run. */
 void arch_mmu_destroy(struct arch_aspace *as);
 /* Makes as the lower half on this CPU (CR3 / TTBR0 with its ASID). */
 void arch_mmu_activate(struct arch_aspace *as);
@@ -42,8 +44,15 @@ void arch_set_kernel_stack(void *stack_top);
 /* Fills tf to start user code at pc with stack pointer sp (all other
  * registers zero). */
 void arch_user_frame_init(struct trap_frame *tf, uintptr_t pc, uintptr_t sp);
-/* Returns to user mode with the registers in tf (which must be a user
- * frame on this thread's kernel stack). */
+/* Sets the first argument register (rdi / x0) of a user frame: a new
+ * thread's argument. */
+void arch_user_frame_set_arg0(struct trap_frame *tf, uintptr_t value);
+/* Returns to user mode with the registers in tf (a user frame; anywhere
+ * readable, typically on this thread's kernel stack). The frame is first
+ * moved to the top of the kernel stack given to arch_set_kernel_stack,
+ * where every later entry from user mode saves its frame; the rest of
+ * the stack is discarded. Interrupts off; arch_set_kernel_stack called on
+ * this CPU for this thread. */
 _Noreturn void arch_user_enter(struct trap_frame *tf);
 bool arch_trap_from_user(const struct trap_frame *tf);
 uintptr_t arch_user_sp(const struct trap_frame *tf);

@@ -1,0 +1,210 @@
+/* VM layer tests on address spaces that are never activated: faults are
+ * resolved with vm_fault_in and memory is inspected through the direct
+ * map. Copy-on-write mapping counts, demand-zero and permission faults,
+ * region splitting by munmap/mprotect, brk, and free pages back to the
+ * baseline once every space is destroyed. */
+#include <stdint.h>
+#include <string.h>
+#include <abi/errno.h>
+#include <abi/mman.h>
+#include <kern/util.h>
+#include <mm/kmalloc.h>
+#include <mm/page.h>
+#include <mm/vm.h>
+#include <plat/mmu.h>
+#include <plat/timer.h>
+#include <plat/uspace.h>
+#include <ktest.h>
+
+#define BASE 0x400000UL
+#define WRITE_FAULT (FAULT_WRITE | FAULT_USER | FAULT_PRESENT)
+
+
+static int read_byte(struct vm_space *vm, uintptr_t va, unsigned char *out)
+{
+    int rc = vm_fault_in(vm, va, FAULT_READ | FAULT_USER);
+    if (rc < 0)
+        return rc;
+    return vm_read(vm, va, out, 1);
+}
+
+KTEST(vm_fork_cow_counts, KTEST_DEFAULT)
+{
+    struct vm_space *parent = vm_space_create();
+    KTEST_EXPECT(parent, "vm_space_create failed");
+    KTEST_EXPECT(vm_map_region(parent, BASE, 4 * PAGE_SIZE, VM_READ | VM_WRITE,
+                               VM_KIND_ANON) == 0, "map_region failed");
+    for (unsigned i = 0; i < 4; i++) {
+        char c = (char)('a' + i);
+        KTEST_EXPECT(vm_write(parent, BASE + i * PAGE_SIZE + 7, &c, 1) == 0, "vm_write");
+    }
+    KTEST_EXPECT(vm_mapped_pages(parent) == 4, "expected 4 pages, got %zu",
+                 vm_mapped_pages(parent));
+    struct vm_stats before;
+    vm_get_stats(&before);
+    struct vm_space *child = vm_space_fork(parent);
+    KTEST_EXPECT(child, "fork failed");
+    KTEST_EXPECT(vm_page_map_count(parent, BASE) == 2, "shared page count %u, expected 2",
+                 vm_page_map_count(parent, BASE));
+    KTEST_EXPECT(vm_mapped_pages(child) == 4, "child has %zu pages", vm_mapped_pages(child));
+
+    /* The child writes page 0: it gets a copy; the parent's is alone again. */
+    KTEST_EXPECT(vm_fault_in(child, BASE + 7, WRITE_FAULT) == 0, "child write fault");
+    char z = 'Z';
+    KTEST_EXPECT(vm_write(child, BASE + 7, &z, 1) == 0, "child write");
+    unsigned char got;
+    KTEST_EXPECT(read_byte(parent, BASE + 7, &got) == 0 && got == 'a',
+                 "parent sees '%c' after the child's write, expected 'a'", got);
+    KTEST_EXPECT(read_byte(child, BASE + 7, &got) == 0 && got == 'Z',
+                 "child sees '%c', expected 'Z'", got);
+    KTEST_EXPECT(vm_page_map_count(parent, BASE) == 1 && vm_page_map_count(child, BASE) == 1,
+                 "counts after copy: parent %u child %u", vm_page_map_count(parent, BASE),
+                 vm_page_map_count(child, BASE));
+    /* The parent writing its now-private page reuses it in place. */
+    KTEST_EXPECT(vm_fault_in(parent, BASE, WRITE_FAULT) == 0, "parent write fault");
+    struct vm_stats after;
+    vm_get_stats(&after);
+    KTEST_EXPECT(after.cow_copies - before.cow_copies == 1,
+                 "copies: expected 1, got %llu",
+                 (unsigned long long)(after.cow_copies - before.cow_copies));
+    KTEST_EXPECT(after.cow_reuses - before.cow_reuses == 1, "reuses: expected 1, got %llu",
+                 (unsigned long long)(after.cow_reuses - before.cow_reuses));
+    KTEST_EXPECT(vm_page_map_count(parent, BASE + PAGE_SIZE) == 2, "page 1 still shared");
+    vm_space_destroy(child);
+    KTEST_EXPECT(vm_page_map_count(parent, BASE + PAGE_SIZE) == 1,
+                 "page 1 count after the child's exit: %u",
+                 vm_page_map_count(parent, BASE + PAGE_SIZE));
+    vm_space_destroy(parent);
+    return 0;
+}
+
+KTEST(vm_fault_kinds, KTEST_DEFAULT)
+{
+    struct vm_space *vm = vm_space_create();
+    KTEST_EXPECT(vm, "vm_space_create failed");
+    KTEST_EXPECT(vm_map_region(vm, BASE, PAGE_SIZE, VM_READ, VM_KIND_ANON) == 0, "map");
+    KTEST_EXPECT(vm_fault_in(vm, BASE + 8, FAULT_WRITE | FAULT_USER) == -EACCES,
+                 "write to a read-only region must give -EACCES");
+    KTEST_EXPECT(vm_fault_in(vm, BASE + 8, FAULT_EXEC | FAULT_USER) == -EACCES,
+                 "exec of a non-exec region must give -EACCES");
+    KTEST_EXPECT(vm_fault_in(vm, BASE + 8, FAULT_READ | FAULT_USER) == 0, "read fault");
+    unsigned char got = 1;
+    KTEST_EXPECT(read_byte(vm, BASE + 8, &got) == 0 && got == 0, "demand page not zero");
+    KTEST_EXPECT(vm_fault_in(vm, BASE + 2 * PAGE_SIZE, FAULT_READ | FAULT_USER) == -EFAULT,
+                 "fault outside every region must give -EFAULT");
+    KTEST_EXPECT(vm_fault_in(vm, USER_SPACE_END + 0x1000, FAULT_READ) == -EFAULT,
+                 "fault on a kernel address must give -EFAULT");
+    KTEST_EXPECT(vm_fault_in(vm, 0, FAULT_READ | FAULT_USER) == -EFAULT, "NULL");
+    vm_space_destroy(vm);
+    return 0;
+}
+
+KTEST(vm_munmap_mprotect_split, KTEST_DEFAULT)
+{
+    struct vm_space *vm = vm_space_create();
+    KTEST_EXPECT(vm, "vm_space_create failed");
+    size_t regions = vm_region_count(vm);
+    long at = vm_mmap(vm, BASE, 8 * PAGE_SIZE, VM_READ | VM_WRITE,
+                      MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED);
+    KTEST_EXPECT(at == (long)BASE, "MAP_FIXED gave %lx", at);
+    for (unsigned i = 0; i < 8; i++)
+        KTEST_EXPECT(vm_fault_in(vm, BASE + i * PAGE_SIZE, WRITE_FAULT) == 0, "touch");
+    KTEST_EXPECT(vm_munmap(vm, BASE + 2 * PAGE_SIZE, 2 * PAGE_SIZE) == 0, "munmap");
+    KTEST_EXPECT(vm_region_count(vm) == regions + 2, "regions after a middle munmap: %zu",
+                 vm_region_count(vm) - regions);
+    KTEST_EXPECT(vm_mapped_pages(vm) == 6, "pages after munmap: %zu", vm_mapped_pages(vm));
+    KTEST_EXPECT(vm_fault_in(vm, BASE + 2 * PAGE_SIZE, FAULT_READ | FAULT_USER) == -EFAULT,
+                 "the hole must fault");
+    KTEST_EXPECT(vm_mprotect(vm, BASE + 5 * PAGE_SIZE, PAGE_SIZE, VM_READ) == 0, "mprotect");
+    KTEST_EXPECT(vm_region_count(vm) == regions + 4, "regions after mprotect: %zu",
+                 vm_region_count(vm) - regions);
+    KTEST_EXPECT(vm_fault_in(vm, BASE + 5 * PAGE_SIZE, WRITE_FAULT) == -EACCES,
+                 "write after mprotect(PROT_READ)");
+    KTEST_EXPECT(vm_mprotect(vm, BASE + 2 * PAGE_SIZE, PAGE_SIZE, VM_READ) == -ENOMEM,
+                 "mprotect over a hole must give -ENOMEM");
+    KTEST_EXPECT(vm_mmap(vm, 0, PAGE_SIZE, VM_READ, MAP_SHARED | MAP_ANONYMOUS) ==
+                 -EINVAL, "shared mappings are not supported");
+    long hint = vm_mmap(vm, BASE, PAGE_SIZE, VM_READ, MAP_PRIVATE | MAP_ANONYMOUS);
+    KTEST_EXPECT(hint > 0 && hint != (long)BASE, "a taken hint must move (%lx)", hint);
+    KTEST_EXPECT(vm_munmap(vm, BASE, 64 * PAGE_SIZE) == 0, "munmap all");
+    KTEST_EXPECT(vm_mapped_pages(vm) == 0, "pages left: %zu", vm_mapped_pages(vm));
+    vm_space_destroy(vm);
+    return 0;
+}
+
+KTEST(vm_brk_grow_shrink, KTEST_DEFAULT)
+{
+    struct vm_space *vm = vm_space_create();
+    KTEST_EXPECT(vm, "vm_space_create failed");
+    vm_brk_init(vm, BASE + 100);
+    KTEST_EXPECT(vm_brk(vm, 0) == BASE + 100, "initial break");
+    KTEST_EXPECT(vm_brk(vm, BASE + 3 * PAGE_SIZE) == BASE + 3 * PAGE_SIZE, "grow");
+    KTEST_EXPECT(vm_fault_in(vm, BASE + 2 * PAGE_SIZE, WRITE_FAULT) == 0, "heap write");
+    KTEST_EXPECT(vm_brk(vm, BASE + PAGE_SIZE) == BASE + PAGE_SIZE, "shrink");
+    KTEST_EXPECT(vm_fault_in(vm, BASE + 2 * PAGE_SIZE, WRITE_FAULT) == -EFAULT,
+                 "shrunk heap must fault");
+    KTEST_EXPECT(vm_brk(vm, BASE - PAGE_SIZE) == BASE + PAGE_SIZE, "below start refused");
+    vm_space_destroy(vm);
+    return 0;
+}
+
+KTEST(vm_pages_back_to_baseline, KTEST_DEFAULT)
+{
+    struct vm_space *warm = vm_space_create();
+    KTEST_EXPECT(warm, "vm_space_create failed");
+    vm_space_destroy(warm);
+    uint64_t free_before = mm_free_pages();
+    size_t heap_before = kmalloc_bytes_in_use();
+    for (int round = 0; round < 2; round++) {
+        struct vm_space *a = vm_space_create();
+        KTEST_EXPECT(a, "create");
+        long at = vm_mmap(a, 0, 64 * PAGE_SIZE, VM_READ | VM_WRITE,
+                          MAP_PRIVATE | MAP_ANONYMOUS);
+        KTEST_EXPECT(at > 0, "mmap %ld", at);
+        for (unsigned i = 0; i < 64; i++)
+            KTEST_EXPECT(vm_fault_in(a, (uintptr_t)at + i * PAGE_SIZE, WRITE_FAULT) == 0, "t");
+        struct vm_space *b = vm_space_fork(a);
+        KTEST_EXPECT(b, "fork");
+        for (unsigned i = 0; i < 64; i += 2)
+            KTEST_EXPECT(vm_fault_in(b, (uintptr_t)at + i * PAGE_SIZE, WRITE_FAULT) == 0, "w");
+        vm_munmap(a, (uintptr_t)at + 8 * PAGE_SIZE, 8 * PAGE_SIZE);
+        vm_space_destroy(round ? a : b);
+        vm_space_destroy(round ? b : a);
+    }
+    KTEST_EXPECT(kmalloc_bytes_in_use() == heap_before, "heap: %zu bytes before, %zu after",
+                 heap_before, kmalloc_bytes_in_use());
+    KTEST_EXPECT(mm_free_pages() == free_before, "free pages: %llu before, %llu after",
+                 (unsigned long long)free_before, (unsigned long long)mm_free_pages());
+    return 0;
+}
+
+/* The COW claim, measured (ktest=vm_fork_64mib): forking a space with
+ * 64 MiB of touched anonymous memory shares every page and copies none. */
+KTEST(vm_fork_64mib, KTEST_NAMED_ONLY)
+{
+    const size_t bytes = 64UL << 20;
+    struct vm_space *vm = vm_space_create();
+    KTEST_EXPECT(vm, "vm_space_create failed");
+    long at = vm_mmap(vm, 0, bytes, VM_READ | VM_WRITE, MAP_PRIVATE | MAP_ANONYMOUS);
+    KTEST_EXPECT(at > 0, "mmap 64 MiB: %ld", at);
+    for (size_t off = 0; off < bytes; off += PAGE_SIZE)
+        KTEST_EXPECT(vm_fault_in(vm, (uintptr_t)at + off, WRITE_FAULT) == 0, "touch");
+    struct vm_stats before, after;
+    vm_get_stats(&before);
+    uint64_t t0 = plat_time_ns();
+    struct vm_space *child = vm_space_fork(vm);
+    uint64_t t1 = plat_time_ns();
+    vm_get_stats(&after);
+    KTEST_EXPECT(child, "fork");
+    uint64_t copies = after.cow_copies - before.cow_copies;
+    printk("# vm fork of 64 MiB touched: %llu us, %llu pages copied, %zu pages shared\n",
+           (unsigned long long)((t1 - t0) / 1000), (unsigned long long)copies,
+           vm_mapped_pages(child));
+    KTEST_EXPECT(copies == 0, "fork copied %llu pages", (unsigned long long)copies);
+    vm_space_destroy(child);
+    uint64_t t2 = plat_time_ns();
+    vm_space_destroy(vm);
+    printk("# destroying it after the child: %llu us\n",
+           (unsigned long long)((plat_time_ns() - t2) / 1000));
+    return 0;
+}

@@ -1,0 +1,466 @@
+/* execve: a static ELF64 loader reading any VFS file. PT_LOAD segments
+ * become regions (file bytes copied in, bss demand-zero), the stack gets
+ * argv, envp and auxv as on Linux, and only when the new image is complete
+ * does it replace the old one (FD_CLOEXEC descriptors closed, handled
+ * signals reset to default). */
+#include <string.h>
+#include <abi/errno.h>
+#include <abi/fcntl.h>
+#include <abi/gate.h>
+#include <abi/limits.h>
+#include <kern/util.h>
+#include <mm/kmalloc.h>
+#include <mm/vm.h>
+#include <plat/cpu.h>
+#include <plat/random.h>
+#include <plat/timer.h>
+#include <plat/uaccess.h>
+#include "proc_internal.h"
+
+#define EI_NIDENT 16
+struct elf64_ehdr {
+    unsigned char e_ident[EI_NIDENT];
+    uint16_t e_type, e_machine;
+    uint32_t e_version;
+    uint64_t e_entry, e_phoff, e_shoff;
+    uint32_t e_flags;
+    uint16_t e_ehsize, e_phentsize, e_phnum, e_shentsize, e_shnum, e_shstrndx;
+};
+struct elf64_phdr {
+    uint32_t p_type, p_flags;
+    uint64_t p_offset, p_vaddr, p_paddr, p_filesz, p_memsz, p_align;
+};
+#define ET_EXEC 2
+#define PT_LOAD 1
+#define PT_INTERP 3
+#define PT_PHDR 6
+#define PF_X 1
+#define PF_W 2
+#define PF_R 4
+#define EM_X86_64 62
+#define EM_AARCH64 183
+
+#define AT_NULL 0
+#define AT_PHDR 3
+#define AT_PHENT 4
+#define AT_PHNUM 5
+#define AT_PAGESZ 6
+#define AT_ENTRY 9
+#define AT_UID 11
+#define AT_EUID 12
+#define AT_GID 13
+#define AT_EGID 14
+#define AT_RANDOM 25
+#define AT_EXECFN 31
+
+#define EXEC_MAX_PHDRS 64
+#define EXEC_ARGS_MAX (128 * 1024)      /* argv + envp strings and pointers */
+#define EXEC_MAX_STRINGS 4096
+#define EXEC_COPY_CHUNK 4096
+
+/* The ELF machine this kernel runs. */
+static uint16_t elf_machine(void)
+{
+    return strcmp(PLAT_ARCH_NAME, "amd64") == 0 ? EM_X86_64 : EM_AARCH64;
+}
+
+/* Arguments gathered in kernel memory: strings packed in buf. */
+struct exec_strings {
+    char *buf;
+    size_t used;
+    unsigned argc, envc;
+    size_t offsets[EXEC_MAX_STRINGS];
+};
+
+static int strings_add(struct exec_strings *es, const char *s, size_t len)
+{
+    if (es->argc + es->envc >= EXEC_MAX_STRINGS || es->used + len + 1 > EXEC_ARGS_MAX)
+        return -E2BIG;
+    es->offsets[es->argc + es->envc] = es->used;
+    memcpy(es->buf + es->used, s, len);
+    es->buf[es->used + len] = '\0';
+    es->used += len + 1;
+    return 0;
+}
+
+static int read_exact(struct vfs_ctx *ctx, int fd, void *buf, size_t len, uint64_t off)
+{
+    if (off > (uint64_t)INT64_MAX - len)
+        return -ENOEXEC;
+    long n = vfs_pread(ctx, fd, buf, len, (int64_t)off);
+    if (n == -EINVAL)
+        return -ENOEXEC;
+    if (n < 0)
+        return (int)n;
+    return (size_t)n == len ? 0 : -ENOEXEC;
+}
+
+/* Checks the headers; fills phdrs. -ENOEXEC for anything we cannot run. */
+static int check_elf(const struct elf64_ehdr *eh, const struct elf64_phdr *ph, unsigned phnum,
+                     uint64_t file_size)
+{
+    uint64_t first_load = 0, prev_end = 0;
+    bool has_load = false;
+    for (unsigned i = 0; i < phnum; i++) {
+        if (ph[i].p_type == PT_INTERP)
+            return -ENOEXEC;            /* static programs only */
+        if (ph[i].p_type != PT_LOAD)
+            continue;
+        uint64_t start = ph[i].p_vaddr, size = ph[i].p_memsz;
+        if (ph[i].p_filesz > size || size == 0 || start < VM_USER_MIN ||
+            start >= VM_MMAP_TOP || size > VM_MMAP_TOP - start ||
+            ph[i].p_offset + ph[i].p_filesz < ph[i].p_offset ||
+            ph[i].p_offset + ph[i].p_filesz > file_size)
+            return -ENOEXEC;
+        /* Ascending and disjoint (a page may be shared, bytes may not). */
+        if (has_load && start < prev_end)
+            return -ENOEXEC;
+        if (!has_load)
+            first_load = start;
+        has_load = true;
+        prev_end = start + size;
+    }
+    if (!has_load || eh->e_entry < first_load || eh->e_entry >= VM_MMAP_TOP)
+        return -ENOEXEC;
+    return 0;
+}
+
+static unsigned seg_prot(uint32_t flags)
+{
+    return (flags & PF_R ? VM_READ : 0) | (flags & PF_W ? VM_WRITE : 0) |
+           (flags & PF_X ? VM_EXEC : 0);
+}
+
+/* Maps and fills the PT_LOAD segments. Segments sharing a page merge their
+ * permissions into one region. Returns the highest end (for brk). */
+static int load_segments(struct vm_space *vm, struct vfs_ctx *ctx, int fd,
+                         const struct elf64_phdr *ph, unsigned phnum, uintptr_t *brk_start,
+                         void *chunk)
+{
+    uintptr_t mapped_end = 0;
+    unsigned prev_prot = 0;
+    for (unsigned i = 0; i < phnum; i++) {
+        if (ph[i].p_type != PT_LOAD)
+            continue;
+        uintptr_t start = ALIGN_DOWN(ph[i].p_vaddr, PAGE_SIZE);
+        uintptr_t end = ALIGN_UP(ph[i].p_vaddr + ph[i].p_memsz, PAGE_SIZE);
+        unsigned prot = seg_prot(ph[i].p_flags);
+        if (start < mapped_end) {
+            /* The first page is shared with the previous segment: give
+             * that page both permissions through its own region. */
+            if (start + PAGE_SIZE != mapped_end)
+                return -ENOEXEC;
+            int rc = vm_mprotect(vm, start, PAGE_SIZE, prot | prev_prot);
+            if (rc < 0)
+                return -ENOEXEC;
+            start += PAGE_SIZE;
+        }
+        if (end > start) {
+            int rc = vm_map_region(vm, start, end - start, prot, VM_KIND_ELF);
+            if (rc < 0)
+                return rc == -EEXIST ? -ENOEXEC : rc;
+        }
+        mapped_end = MAX(mapped_end, end);
+        prev_prot = prot;
+        for (uint64_t done = 0; done < ph[i].p_filesz;) {
+            size_t n = MIN((uint64_t)EXEC_COPY_CHUNK, ph[i].p_filesz - done);
+            int rc = read_exact(ctx, fd, chunk, n, ph[i].p_offset + done);
+            if (rc == 0)
+                rc = vm_write(vm, ph[i].p_vaddr + done, chunk, n);
+            if (rc < 0)
+                return rc;
+            done += n;
+        }
+        *brk_start = MAX(*brk_start, (uintptr_t)(ph[i].p_vaddr + ph[i].p_memsz));
+    }
+    return 0;
+}
+
+/* Lays out the initial stack (from the top: random bytes, strings, then
+ * 16-byte aligned auxv, envp, argv, argc) and returns its stack pointer. */
+static int build_stack(struct vm_space *vm, const struct exec_strings *es,
+                       const struct elf64_ehdr *eh, uintptr_t phdr_addr, uintptr_t *sp_out)
+{
+    int rc = vm_map_region(vm, VM_STACK_TOP - VM_STACK_SIZE, VM_STACK_SIZE,
+                           VM_READ | VM_WRITE, VM_KIND_STACK);
+    if (rc < 0)
+        return rc;
+    uintptr_t top = VM_STACK_TOP;
+    uint8_t random[16];
+    if (plat_random_seed(random, sizeof(random)) != (int)sizeof(random)) {
+        uint64_t t = plat_time_ns() * 0x9E3779B97F4A7C15ULL;
+        for (unsigned i = 0; i < sizeof(random); i++) {
+            t ^= t >> 29;
+            t *= 0xBF58476D1CE4E5B9ULL;
+            random[i] = (uint8_t)(t >> 56);
+        }
+    }
+    top -= sizeof(random);
+    uintptr_t random_addr = top;
+    rc = vm_write(vm, random_addr, random, sizeof(random));
+    if (rc < 0)
+        return rc;
+    top -= es->used;
+    uintptr_t strings_addr = top;
+    rc = vm_write(vm, strings_addr, es->buf, es->used);
+    if (rc < 0)
+        return rc;
+    top = ALIGN_DOWN(top, 16);
+
+    uint64_t auxv[][2] = {
+        { AT_PHDR, phdr_addr }, { AT_PHENT, sizeof(struct elf64_phdr) },
+        { AT_PHNUM, eh->e_phnum }, { AT_PAGESZ, PAGE_SIZE }, { AT_ENTRY, eh->e_entry },
+        { AT_UID, 0 }, { AT_EUID, 0 }, { AT_GID, 0 }, { AT_EGID, 0 },
+        { AT_RANDOM, random_addr }, { AT_EXECFN, strings_addr },
+        { AT_TANDEM_GATE, GATE_ADDRESS }, { AT_NULL, 0 },
+    };
+    size_t words = 1 + es->argc + 1 + es->envc + 1 + ARRAY_SIZE(auxv) * 2;
+    uintptr_t sp = ALIGN_DOWN(top - words * 8, 16);
+    uint64_t *table = kmalloc(words * 8);
+    if (!table)
+        return -ENOMEM;
+    size_t w = 0;
+    table[w++] = es->argc;
+    for (unsigned i = 0; i < es->argc; i++)
+        table[w++] = strings_addr + es->offsets[i];
+    table[w++] = 0;
+    for (unsigned i = 0; i < es->envc; i++)
+        table[w++] = strings_addr + es->offsets[es->argc + i];
+    table[w++] = 0;
+    memcpy(&table[w], auxv, sizeof(auxv));
+    rc = vm_write(vm, sp, table, words * 8);
+    kfree(table);
+    *sp_out = sp;
+    return rc;
+}
+
+static struct exec_strings *strings_alloc(void);
+static void strings_free(struct exec_strings *es);
+
+/* Builds the new image of path in a fresh space: *vm_out, entry and stack
+ * pointer. Touches nothing of the caller's process. */
+static int exec_load(struct vfs_ctx *ctx, const char *path, const struct exec_strings *es,
+                     struct vm_space **vm_out, uintptr_t *entry, uintptr_t *sp)
+{
+    struct elf64_phdr *ph = NULL;
+    void *chunk = NULL;
+    int rc;
+    int fd = vfs_open(ctx, path, O_RDONLY | O_CLOEXEC, 0);
+    if (fd < 0)
+        return fd;
+    struct stat st;
+    rc = vfs_fstat(ctx, fd, &st);
+    if (rc < 0)
+        goto out;
+    if (!S_ISREG(st.st_mode) || !(st.st_mode & 0111)) {
+        rc = -EACCES;
+        goto out;
+    }
+    struct elf64_ehdr eh;
+    rc = read_exact(ctx, fd, &eh, sizeof(eh), 0);
+    if (rc < 0)
+        goto out;
+    if (memcmp(eh.e_ident, "\x7f" "ELF", 4) != 0 || eh.e_ident[4] != 2 /* 64-bit */ ||
+        eh.e_ident[5] != 1 /* little-endian */ || eh.e_ident[6] != 1 || eh.e_type != ET_EXEC ||
+        eh.e_machine != elf_machine() || eh.e_phentsize != sizeof(struct elf64_phdr) ||
+        eh.e_phnum == 0 || eh.e_phnum > EXEC_MAX_PHDRS) {
+        rc = -ENOEXEC;
+        goto out;
+    }
+    size_t ph_bytes = (size_t)eh.e_phnum * sizeof(struct elf64_phdr);
+    ph = kmalloc(ph_bytes);
+    chunk = kmalloc(EXEC_COPY_CHUNK);
+    rc = -ENOMEM;
+    if (!ph || !chunk)
+        goto out;
+    rc = read_exact(ctx, fd, ph, ph_bytes, eh.e_phoff);
+    if (rc == 0)
+        rc = check_elf(&eh, ph, eh.e_phnum, (uint64_t)st.st_size);
+    if (rc < 0)
+        goto out;
+    uintptr_t phdr_addr = 0;
+    for (unsigned i = 0; i < eh.e_phnum; i++) {
+        if (ph[i].p_type == PT_PHDR)
+            phdr_addr = ph[i].p_vaddr;
+        else if (!phdr_addr && ph[i].p_type == PT_LOAD && eh.e_phoff >= ph[i].p_offset &&
+                 eh.e_phoff + ph_bytes <= ph[i].p_offset + ph[i].p_filesz)
+            phdr_addr = ph[i].p_vaddr + (eh.e_phoff - ph[i].p_offset);
+    }
+    struct vm_space *vm = vm_space_create();
+    rc = -ENOMEM;
+    if (!vm)
+        goto out;
+    uintptr_t brk_start = 0;
+    rc = load_segments(vm, ctx, fd, ph, eh.e_phnum, &brk_start, chunk);
+    if (rc == 0)
+        rc = build_stack(vm, es, &eh, phdr_addr, sp);
+    if (rc < 0) {
+        vm_space_destroy(vm);
+        goto out;
+    }
+    vm_brk_init(vm, brk_start);
+    *vm_out = vm;
+    *entry = eh.e_entry;
+out:
+    kfree(ph);
+    kfree(chunk);
+    vfs_close(ctx, fd);
+    return rc;
+}
+
+/* The core: es holds the arguments, path is kernel memory. */
+static int exec_image(struct trap_frame *tf, const char *path, struct exec_strings *es)
+{
+    struct proc_thread *pt = proc_thread_current();
+    struct proc *p = pt->proc;
+    struct vm_space *vm;
+    uintptr_t entry, sp;
+
+    int rc = exec_load(&p->files, path, es, &vm, &entry, &sp);
+    if (rc < 0)
+        return rc;
+
+    /* The new image is complete: the other threads go (Linux's de_thread),
+     * unless this thread is itself being ended (exit_group, a fatal
+     * signal, another thread's exec). */
+    unsigned long flags = spin_lock_irqsave(&proc_lock);
+    struct list *pos;
+    list_for_each(pos, &p->threads) {
+        struct proc_thread *t = list_entry(pos, struct proc_thread, link);
+        if (t != pt && !t->is_exiting) {
+            t->is_exiting = true;
+            if (t->kthread)
+                thread_interrupt(t->kthread);
+        }
+    }
+    while (p->thread_count > 1 && !pt->is_exiting && !p->is_exiting)
+        waitq_sleep_uninterruptible(&p->thread_exit_wq, &proc_lock, 0);
+    bool is_cancelled = pt->is_exiting || p->is_exiting;
+    spin_unlock_irqrestore(&proc_lock, flags);
+    if (is_cancelled) {
+        vm_space_destroy(vm);
+        return -EINTR;          /* the way out ends this thread */
+    }
+
+    /* The point of no return: the new image replaces the old. */
+    flags = arch_irq_save();
+    struct vm_space *old = p->vm;
+    p->vm = vm;
+    vm_space_activate(vm);
+    arch_user_state_init(pt->user_state);
+    arch_user_state_restore(pt->user_state);
+    arch_irq_restore(flags);
+    if (old)
+        vm_space_destroy(old);
+    vfs_ctx_exec(&p->files);
+    sig_reset_on_exec(p, pt);
+    const char *base = strrchr(path, '/');
+    strlcpy(p->name, base ? base + 1 : path, sizeof(p->name));
+    arch_user_frame_init(tf, entry, sp);
+    return 0;
+}
+
+/* For the loader's tests: loads path as exec would and throws the image
+ * away. Returns what exec would. */
+int proc_exec_try_load(struct vfs_ctx *ctx, const char *path)
+{
+    static char *const argv[] = { "test", NULL };
+    struct exec_strings *es = strings_alloc();
+    if (!es)
+        return -ENOMEM;
+    int rc = strings_add(es, argv[0], strlen(argv[0]));
+    es->argc = 1;
+    struct vm_space *vm;
+    uintptr_t entry, sp;
+    if (rc == 0)
+        rc = exec_load(ctx, path, es, &vm, &entry, &sp);
+    if (rc == 0)
+        vm_space_destroy(vm);
+    strings_free(es);
+    return rc;
+}
+
+static struct exec_strings *strings_alloc(void)
+{
+    struct exec_strings *es = kzalloc(sizeof(*es));
+    if (!es)
+        return NULL;
+    es->buf = kmalloc(EXEC_ARGS_MAX);
+    if (!es->buf) {
+        kfree(es);
+        return NULL;
+    }
+    return es;
+}
+
+static void strings_free(struct exec_strings *es)
+{
+    kfree(es->buf);
+    kfree(es);
+}
+
+int proc_exec(struct trap_frame *tf, const char *path, char *const argv[], char *const envp[])
+{
+    struct exec_strings *es = strings_alloc();
+    if (!es)
+        return -ENOMEM;
+    int rc = 0;
+    for (unsigned i = 0; argv && argv[i] && rc == 0; i++, es->argc++)
+        rc = strings_add(es, argv[i], strlen(argv[i]));
+    for (unsigned i = 0; envp && envp[i] && rc == 0; i++, es->envc++)
+        rc = strings_add(es, envp[i], strlen(envp[i]));
+    if (rc == 0)
+        rc = exec_image(tf, path, es);
+    strings_free(es);
+    return rc;
+}
+
+/* Copies a NULL-terminated user array of strings into es. */
+static int copy_string_array(struct exec_strings *es, uintptr_t uarray, unsigned *count)
+{
+    if (!uarray)
+        return 0;
+    for (unsigned i = 0;; i++) {
+        uintptr_t ustr;
+        if (copy_from_user(&ustr, (const void *)(uarray + i * sizeof(uintptr_t)),
+                           sizeof(ustr)) < 0)
+            return -EFAULT;
+        if (!ustr)
+            return 0;
+        if (es->argc + es->envc >= EXEC_MAX_STRINGS)
+            return -E2BIG;
+        size_t room = EXEC_ARGS_MAX - es->used;
+        long len = strncpy_from_user(es->buf + es->used, (const char *)ustr, room);
+        if (len == -ENAMETOOLONG)
+            return -E2BIG;
+        if (len < 0)
+            return (int)len;
+        es->offsets[es->argc + es->envc] = es->used;
+        es->used += (size_t)len + 1;
+        (*count)++;
+    }
+}
+
+long proc_execve_user(struct trap_frame *tf, const char *upath, uintptr_t uargv,
+                      uintptr_t uenvp)
+{
+    char *path = kmalloc(PATH_MAX);
+    if (!path)
+        return -ENOMEM;
+    long rc = strncpy_from_user(path, upath, PATH_MAX);
+    struct exec_strings *es = NULL;
+    if (rc >= 0) {
+        es = strings_alloc();
+        rc = es ? 0 : -ENOMEM;
+    }
+    if (rc == 0)
+        rc = copy_string_array(es, uargv, &es->argc);
+    if (rc == 0)
+        rc = copy_string_array(es, uenvp, &es->envc);
+    if (rc == 0)
+        rc = exec_image(tf, path, es);
+    if (es)
+        strings_free(es);
+    kfree(path);
+    return rc;
+}

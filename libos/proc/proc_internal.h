@@ -1,0 +1,150 @@
+/* Private to libos/proc and libos/syscall: processes, their threads, and
+ * the signal state.
+ *
+ * Locking: proc_lock (a spinlock, always taken with interrupts off: the
+ * alarm timer sends signals from interrupt context) protects the process
+ * tree, process groups and sessions, process states, thread lists, and all
+ * signal state (actions, masks, pending sets). It is a condition lock in
+ * docs/locking.md's order (level 2): wait queues, thread state and run
+ * queues nest inside it. Never copy user memory or sleep (other than
+ * through waitq_sleep) while holding it. */
+#ifndef PROC_INTERNAL_H
+#define PROC_INTERNAL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <abi/signal.h>
+#include <abi/time.h>
+#include <kern/list.h>
+#include <kern/spinlock.h>
+#include <plat/uspace.h>
+#include <sched/thread.h>
+#include <sched/timer.h>
+#include <sched/wait.h>
+#include <vfs.h>
+
+struct vm_space;
+
+extern struct spinlock proc_lock;
+
+enum proc_state {
+    PROC_ALIVE,
+    PROC_ZOMBIE,            /* exited, waiting for its parent's wait4 */
+};
+
+struct proc {
+    int pid;
+    int pgid, sid;
+    enum proc_state state;
+    struct proc *parent;            /* NULL for init */
+    struct list children;           /* struct proc.sibling */
+    struct list sibling;
+    struct list all_link;           /* all_procs */
+    int wait_status;                /* valid in PROC_ZOMBIE */
+    bool is_exiting;                /* exit_group or a fatal signal began */
+    bool is_stopped;
+    int stop_sig;
+    bool has_stop_report;           /* for WUNTRACED */
+    bool has_cont_report;           /* for WCONTINUED */
+    struct waitq child_wq;          /* this process waits here in wait4 */
+    struct waitq stop_wq;           /* stopped threads sleep here */
+    struct vm_space *vm;
+    struct vfs_ctx files;
+    struct abi_sigaction actions[NSIG];
+    abi_sigset_t pending;           /* process-directed */
+    struct abi_siginfo pending_info[NSIG];
+    struct list threads;            /* struct proc_thread.link */
+    unsigned thread_count;
+    struct waitq thread_exit_wq;    /* exec waits here for the others */
+    struct timer alarm_timer;       /* ITIMER_REAL */
+    uint64_t alarm_deadline_ns;     /* 0: disarmed */
+    uint64_t alarm_interval_ns;
+    uint64_t start_ns;
+    uint64_t children_ns;           /* lifetime of reaped children */
+    char name[16];
+};
+
+struct proc_thread {
+    /* Architecture user state (FP/SIMD, TLS): first, for its alignment. */
+    uint8_t user_state[ARCH_USER_STATE_SIZE] __attribute__((aligned(64)));
+    struct thread *kthread;
+    struct proc *proc;
+    struct list link;               /* proc.threads */
+    int tid;
+    abi_sigset_t mask;
+    abi_sigset_t pending;           /* thread-directed (tgkill, faults) */
+    struct abi_siginfo pending_info[NSIG];
+    abi_sigset_t saved_mask;        /* sigsuspend: restored after the handler */
+    bool has_saved_mask;
+    struct abi_stack altstack;
+    uintptr_t clear_word;           /* thread_exit: zeroed and woken */
+    bool is_restartable;            /* the syscall just ended with -EINTR */
+    bool is_exiting;
+    struct waitq sig_wq;            /* pause, sigsuspend */
+    /* How the thread first enters user mode. */
+    void *start_frame;              /* fork: a copy of the parent's frame */
+    size_t start_frame_bytes;
+    uintptr_t start_pc, start_sp, start_arg;   /* thread_create */
+};
+
+/* Largest trap frame the process layer keeps (fork copies at most this
+ * much from the parent's kernel stack). */
+#define PROC_FRAME_MAX 1024
+
+/* proc.c */
+struct proc_thread *proc_thread_current(void);
+struct proc *proc_current(void);
+struct proc *proc_find(int pid);                /* proc_lock held */
+struct proc *proc_iter(struct proc *prev);      /* proc_lock held */
+int proc_alloc_id(void);
+struct proc *proc_alloc(void);
+struct proc_thread *proc_thread_alloc(struct proc *p);
+/* Starts pt's kernel thread; it enters user mode as start_* say. */
+int proc_thread_start(struct proc_thread *pt, const char *name);
+_Noreturn void proc_thread_exit(void);
+_Noreturn void proc_exit_group(int wait_status);
+long proc_fork(struct trap_frame *tf);
+long proc_wait4(int pid, int *status, int options);
+long proc_thread_create(uintptr_t entry, uintptr_t stack, uintptr_t tls, uintptr_t arg);
+int proc_setsid(void);
+int proc_setpgid(int pid, int pgid);
+int proc_getpgid(int pid);
+int proc_getsid(int pid);
+void proc_notify_parent(struct proc *child, int code, int status);   /* proc_lock held */
+
+/* exec.c: kernel-memory strings; on success tf starts the new image. */
+int proc_exec(struct trap_frame *tf, const char *path, char *const argv[],
+              char *const envp[]);
+/* The same for a caller's user-space path/argv/envp. */
+long proc_execve_user(struct trap_frame *tf, const char *upath, uintptr_t uargv,
+                      uintptr_t uenvp);
+
+/* Loads path into a throw-away space (the loader's tests). */
+int proc_exec_try_load(struct vfs_ctx *ctx, const char *path);
+
+/* signal.c */
+int sig_send_proc(struct proc *p, int sig, const struct abi_siginfo *info); /* lock held */
+int sig_send_thread(struct proc_thread *pt, int sig, const struct abi_siginfo *info);
+int sig_kill(int pid, int sig);
+int sig_tgkill(int pid, int tid, int sig);
+void sig_update_pending(struct proc_thread *pt);    /* lock held */
+void sig_reset_on_exec(struct proc *p, struct proc_thread *pt);
+long sig_action(int sig, const struct abi_sigaction *act, struct abi_sigaction *old);
+long sig_procmask(int how, const abi_sigset_t *set, abi_sigset_t *old);
+abi_sigset_t sig_pending_set(void);
+long sig_suspend(abi_sigset_t mask);
+long sig_pause(void);
+long sig_altstack(const struct abi_stack *ss, struct abi_stack *old, uintptr_t user_sp);
+long sig_return(struct trap_frame *tf);
+long sig_setitimer(int which, const struct abi_itimerval *nv, struct abi_itimerval *old);
+long sig_getitimer(int which, struct abi_itimerval *cur);
+long sig_alarm(unsigned seconds);
+void sig_alarm_cancel(struct proc *p);
+void sig_pipe_hook(void);
+
+/* futex.c */
+long futex_wait(uintptr_t uaddr, uint32_t val, uint64_t deadline_ns);
+long futex_wake(uintptr_t uaddr, unsigned count);
+
+
+#endif

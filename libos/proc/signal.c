@@ -1,0 +1,641 @@
+/* Signals: per-process actions, per-thread masks and pending sets,
+ * generation (kill, tgkill, faults, timers, SIGCHLD), the stop/continue
+ * default actions at generation time, and delivery on every return to user
+ * mode (user_return_work) through frames the platform builds
+ * (arch_signal_push) and the gate's sigreturn trampoline. */
+#include <string.h>
+#include <abi/errno.h>
+#include <abi/gate.h>
+#include <abi/wait.h>
+#include <kern/util.h>
+#include <mm/vm.h>
+#include <plat/cpu.h>
+#include <plat/timer.h>
+#include <proc/proc.h>
+#include "proc_internal.h"
+
+#define SIG_VALID_MASK  (~(abi_sigset_t)0 & ~ABI_SIGBIT(0) & ((ABI_SIGBIT(NSIG - 1) << 1) - 1))
+#define SIG_UNBLOCKABLE (ABI_SIGBIT(SIGKILL) | ABI_SIGBIT(SIGSTOP))
+#define SIG_STOPS       (ABI_SIGBIT(SIGSTOP) | ABI_SIGBIT(SIGTSTP) | ABI_SIGBIT(SIGTTIN) | \
+                         ABI_SIGBIT(SIGTTOU))
+#define SIG_DEFAULT_IGNORE (ABI_SIGBIT(SIGCHLD) | ABI_SIGBIT(SIGURG) | ABI_SIGBIT(SIGWINCH) | \
+                            ABI_SIGBIT(SIGCONT))
+#define SIG_CORE        (ABI_SIGBIT(SIGQUIT) | ABI_SIGBIT(SIGILL) | ABI_SIGBIT(SIGTRAP) | \
+                         ABI_SIGBIT(SIGABRT) | ABI_SIGBIT(SIGFPE) | ABI_SIGBIT(SIGSEGV) | \
+                         ABI_SIGBIT(SIGBUS) | ABI_SIGBIT(SIGSYS) | ABI_SIGBIT(SIGXCPU) | \
+                         ABI_SIGBIT(SIGXFSZ))
+
+static bool sig_is_valid(int sig)
+{
+    return sig > 0 && sig < NSIG;
+}
+
+static bool sig_is_ignored(const struct proc *p, int sig)
+{
+    uintptr_t h = p->actions[sig].handler;
+    if (sig == SIGKILL || sig == SIGSTOP)
+        return false;
+    return h == ABI_SIG_IGN || (h == ABI_SIG_DFL && (ABI_SIGBIT(sig) & SIG_DEFAULT_IGNORE));
+}
+
+/* Signals pt could take now. proc_lock held. */
+static abi_sigset_t deliverable(const struct proc_thread *pt)
+{
+    return (pt->pending | pt->proc->pending) & ~(pt->mask & ~SIG_UNBLOCKABLE);
+}
+
+/* Re-evaluates whether pt must be interrupted. proc_lock held. */
+void sig_update_pending(struct proc_thread *pt)
+{
+    if (!pt->kthread)
+        return;
+    if (deliverable(pt) || pt->is_exiting || pt->proc->is_exiting || pt->proc->is_stopped)
+        thread_interrupt(pt->kthread);
+    else
+        thread_interrupt_clear(pt->kthread);
+}
+
+static void wake_all_threads(struct proc *p)
+{
+    struct list *pos;
+    list_for_each(pos, &p->threads)
+        sig_update_pending(list_entry(pos, struct proc_thread, link));
+}
+
+/* Continues a stopped process (SIGCONT, SIGKILL). proc_lock held. */
+static void proc_continue(struct proc *p)
+{
+    if (!p->is_stopped)
+        return;
+    p->is_stopped = false;
+    p->has_stop_report = false;
+    p->has_cont_report = true;
+    waitq_wake_all(&p->stop_wq);
+    proc_notify_parent(p, CLD_CONTINUED, SIGCONT);
+}
+
+int sig_send_proc(struct proc *p, int sig, const struct abi_siginfo *info)
+{
+    if (p->state != PROC_ALIVE || p->is_exiting)
+        return 0;
+    if (sig == SIGKILL || sig == SIGCONT)
+        proc_continue(p);
+    if (ABI_SIGBIT(sig) & SIG_STOPS) {
+        p->pending &= ~ABI_SIGBIT(SIGCONT);
+    } else if (sig == SIGCONT) {
+        p->pending &= ~SIG_STOPS;
+        struct list *pos;
+        list_for_each(pos, &p->threads)
+            list_entry(pos, struct proc_thread, link)->pending &= ~SIG_STOPS;
+    }
+    if (sig_is_ignored(p, sig))
+        return 0;
+    if (!(p->pending & ABI_SIGBIT(sig)))
+        p->pending_info[sig] = *info;
+    p->pending |= ABI_SIGBIT(sig);
+    wake_all_threads(p);
+    return 0;
+}
+
+int sig_send_thread(struct proc_thread *pt, int sig, const struct abi_siginfo *info)
+{
+    unsigned long flags = spin_lock_irqsave(&proc_lock);
+    struct proc *p = pt->proc;
+    if (sig == SIGKILL || sig == SIGCONT || (ABI_SIGBIT(sig) & SIG_STOPS)) {
+        /* whole-process effects */
+        int rc = sig_send_proc(p, sig, info);
+        spin_unlock_irqrestore(&proc_lock, flags);
+        return rc;
+    }
+    if (!sig_is_ignored(p, sig)) {
+        if (!(pt->pending & ABI_SIGBIT(sig)))
+            pt->pending_info[sig] = *info;
+        pt->pending |= ABI_SIGBIT(sig);
+        sig_update_pending(pt);
+    }
+    spin_unlock_irqrestore(&proc_lock, flags);
+    return 0;
+}
+
+/* ---- kill, tgkill ------------------------------------------------------- */
+
+int sig_kill(int pid, int sig)
+{
+    struct proc *me = proc_current();
+    if (sig < 0 || sig >= NSIG)
+        return -EINVAL;
+    struct abi_siginfo info = { .si_signo = sig, .si_code = SI_USER, .si_pid = me->pid };
+    unsigned long flags = spin_lock_irqsave(&proc_lock);
+    int rc = -ESRCH;
+    if (pid > 0) {
+        struct proc *p = proc_find(pid);
+        if (p) {
+            rc = 0;
+            if (sig)
+                sig_send_proc(p, sig, &info);
+        }
+    } else {
+        int pgid = pid == 0 ? me->pgid : -pid;
+        for (struct proc *p = proc_iter(NULL); p; p = proc_iter(p)) {
+            bool is_target = pid == -1 ? (p->pid != 1 && p != me) : p->pgid == pgid;
+            if (!is_target || p->state != PROC_ALIVE)
+                continue;
+            rc = 0;
+            if (sig)
+                sig_send_proc(p, sig, &info);
+        }
+    }
+    spin_unlock_irqrestore(&proc_lock, flags);
+    return rc;
+}
+
+int sig_tgkill(int pid, int tid, int sig)
+{
+    if (sig < 0 || sig >= NSIG || tid <= 0)
+        return -EINVAL;
+    struct proc *me = proc_current();
+    struct abi_siginfo info = { .si_signo = sig, .si_code = SI_TKILL, .si_pid = me->pid };
+    unsigned long flags = spin_lock_irqsave(&proc_lock);
+    struct proc *p = proc_find(pid);
+    struct proc_thread *target = NULL;
+    if (p && p->state == PROC_ALIVE) {
+        struct list *pos;
+        list_for_each(pos, &p->threads) {
+            struct proc_thread *pt = list_entry(pos, struct proc_thread, link);
+            if (pt->tid == tid)
+                target = pt;
+        }
+    }
+    spin_unlock_irqrestore(&proc_lock, flags);
+    /* A thread found under the lock stays until it exits itself; the race
+     * with that exit is the caller's (as with pthread_kill). */
+    if (!target)
+        return -ESRCH;
+    return sig ? sig_send_thread(target, sig, &info) : 0;
+}
+
+/* ---- faults ------------------------------------------------------------- */
+
+bool proc_user_fault(struct trap_frame *tf, enum trap_kind kind, uintptr_t fault_addr)
+{
+    struct proc_thread *pt = proc_thread_current();
+    if (!pt)
+        return false;
+    int sig, code;
+    switch (kind) {
+    case TRAP_PAGE_FAULT:
+        sig = SIGSEGV;
+        code = SEGV_MAPERR;
+        break;
+    case TRAP_ALIGNMENT:
+        sig = SIGBUS;
+        code = BUS_ADRALN;
+        break;
+    case TRAP_UNDEFINED:
+        sig = SIGILL;
+        code = ILL_ILLOPC;
+        break;
+    case TRAP_DIVIDE:
+        sig = SIGFPE;
+        code = FPE_INTDIV;
+        break;
+    case TRAP_BREAKPOINT:
+        sig = SIGTRAP;
+        code = SI_KERNEL;
+        break;
+    default:
+        sig = SIGSEGV;
+        code = SI_KERNEL;
+        break;
+    }
+    (void)tf;
+    /* A fault inside a region is an access violation, else no mapping. */
+    if (kind == TRAP_PAGE_FAULT && pt->proc->vm &&
+        vm_range_allowed(pt->proc->vm, fault_addr, 1, 0))
+        code = SEGV_ACCERR;
+    struct abi_siginfo info = { .si_signo = sig, .si_code = code, .si_addr = fault_addr };
+    unsigned long flags = spin_lock_irqsave(&proc_lock);
+    struct proc *p = pt->proc;
+    /* A fault cannot be ignored or blocked: that would loop forever. */
+    if (p->actions[sig].handler == ABI_SIG_IGN || (pt->mask & ABI_SIGBIT(sig))) {
+        p->actions[sig].handler = ABI_SIG_DFL;
+        pt->mask &= ~ABI_SIGBIT(sig);
+    }
+    pt->pending |= ABI_SIGBIT(sig);
+    pt->pending_info[sig] = info;
+    sig_update_pending(pt);
+    spin_unlock_irqrestore(&proc_lock, flags);
+    return true;
+}
+
+/* ---- delivery ----------------------------------------------------------- */
+
+static int lowest_signal(abi_sigset_t set)
+{
+    if (set & ABI_SIGBIT(SIGKILL))
+        return SIGKILL;
+    return __builtin_ctzll(set);
+}
+
+/* Stops the process (a stop signal's default action) and sleeps until it
+ * is continued or killed. proc_lock held on entry and exit. */
+static void do_stop(struct proc *p, int sig, unsigned long *flags)
+{
+    (void)flags;
+    if (!p->is_stopped) {
+        p->is_stopped = true;
+        p->stop_sig = sig;
+        p->has_stop_report = true;
+        p->has_cont_report = false;
+        proc_notify_parent(p, CLD_STOPPED, sig);
+        wake_all_threads(p);
+    }
+    while (p->is_stopped && !p->is_exiting)
+        waitq_sleep_uninterruptible(&p->stop_wq, &proc_lock, 0);
+}
+
+void user_return_work(struct trap_frame *tf)
+{
+    struct proc_thread *pt = proc_thread_current();
+    if (!pt)
+        return;
+    struct proc *p = pt->proc;
+    bool is_restartable = pt->is_restartable;
+    bool has_handled = false;
+    pt->is_restartable = false;
+
+    arch_irq_enable();
+    unsigned long flags = spin_lock_irqsave(&proc_lock);
+    for (;;) {
+        if (p->is_exiting || pt->is_exiting) {
+            spin_unlock_irqrestore(&proc_lock, flags);
+            proc_thread_exit();
+        }
+        if (p->is_stopped) {
+            do_stop(p, p->stop_sig, &flags);
+            continue;
+        }
+        abi_sigset_t set = deliverable(pt);
+        if (!set)
+            break;
+        int sig = lowest_signal(set);
+        struct abi_siginfo info;
+        if (pt->pending & ABI_SIGBIT(sig)) {
+            pt->pending &= ~ABI_SIGBIT(sig);
+            info = pt->pending_info[sig];
+        } else {
+            p->pending &= ~ABI_SIGBIT(sig);
+            info = p->pending_info[sig];
+        }
+        struct abi_sigaction act = p->actions[sig];
+        if (sig == SIGKILL || sig == SIGSTOP)
+            act.handler = ABI_SIG_DFL;
+        if (act.handler == ABI_SIG_IGN)
+            continue;
+        if (act.handler == ABI_SIG_DFL) {
+            abi_sigset_t bit = ABI_SIGBIT(sig);
+            if (bit & SIG_DEFAULT_IGNORE)
+                continue;
+            if (bit & SIG_STOPS) {
+                do_stop(p, sig, &flags);
+                continue;
+            }
+            /* terminate (core dumps are terminations with the 0x80 bit) */
+            int status = ABI_W_EXITCODE(0, sig) | ((bit & SIG_CORE) ? 0x80 : 0);
+            if (!p->is_exiting) {
+                p->is_exiting = true;
+                p->wait_status = status;
+            }
+            struct list *pos;
+            list_for_each(pos, &p->threads) {
+                struct proc_thread *t = list_entry(pos, struct proc_thread, link);
+                if (t != pt && t->kthread)
+                    thread_interrupt(t->kthread);
+            }
+            continue;
+        }
+
+        /* A handler: build its frame (may fault user pages in: unlock). */
+        abi_sigset_t restore = pt->has_saved_mask ? pt->saved_mask : pt->mask;
+        pt->has_saved_mask = false;
+        abi_sigset_t blocked = pt->mask | (act.mask & SIG_VALID_MASK);
+        if (!(act.flags & SA_NODEFER))
+            blocked |= ABI_SIGBIT(sig);
+        pt->mask = blocked & ~SIG_UNBLOCKABLE;
+        if (act.flags & SA_RESETHAND)
+            p->actions[sig] = (struct abi_sigaction){ 0 };
+        struct abi_stack alt = pt->altstack;
+        spin_unlock_irqrestore(&proc_lock, flags);
+
+        if (is_restartable) {
+            if (act.flags & SA_RESTART)
+                arch_syscall_restart(tf);
+            else
+                arch_syscall_set_result(tf, -EINTR);
+            is_restartable = false;
+        }
+        uintptr_t sp = arch_user_sp(tf);
+        bool is_on_alt = !(alt.ss_flags & SS_DISABLE) && sp > alt.ss_sp &&
+                         sp <= alt.ss_sp + alt.ss_size;
+        if ((act.flags & SA_ONSTACK) && !(alt.ss_flags & SS_DISABLE) && !is_on_alt)
+            sp = alt.ss_sp + alt.ss_size;
+        int rc = arch_signal_push(tf, sp, sig, act.handler,
+                                  GATE_ADDRESS + GATE_SIGRETURN_OFFSET, &info, sizeof(info),
+                                  restore);
+        flags = spin_lock_irqsave(&proc_lock);
+        if (rc < 0) {
+            /* No room for the frame: the process dies of SIGSEGV. */
+            if (!p->is_exiting) {
+                p->is_exiting = true;
+                p->wait_status = ABI_W_EXITCODE(0, SIGSEGV) | 0x80;
+            }
+            continue;
+        }
+        has_handled = true;
+        break;
+    }
+    if (pt->has_saved_mask && !has_handled) {
+        /* sigsuspend woke for a signal that ran no handler */
+        pt->mask = pt->saved_mask;
+        pt->has_saved_mask = false;
+    }
+    sig_update_pending(pt);
+    spin_unlock_irqrestore(&proc_lock, flags);
+    /* Interrupted by a signal that ran no handler: restart transparently. */
+    if (is_restartable)
+        arch_syscall_restart(tf);
+    arch_irq_disable();
+}
+
+long sig_return(struct trap_frame *tf)
+{
+    struct proc_thread *pt = proc_thread_current();
+    uint64_t mask;
+    if (arch_signal_pop(tf, &mask) < 0) {
+        /* A corrupt frame: like Linux, SIGSEGV. */
+        struct abi_siginfo info = { .si_signo = SIGSEGV, .si_code = SI_KERNEL };
+        unsigned long flags = spin_lock_irqsave(&proc_lock);
+        pt->proc->actions[SIGSEGV].handler = ABI_SIG_DFL;
+        pt->mask &= ~ABI_SIGBIT(SIGSEGV);
+        pt->pending |= ABI_SIGBIT(SIGSEGV);
+        pt->pending_info[SIGSEGV] = info;
+        sig_update_pending(pt);
+        spin_unlock_irqrestore(&proc_lock, flags);
+        return -EFAULT;
+    }
+    unsigned long flags = spin_lock_irqsave(&proc_lock);
+    pt->mask = mask & SIG_VALID_MASK & ~SIG_UNBLOCKABLE;
+    sig_update_pending(pt);
+    spin_unlock_irqrestore(&proc_lock, flags);
+    return 0;
+}
+
+/* ---- the calls ----------------------------------------------------------- */
+
+long sig_action(int sig, const struct abi_sigaction *act, struct abi_sigaction *old)
+{
+    struct proc *p = proc_current();
+    if (!sig_is_valid(sig) || (act && (sig == SIGKILL || sig == SIGSTOP)))
+        return -EINVAL;
+    if (act && act->handler >= USER_SPACE_END)
+        return -EFAULT;
+    unsigned long flags = spin_lock_irqsave(&proc_lock);
+    if (old)
+        *old = p->actions[sig];
+    if (act) {
+        p->actions[sig] = *act;
+        p->actions[sig].mask &= SIG_VALID_MASK;
+        /* Setting SIG_IGN (or a default ignore) discards what is pending. */
+        if (sig_is_ignored(p, sig)) {
+            p->pending &= ~ABI_SIGBIT(sig);
+            struct list *pos;
+            list_for_each(pos, &p->threads)
+                list_entry(pos, struct proc_thread, link)->pending &= ~ABI_SIGBIT(sig);
+        }
+    }
+    spin_unlock_irqrestore(&proc_lock, flags);
+    return 0;
+}
+
+long sig_procmask(int how, const abi_sigset_t *set, abi_sigset_t *old)
+{
+    struct proc_thread *pt = proc_thread_current();
+    unsigned long flags = spin_lock_irqsave(&proc_lock);
+    long rc = 0;
+    if (old)
+        *old = pt->mask;
+    if (set) {
+        abi_sigset_t s = *set & SIG_VALID_MASK & ~SIG_UNBLOCKABLE;
+        switch (how) {
+        case SIG_BLOCK:
+            pt->mask |= s;
+            break;
+        case SIG_UNBLOCK:
+            pt->mask &= ~s;
+            break;
+        case SIG_SETMASK:
+            pt->mask = s;
+            break;
+        default:
+            rc = -EINVAL;
+        }
+        sig_update_pending(pt);
+    }
+    spin_unlock_irqrestore(&proc_lock, flags);
+    return rc;
+}
+
+abi_sigset_t sig_pending_set(void)
+{
+    struct proc_thread *pt = proc_thread_current();
+    unsigned long flags = spin_lock_irqsave(&proc_lock);
+    abi_sigset_t set = (pt->pending | pt->proc->pending) & pt->mask;
+    spin_unlock_irqrestore(&proc_lock, flags);
+    return set;
+}
+
+/* Sleeps until a signal is deliverable; the caller returns -EINTR and the
+ * delivery on the way out runs the handler. */
+static long sleep_for_signal(struct proc_thread *pt, unsigned long flags)
+{
+    while (!deliverable(pt) && !pt->proc->is_exiting && !pt->is_exiting) {
+        if (waitq_sleep(&pt->sig_wq, &proc_lock, 0) == -EINTR)
+            break;
+    }
+    spin_unlock_irqrestore(&proc_lock, flags);
+    return -EINTR;
+}
+
+long sig_suspend(abi_sigset_t mask)
+{
+    struct proc_thread *pt = proc_thread_current();
+    unsigned long flags = spin_lock_irqsave(&proc_lock);
+    pt->saved_mask = pt->mask;
+    pt->has_saved_mask = true;
+    pt->mask = mask & SIG_VALID_MASK & ~SIG_UNBLOCKABLE;
+    sig_update_pending(pt);
+    return sleep_for_signal(pt, flags);
+}
+
+long sig_pause(void)
+{
+    struct proc_thread *pt = proc_thread_current();
+    unsigned long flags = spin_lock_irqsave(&proc_lock);
+    return sleep_for_signal(pt, flags);
+}
+
+long sig_altstack(const struct abi_stack *ss, struct abi_stack *old, uintptr_t user_sp)
+{
+    struct proc_thread *pt = proc_thread_current();
+    struct abi_stack cur = pt->altstack;
+    bool is_on = !(cur.ss_flags & SS_DISABLE) && user_sp > cur.ss_sp &&
+                 user_sp <= cur.ss_sp + cur.ss_size;
+    if (old) {
+        *old = cur;
+        old->ss_flags = (cur.ss_flags & SS_DISABLE) ? SS_DISABLE : (is_on ? SS_ONSTACK : 0);
+    }
+    if (ss) {
+        if (is_on)
+            return -EPERM;
+        if (ss->ss_flags & ~(SS_DISABLE | SS_ONSTACK))
+            return -EINVAL;
+        if (ss->ss_flags & SS_DISABLE) {
+            pt->altstack = (struct abi_stack){ 0, SS_DISABLE, 0 };
+        } else {
+            if (ss->ss_size < MINSIGSTKSZ)
+                return -ENOMEM;
+            if (ss->ss_sp >= USER_SPACE_END || ss->ss_size > USER_SPACE_END - ss->ss_sp)
+                return -EFAULT;
+            pt->altstack = (struct abi_stack){ ss->ss_sp, 0, ss->ss_size };
+        }
+    }
+    return 0;
+}
+
+void sig_reset_on_exec(struct proc *p, struct proc_thread *pt)
+{
+    unsigned long flags = spin_lock_irqsave(&proc_lock);
+    for (int sig = 1; sig < NSIG; sig++) {
+        if (p->actions[sig].handler != ABI_SIG_IGN)
+            p->actions[sig] = (struct abi_sigaction){ 0 };
+        else
+            p->actions[sig].flags = 0, p->actions[sig].mask = 0;
+    }
+    pt->altstack = (struct abi_stack){ 0, SS_DISABLE, 0 };
+    pt->has_saved_mask = false;
+    spin_unlock_irqrestore(&proc_lock, flags);
+}
+
+/* ---- alarm and ITIMER_REAL ------------------------------------------------ */
+
+/* The alarm timer's callback, in interrupt context. */
+static void alarm_fired(void *arg)
+{
+    struct proc *p = arg;
+    struct abi_siginfo info = { .si_signo = SIGALRM, .si_code = SI_TIMER };
+    unsigned long flags = spin_lock_irqsave(&proc_lock);
+    if (p->alarm_deadline_ns) {
+        if (p->alarm_interval_ns) {
+            p->alarm_deadline_ns += p->alarm_interval_ns;
+            timer_start(&p->alarm_timer, p->alarm_deadline_ns);
+        } else {
+            p->alarm_deadline_ns = 0;
+        }
+        sig_send_proc(p, SIGALRM, &info);
+    }
+    spin_unlock_irqrestore(&proc_lock, flags);
+}
+
+void sig_alarm_cancel(struct proc *p)
+{
+    unsigned long flags = spin_lock_irqsave(&proc_lock);
+    bool was_used = p->alarm_timer.fn != NULL;
+    p->alarm_deadline_ns = 0;
+    p->alarm_interval_ns = 0;
+    spin_unlock_irqrestore(&proc_lock, flags);
+    if (was_used)
+        timer_cancel(&p->alarm_timer);
+}
+
+static uint64_t tv_to_ns(const struct abi_timeval *tv)
+{
+    return (uint64_t)tv->tv_sec * 1000000000ULL + (uint64_t)tv->tv_usec * 1000ULL;
+}
+
+static struct abi_timeval ns_to_tv(uint64_t ns)
+{
+    return (struct abi_timeval){ (int64_t)(ns / 1000000000ULL),
+                                 (long)((ns % 1000000000ULL) / 1000) };
+}
+
+/* Reads and replaces the timer. value_ns 0 disarms. */
+static void itimer_swap(struct proc *p, uint64_t value_ns, uint64_t interval_ns,
+                        uint64_t *old_value_ns, uint64_t *old_interval_ns)
+{
+    uint64_t now = plat_time_ns();
+    unsigned long flags = spin_lock_irqsave(&proc_lock);
+    if (old_value_ns)
+        *old_value_ns = p->alarm_deadline_ns > now ? p->alarm_deadline_ns - now : 0;
+    if (old_interval_ns)
+        *old_interval_ns = p->alarm_interval_ns;
+    spin_unlock_irqrestore(&proc_lock, flags);
+    sig_alarm_cancel(p);        /* the callback is not running afterwards */
+    if (!value_ns)
+        return;
+    flags = spin_lock_irqsave(&proc_lock);
+    if (!p->alarm_timer.fn)
+        timer_init(&p->alarm_timer, alarm_fired, p);
+    p->alarm_deadline_ns = now + value_ns;
+    p->alarm_interval_ns = interval_ns;
+    timer_start(&p->alarm_timer, p->alarm_deadline_ns);
+    spin_unlock_irqrestore(&proc_lock, flags);
+}
+
+long sig_setitimer(int which, const struct abi_itimerval *nv, struct abi_itimerval *old)
+{
+    if (which != ABI_ITIMER_REAL)
+        return which == ABI_ITIMER_VIRTUAL || which == ABI_ITIMER_PROF ? -ENOSYS : -EINVAL;
+    if (nv->it_value.tv_usec < 0 || nv->it_value.tv_usec >= 1000000 ||
+        nv->it_interval.tv_usec < 0 || nv->it_interval.tv_usec >= 1000000 ||
+        nv->it_value.tv_sec < 0 || nv->it_interval.tv_sec < 0)
+        return -EINVAL;
+    uint64_t ov, oi;
+    itimer_swap(proc_current(), tv_to_ns(&nv->it_value), tv_to_ns(&nv->it_interval), &ov, &oi);
+    if (old) {
+        old->it_value = ns_to_tv(ov);
+        old->it_interval = ns_to_tv(oi);
+    }
+    return 0;
+}
+
+long sig_getitimer(int which, struct abi_itimerval *cur)
+{
+    if (which != ABI_ITIMER_REAL)
+        return which == ABI_ITIMER_VIRTUAL || which == ABI_ITIMER_PROF ? -ENOSYS : -EINVAL;
+    struct proc *p = proc_current();
+    uint64_t now = plat_time_ns();
+    unsigned long flags = spin_lock_irqsave(&proc_lock);
+    uint64_t left = p->alarm_deadline_ns > now ? p->alarm_deadline_ns - now : 0;
+    cur->it_value = ns_to_tv(left);
+    cur->it_interval = ns_to_tv(p->alarm_interval_ns);
+    spin_unlock_irqrestore(&proc_lock, flags);
+    return 0;
+}
+
+long sig_alarm(unsigned seconds)
+{
+    uint64_t old_ns;
+    itimer_swap(proc_current(), (uint64_t)seconds * 1000000000ULL, 0, &old_ns, NULL);
+    /* Round up like Linux: a pending alarm never reports 0. */
+    return (long)((old_ns + 999999999ULL) / 1000000000ULL);
+}
+
+/* The VFS calls this when a write fails with -EPIPE (vfs_set_sigpipe_hook). */
+void sig_pipe_hook(void)
+{
+    struct proc_thread *pt = proc_thread_current();
+    if (!pt)
+        return;
+    struct abi_siginfo info = { .si_signo = SIGPIPE, .si_code = SI_KERNEL };
+    sig_send_thread(pt, SIGPIPE, &info);
+}

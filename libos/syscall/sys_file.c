@@ -1,0 +1,561 @@
+/* File calls: each copies its user arguments into kernel memory and calls
+ * the libos/vfs function of the same name with the process's vfs_ctx.
+ * Data moves through a bounce buffer of at most IO_CHUNK bytes per step.
+ * The *at calls accept AT_FDCWD or an absolute path (the VFS has no
+ * directory-relative lookups besides openat yet): -ENOTSUP otherwise. */
+#include <string.h>
+#include <abi/errno.h>
+#include <abi/fcntl.h>
+#include <abi/limits.h>
+#include <abi/poll.h>
+#include <abi/select.h>
+#include <abi/stat.h>
+#include <abi/uio.h>
+#include <kern/util.h>
+#include <mm/kmalloc.h>
+#include <mm/vm.h>
+#include <plat/timer.h>
+#include <vfs.h>
+#include "../proc/proc_internal.h"
+#include "syscall_internal.h"
+
+#define IO_CHUNK (64 * 1024)
+#define IOV_MAX_COUNT 1024
+
+static struct vfs_ctx *ctx(void)
+{
+    return &proc_current()->files;
+}
+
+/* A user path for a directory-relative call. */
+static long at_path(long dirfd, const char *upath, char **out)
+{
+    long rc = user_path(upath, out);
+    if (rc < 0)
+        return rc;
+    if ((int)dirfd != AT_FDCWD && (*out)[0] != '/') {
+        kfree(*out);
+        return -ENOTSUP;
+    }
+    return 0;
+}
+
+SYS_DEFINE(openat)
+{
+    (void)tf;
+    char *path;
+    long rc = user_path((const char *)a[1], &path);
+    if (rc < 0)
+        return rc;
+    rc = vfs_openat(ctx(), (int)a[0], path, (int)a[2], (uint32_t)a[3]);
+    kfree(path);
+    return rc;
+}
+
+SYS_DEFINE(close)
+{
+    (void)tf;
+    return vfs_close(ctx(), (int)a[0]);
+}
+
+/* read/pread: one bounded read, then the copy out. */
+static long do_read(int fd, uintptr_t ubuf, size_t len, bool has_offset, int64_t offset)
+{
+    if (!len)
+        return has_offset ? vfs_pread(ctx(), fd, NULL, 0, offset) : vfs_read(ctx(), fd, NULL, 0);
+    if (!user_range_ok(ubuf, len, VM_WRITE))
+        return -EFAULT;
+    size_t n = MIN(len, (size_t)IO_CHUNK);
+    void *buf = kmalloc(n);
+    if (!buf)
+        return -ENOMEM;
+    long rc = has_offset ? vfs_pread(ctx(), fd, buf, n, offset) : vfs_read(ctx(), fd, buf, n);
+    if (rc > 0 && copy_to_user((void *)ubuf, buf, (size_t)rc) < 0)
+        rc = -EFAULT;
+    kfree(buf);
+    return rc;
+}
+
+/* write/pwrite: chunk by chunk until done or short. */
+static long do_write(int fd, uintptr_t ubuf, size_t len, bool has_offset, int64_t offset)
+{
+    if (!len)
+        return has_offset ? vfs_pwrite(ctx(), fd, NULL, 0, offset) : vfs_write(ctx(), fd, NULL, 0);
+    if (!user_range_ok(ubuf, len, VM_READ))
+        return -EFAULT;
+    size_t chunk = MIN(len, (size_t)IO_CHUNK);
+    void *buf = kmalloc(chunk);
+    if (!buf)
+        return -ENOMEM;
+    size_t done = 0;
+    long rc = 0;
+    while (done < len) {
+        size_t n = MIN(chunk, len - done);
+        if (copy_from_user(buf, (const void *)(ubuf + done), n) < 0) {
+            rc = -EFAULT;
+            break;
+        }
+        rc = has_offset ? vfs_pwrite(ctx(), fd, buf, n, offset + (int64_t)done)
+                        : vfs_write(ctx(), fd, buf, n);
+        if (rc <= 0)
+            break;
+        done += (size_t)rc;
+        if ((size_t)rc < n)
+            break;
+    }
+    kfree(buf);
+    return done ? (long)done : rc;
+}
+
+SYS_DEFINE(read)
+{
+    (void)tf;
+    return do_read((int)a[0], a[1], a[2], false, 0);
+}
+
+SYS_DEFINE(write)
+{
+    (void)tf;
+    return do_write((int)a[0], a[1], a[2], false, 0);
+}
+
+SYS_DEFINE(pread)
+{
+    (void)tf;
+    return do_read((int)a[0], a[1], a[2], true, (int64_t)a[3]);
+}
+
+SYS_DEFINE(pwrite)
+{
+    (void)tf;
+    return do_write((int)a[0], a[1], a[2], true, (int64_t)a[3]);
+}
+
+static long do_vector(int fd, uintptr_t uiov, long count, bool is_write)
+{
+    if (count < 0 || count > IOV_MAX_COUNT)
+        return -EINVAL;
+    struct iovec *iov = kmalloc(sizeof(*iov) * (size_t)(count ? count : 1));
+    if (!iov)
+        return -ENOMEM;
+    long total = 0, rc = 0;
+    if (copy_from_user(iov, (const void *)uiov, sizeof(*iov) * (size_t)count) < 0) {
+        rc = -EFAULT;
+        goto out;
+    }
+    for (long i = 0; i < count; i++) {
+        size_t len = iov[i].iov_len;
+        if (!len)
+            continue;
+        rc = is_write ? do_write(fd, (uintptr_t)iov[i].iov_base, len, false, 0)
+                      : do_read(fd, (uintptr_t)iov[i].iov_base, len, false, 0);
+        if (rc <= 0)
+            break;
+        total += rc;
+        if ((size_t)rc < len)
+            break;
+    }
+out:
+    kfree(iov);
+    return total ? total : rc;
+}
+
+SYS_DEFINE(readv)
+{
+    (void)tf;
+    return do_vector((int)a[0], a[1], (long)a[2], false);
+}
+
+SYS_DEFINE(writev)
+{
+    (void)tf;
+    return do_vector((int)a[0], a[1], (long)a[2], true);
+}
+
+SYS_DEFINE(lseek)
+{
+    (void)tf;
+    return vfs_lseek(ctx(), (int)a[0], (int64_t)a[1], (int)a[2]);
+}
+
+SYS_DEFINE(dup)
+{
+    (void)tf;
+    return vfs_dup(ctx(), (int)a[0]);
+}
+
+SYS_DEFINE(dup3)
+{
+    (void)tf;
+    return vfs_dup3(ctx(), (int)a[0], (int)a[1], (int)a[2]);
+}
+
+SYS_DEFINE(fcntl)
+{
+    (void)tf;
+    return vfs_fcntl(ctx(), (int)a[0], (int)a[1], (long)a[2]);
+}
+
+SYS_DEFINE(fstatat)
+{
+    (void)tf;
+    char *path;
+    struct stat st;
+    if (!user_range_ok(a[2], sizeof(st), VM_WRITE))
+        return -EFAULT;
+    long rc = at_path((long)a[0], (const char *)a[1], &path);
+    if (rc < 0)
+        return rc;
+    rc = (a[3] & AT_SYMLINK_NOFOLLOW) ? vfs_lstat(ctx(), path, &st) : vfs_stat(ctx(), path, &st);
+    kfree(path);
+    if (rc == 0 && copy_to_user((void *)a[2], &st, sizeof(st)) < 0)
+        rc = -EFAULT;
+    return rc;
+}
+
+SYS_DEFINE(fstat)
+{
+    (void)tf;
+    struct stat st;
+    if (!user_range_ok(a[1], sizeof(st), VM_WRITE))
+        return -EFAULT;
+    long rc = vfs_fstat(ctx(), (int)a[0], &st);
+    if (rc == 0 && copy_to_user((void *)a[1], &st, sizeof(st)) < 0)
+        rc = -EFAULT;
+    return rc;
+}
+
+SYS_DEFINE(getdents)
+{
+    (void)tf;
+    size_t len = MIN((size_t)a[2], (size_t)IO_CHUNK);
+    if (!user_range_ok(a[1], len, VM_WRITE))
+        return -EFAULT;
+    void *buf = kmalloc(len ? len : 1);
+    if (!buf)
+        return -ENOMEM;
+    long rc = vfs_getdents(ctx(), (int)a[0], buf, len);
+    if (rc > 0 && copy_to_user((void *)a[1], buf, (size_t)rc) < 0)
+        rc = -EFAULT;
+    kfree(buf);
+    return rc;
+}
+
+/* The path calls taking (dirfd, path, int arg). */
+enum path_op { OP_MKDIR, OP_UNLINK, OP_CHMOD, OP_ACCESS, OP_MKNOD };
+
+static long path_call(enum path_op op, const unsigned long *a)
+{
+    char *path;
+    long rc = at_path((long)a[0], (const char *)a[1], &path);
+    if (rc < 0)
+        return rc;
+    switch (op) {
+    case OP_MKDIR:
+        rc = vfs_mkdir(ctx(), path, (uint32_t)a[2]);
+        break;
+    case OP_UNLINK:
+        rc = (a[2] & AT_REMOVEDIR) ? vfs_rmdir(ctx(), path) : vfs_unlink(ctx(), path);
+        break;
+    case OP_CHMOD:
+        rc = vfs_chmod(ctx(), path, (uint32_t)a[2]);
+        break;
+    case OP_ACCESS:
+        rc = vfs_access(ctx(), path, (int)a[2]);
+        break;
+    case OP_MKNOD:
+        rc = vfs_mknod(ctx(), path, (uint32_t)a[2], (uint32_t)a[3]);
+        break;
+    }
+    kfree(path);
+    return rc;
+}
+
+SYS_DEFINE(mkdirat)
+{
+    (void)tf;
+    return path_call(OP_MKDIR, a);
+}
+
+SYS_DEFINE(unlinkat)
+{
+    (void)tf;
+    return path_call(OP_UNLINK, a);
+}
+
+SYS_DEFINE(fchmodat)
+{
+    (void)tf;
+    return path_call(OP_CHMOD, a);
+}
+
+SYS_DEFINE(faccessat)
+{
+    (void)tf;
+    return path_call(OP_ACCESS, a);
+}
+
+SYS_DEFINE(mknodat)
+{
+    (void)tf;
+    return path_call(OP_MKNOD, a);
+}
+
+/* Two paths: renameat(olddirfd, old, newdirfd, new), linkat(..., flags). */
+static long two_paths(const unsigned long *a, bool is_link)
+{
+    char *from, *to;
+    long rc = at_path((long)a[0], (const char *)a[1], &from);
+    if (rc < 0)
+        return rc;
+    rc = at_path((long)a[2], (const char *)a[3], &to);
+    if (rc == 0) {
+        rc = is_link ? vfs_link(ctx(), from, to) : vfs_rename(ctx(), from, to);
+        kfree(to);
+    }
+    kfree(from);
+    return rc;
+}
+
+SYS_DEFINE(renameat)
+{
+    (void)tf;
+    return two_paths(a, false);
+}
+
+SYS_DEFINE(linkat)
+{
+    (void)tf;
+    return two_paths(a, true);
+}
+
+SYS_DEFINE(symlinkat)
+{
+    (void)tf;
+    char *target, *linkpath;
+    long rc = user_path((const char *)a[0], &target);
+    if (rc < 0)
+        return rc;
+    rc = at_path((long)a[1], (const char *)a[2], &linkpath);
+    if (rc == 0) {
+        rc = vfs_symlink(ctx(), target, linkpath);
+        kfree(linkpath);
+    }
+    kfree(target);
+    return rc;
+}
+
+SYS_DEFINE(readlinkat)
+{
+    (void)tf;
+    size_t size = MIN((size_t)a[3], (size_t)PATH_MAX);
+    if (!user_range_ok(a[2], size, VM_WRITE))
+        return -EFAULT;
+    char *path;
+    long rc = at_path((long)a[0], (const char *)a[1], &path);
+    if (rc < 0)
+        return rc;
+    char *buf = kmalloc(size ? size : 1);
+    if (buf) {
+        rc = vfs_readlink(ctx(), path, buf, size);
+        if (rc > 0 && copy_to_user((void *)a[2], buf, (size_t)rc) < 0)
+            rc = -EFAULT;
+        kfree(buf);
+    } else {
+        rc = -ENOMEM;
+    }
+    kfree(path);
+    return rc;
+}
+
+SYS_DEFINE(chdir)
+{
+    (void)tf;
+    char *path;
+    long rc = user_path((const char *)a[0], &path);
+    if (rc < 0)
+        return rc;
+    rc = vfs_chdir(ctx(), path);
+    kfree(path);
+    return rc;
+}
+
+SYS_DEFINE(fchdir)
+{
+    (void)tf;
+    return vfs_fchdir(ctx(), (int)a[0]);
+}
+
+SYS_DEFINE(getcwd)
+{
+    (void)tf;
+    size_t size = MIN((size_t)a[1], (size_t)PATH_MAX);
+    if (!user_range_ok(a[0], size, VM_WRITE))
+        return -EFAULT;
+    char *buf = kmalloc(PATH_MAX);
+    if (!buf)
+        return -ENOMEM;
+    long rc = vfs_getcwd(ctx(), buf, size);
+    if (rc > 0 && copy_to_user((void *)a[0], buf, (size_t)rc) < 0)
+        rc = -EFAULT;
+    kfree(buf);
+    return rc;
+}
+
+SYS_DEFINE(truncate)
+{
+    (void)tf;
+    char *path;
+    long rc = user_path((const char *)a[0], &path);
+    if (rc < 0)
+        return rc;
+    rc = vfs_truncate(ctx(), path, (int64_t)a[1]);
+    kfree(path);
+    return rc;
+}
+
+SYS_DEFINE(ftruncate)
+{
+    (void)tf;
+    return vfs_ftruncate(ctx(), (int)a[0], (int64_t)a[1]);
+}
+
+SYS_DEFINE(umask)
+{
+    (void)tf;
+    return vfs_umask(ctx(), (uint32_t)a[0]);
+}
+
+SYS_DEFINE(pipe2)
+{
+    (void)tf;
+    int fds[2];
+    if (!user_range_ok(a[0], sizeof(fds), VM_WRITE))
+        return -EFAULT;
+    long rc = vfs_pipe2(ctx(), fds, (int)a[1]);
+    if (rc == 0 && copy_to_user((void *)a[0], fds, sizeof(fds)) < 0) {
+        vfs_close(ctx(), fds[0]);
+        vfs_close(ctx(), fds[1]);
+        rc = -EFAULT;
+    }
+    return rc;
+}
+
+SYS_DEFINE(poll)
+{
+    (void)tf;
+    size_t nfds = a[1];
+    if (nfds > 4096)
+        return -EINVAL;
+    size_t bytes = nfds * sizeof(struct pollfd);
+    if (nfds && !user_range_ok(a[0], bytes, VM_READ | VM_WRITE))
+        return -EFAULT;
+    struct pollfd *fds = kmalloc(bytes ? bytes : 1);
+    if (!fds)
+        return -ENOMEM;
+    long rc = copy_from_user(fds, (const void *)a[0], bytes);
+    if (rc == 0) {
+        long timeout_ms = (int)a[2];
+        int64_t timeout_ns = timeout_ms < 0 ? -1 : timeout_ms * 1000000LL;
+        rc = vfs_poll(ctx(), fds, nfds, timeout_ns);
+        if (rc >= 0 && copy_to_user((void *)a[0], fds, bytes) < 0)
+            rc = -EFAULT;
+    }
+    kfree(fds);
+    return rc;
+}
+
+SYS_DEFINE(select)
+{
+    (void)tf;
+    int nfds = (int)a[0];
+    if (nfds < 0 || nfds > ABI_FD_SETSIZE)
+        return -EINVAL;
+    abi_fd_set sets[3];
+    for (int i = 0; i < 3; i++)
+        if (a[1 + i] && copy_from_user(&sets[i], (const void *)a[1 + i], sizeof(sets[i])) < 0)
+            return -EFAULT;
+    int64_t timeout_ns = -1;
+    struct abi_timeval tv;
+    uint64_t deadline = 0;
+    if (a[4]) {
+        if (copy_from_user(&tv, (const void *)a[4], sizeof(tv)) < 0)
+            return -EFAULT;
+        if (tv.tv_sec < 0 || tv.tv_usec < 0 || tv.tv_usec >= 1000000)
+            return -EINVAL;
+        timeout_ns = tv.tv_sec * 1000000000LL + tv.tv_usec * 1000LL;
+        deadline = plat_time_ns() + (uint64_t)timeout_ns;
+    }
+    long rc = vfs_select(ctx(), nfds, a[1] ? &sets[0] : NULL, a[2] ? &sets[1] : NULL,
+                         a[3] ? &sets[2] : NULL, timeout_ns);
+    if (rc < 0)
+        return rc;
+    for (int i = 0; i < 3; i++)
+        if (a[1 + i] && copy_to_user((void *)a[1 + i], &sets[i], sizeof(sets[i])) < 0)
+            return -EFAULT;
+    if (a[4]) {
+        uint64_t now = plat_time_ns(), left = deadline > now ? deadline - now : 0;
+        tv.tv_sec = (int64_t)(left / 1000000000ULL);
+        tv.tv_usec = (long)((left % 1000000000ULL) / 1000);
+        if (copy_to_user((void *)a[4], &tv, sizeof(tv)) < 0)
+            return -EFAULT;
+    }
+    return rc;
+}
+
+SYS_DEFINE(fsync)
+{
+    (void)tf;
+    return vfs_fsync(ctx(), (int)a[0]);
+}
+
+SYS_DEFINE(sync)
+{
+    (void)tf;
+    (void)a;
+    return vfs_sync();
+}
+
+SYS_DEFINE(mount)
+{
+    (void)tf;
+    char *target, *fstype = NULL, *source = NULL;
+    long rc = user_path((const char *)a[1], &target);
+    if (rc < 0)
+        return rc;
+    rc = user_path((const char *)a[2], &fstype);
+    if (rc == 0 && a[0])
+        rc = user_path((const char *)a[0], &source);
+    if (rc == 0) {
+        unsigned flags = a[3] & 1 ? MOUNT_RDONLY : 0;
+        if (source && source[0] && strcmp(source, "none") != 0 && strcmp(fstype, "ext2") == 0)
+            rc = vfs_mount_source(ctx(), fstype, source, target, flags);
+        else
+            rc = vfs_mount(ctx(), fstype, target, flags, 0);
+    }
+    kfree(source);
+    kfree(fstype);
+    kfree(target);
+    return rc;
+}
+
+SYS_DEFINE(umount)
+{
+    (void)tf;
+    char *target;
+    long rc = user_path((const char *)a[0], &target);
+    if (rc < 0)
+        return rc;
+    rc = vfs_umount(ctx(), target);
+    kfree(target);
+    return rc;
+}
+
+/* No device answers ioctl yet (the TTY issue brings termios): a valid
+ * descriptor gets -ENOTTY, as for a plain file. */
+SYS_DEFINE(ioctl)
+{
+    (void)tf;
+    long rc = vfs_fcntl(ctx(), (int)a[0], F_GETFD, 0);
+    return rc < 0 ? rc : -ENOTTY;
+}

@@ -1,0 +1,206 @@
+/* Process, thread and identity calls: thin wrappers over libos/proc that
+ * copy user memory in and out. */
+#include <string.h>
+#include <abi/errno.h>
+#include <abi/futex.h>
+#include <abi/time.h>
+#include <abi/utsname.h>
+#include <abi/wait.h>
+#include <kern/util.h>
+#include <plat/cpu.h>
+#include <plat/layout.h>
+#include <plat/timer.h>
+#include "../proc/proc_internal.h"
+#include "syscall_internal.h"
+
+SYS_DEFINE(exit)
+{
+    (void)tf;
+    struct proc_thread *pt = proc_thread_current();
+    unsigned long flags = spin_lock_irqsave(&proc_lock);
+    bool is_last = pt->proc->thread_count == 1;
+    spin_unlock_irqrestore(&proc_lock, flags);
+    if (is_last)
+        proc_exit_group(ABI_W_EXITCODE((int)a[0], 0));
+    proc_thread_exit();
+}
+
+SYS_DEFINE(exit_group)
+{
+    (void)tf;
+    proc_exit_group(ABI_W_EXITCODE((int)a[0], 0));
+}
+
+SYS_DEFINE(fork)
+{
+    (void)a;
+    return proc_fork(tf);
+}
+
+SYS_DEFINE(execve)
+{
+    return proc_execve_user(tf, (const char *)a[0], a[1], a[2]);
+}
+
+SYS_DEFINE(wait4)
+{
+    (void)tf;
+    int status = 0;
+    if (a[1] && !user_range_ok(a[1], sizeof(int), VM_WRITE))
+        return -EFAULT;
+    if (a[3] && !user_range_ok(a[3], sizeof(struct abi_rusage), VM_WRITE))
+        return -EFAULT;
+    long pid = proc_wait4((int)a[0], &status, (int)a[2]);
+    if (pid > 0 && a[1] && copy_to_user((void *)a[1], &status, sizeof(status)) < 0)
+        return -EFAULT;
+    if (pid >= 0 && a[3]) {
+        struct abi_rusage ru = { { 0, 0 }, { 0, 0 } };
+        if (copy_to_user((void *)a[3], &ru, sizeof(ru)) < 0)
+            return -EFAULT;
+    }
+    return pid;
+}
+
+SYS_DEFINE(getpid)
+{
+    (void)tf;
+    (void)a;
+    return proc_current()->pid;
+}
+
+SYS_DEFINE(getppid)
+{
+    (void)tf;
+    (void)a;
+    unsigned long flags = spin_lock_irqsave(&proc_lock);
+    struct proc *parent = proc_current()->parent;
+    int ppid = parent ? parent->pid : 0;
+    spin_unlock_irqrestore(&proc_lock, flags);
+    return ppid;
+}
+
+SYS_DEFINE(gettid)
+{
+    (void)tf;
+    (void)a;
+    return proc_thread_current()->tid;
+}
+
+SYS_DEFINE(kill)
+{
+    (void)tf;
+    return sig_kill((int)a[0], (int)a[1]);
+}
+
+SYS_DEFINE(tgkill)
+{
+    (void)tf;
+    return sig_tgkill((int)a[0], (int)a[1], (int)a[2]);
+}
+
+SYS_DEFINE(setsid)
+{
+    (void)tf;
+    (void)a;
+    return proc_setsid();
+}
+
+SYS_DEFINE(getsid)
+{
+    (void)tf;
+    return proc_getsid((int)a[0]);
+}
+
+SYS_DEFINE(setpgid)
+{
+    (void)tf;
+    return proc_setpgid((int)a[0], (int)a[1]);
+}
+
+SYS_DEFINE(getpgid)
+{
+    (void)tf;
+    return proc_getpgid((int)a[0]);
+}
+
+SYS_DEFINE(thread_create)
+{
+    (void)tf;
+    return proc_thread_create(a[0], a[1], a[2], a[3]);
+}
+
+SYS_DEFINE(thread_exit)
+{
+    (void)tf;
+    struct proc_thread *pt = proc_thread_current();
+    if (a[0] && a[0] < USER_SPACE_END && !(a[0] & 3))
+        pt->clear_word = a[0];
+    unsigned long flags = spin_lock_irqsave(&proc_lock);
+    bool is_last = pt->proc->thread_count == 1;
+    spin_unlock_irqrestore(&proc_lock, flags);
+    if (is_last)
+        proc_exit_group(ABI_W_EXITCODE(0, 0));
+    proc_thread_exit();
+}
+
+SYS_DEFINE(futex)
+{
+    (void)tf;
+    unsigned op = (unsigned)a[1] & ~(unsigned)FUTEX_PRIVATE_FLAG;
+    if (a[0] >= USER_SPACE_END)
+        return -EFAULT;
+    if (op == FUTEX_WAKE)
+        return futex_wake(a[0], (unsigned)a[2]);
+    if (op != FUTEX_WAIT)
+        return -ENOSYS;
+    uint64_t deadline = 0;
+    if (a[3]) {
+        struct abi_timespec ts;
+        if (copy_from_user(&ts, (const void *)a[3], sizeof(ts)) < 0)
+            return -EFAULT;
+        if (ts.tv_sec < 0 || ts.tv_nsec < 0 || ts.tv_nsec >= 1000000000L)
+            return -EINVAL;
+        deadline = plat_time_ns() + (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
+    }
+    return futex_wait(a[0], (uint32_t)a[2], deadline);
+}
+
+SYS_DEFINE(set_tls)
+{
+    (void)tf;
+    struct proc_thread *pt = proc_thread_current();
+    unsigned long flags = arch_irq_save();
+    arch_user_state_save(pt->user_state);
+    arch_user_set_tls(pt->user_state, a[0]);
+    arch_user_state_restore(pt->user_state);
+    arch_irq_restore(flags);
+    return 0;
+}
+
+SYS_DEFINE(getuid)
+{
+    (void)tf;
+    (void)a;
+    return proc_current()->files.cred.uid;
+}
+
+SYS_DEFINE(getgid)
+{
+    (void)tf;
+    (void)a;
+    return proc_current()->files.cred.gid;
+}
+
+SYS_DEFINE(uname)
+{
+    (void)tf;
+    struct utsname u;
+    memset(&u, 0, sizeof(u));
+    strlcpy(u.sysname, "Tandem", sizeof(u.sysname));
+    strlcpy(u.nodename, "tandem", sizeof(u.nodename));
+    strlcpy(u.release, "0.1", sizeof(u.release));
+    strlcpy(u.version, "#1", sizeof(u.version));
+    strlcpy(u.machine, strcmp(PLAT_ARCH_NAME, "amd64") == 0 ? "x86_64" : "aarch64",
+            sizeof(u.machine));
+    return copy_to_user((void *)a[0], &u, sizeof(u));
+}

@@ -1,0 +1,107 @@
+/* Signal calls: copy the user structures in and out around libos/proc's
+ * signal functions. */
+#include <abi/errno.h>
+#include <abi/signal.h>
+#include <abi/time.h>
+#include "../proc/proc_internal.h"
+#include "syscall_internal.h"
+
+SYS_DEFINE(sigaction)
+{
+    (void)tf;
+    struct abi_sigaction act, old;
+    if (a[1] && copy_from_user(&act, (const void *)a[1], sizeof(act)) < 0)
+        return -EFAULT;
+    if (a[2] && !user_range_ok(a[2], sizeof(old), VM_WRITE))
+        return -EFAULT;
+    long rc = sig_action((int)a[0], a[1] ? &act : NULL, a[2] ? &old : NULL);
+    if (rc == 0 && a[2] && copy_to_user((void *)a[2], &old, sizeof(old)) < 0)
+        return -EFAULT;
+    return rc;
+}
+
+SYS_DEFINE(sigprocmask)
+{
+    (void)tf;
+    abi_sigset_t set, old;
+    if (a[1] && copy_from_user(&set, (const void *)a[1], sizeof(set)) < 0)
+        return -EFAULT;
+    if (a[2] && !user_range_ok(a[2], sizeof(old), VM_WRITE))
+        return -EFAULT;
+    long rc = sig_procmask((int)a[0], a[1] ? &set : NULL, a[2] ? &old : NULL);
+    if (rc == 0 && a[2] && copy_to_user((void *)a[2], &old, sizeof(old)) < 0)
+        return -EFAULT;
+    return rc;
+}
+
+SYS_DEFINE(sigpending)
+{
+    (void)tf;
+    abi_sigset_t set = sig_pending_set();
+    return copy_to_user((void *)a[0], &set, sizeof(set));
+}
+
+SYS_DEFINE(sigsuspend)
+{
+    (void)tf;
+    abi_sigset_t mask;
+    if (copy_from_user(&mask, (const void *)a[0], sizeof(mask)) < 0)
+        return -EFAULT;
+    return sig_suspend(mask);
+}
+
+SYS_DEFINE(sigaltstack)
+{
+    struct abi_stack ss, old;
+    if (a[0] && copy_from_user(&ss, (const void *)a[0], sizeof(ss)) < 0)
+        return -EFAULT;
+    if (a[1] && !user_range_ok(a[1], sizeof(old), VM_WRITE))
+        return -EFAULT;
+    long rc = sig_altstack(a[0] ? &ss : NULL, a[1] ? &old : NULL, arch_user_sp(tf));
+    if (rc == 0 && a[1] && copy_to_user((void *)a[1], &old, sizeof(old)) < 0)
+        return -EFAULT;
+    return rc;
+}
+
+SYS_DEFINE(sigreturn)
+{
+    (void)a;
+    return sig_return(tf);
+}
+
+SYS_DEFINE(alarm)
+{
+    (void)tf;
+    return sig_alarm((unsigned)a[0]);
+}
+
+SYS_DEFINE(setitimer)
+{
+    (void)tf;
+    struct abi_itimerval nv, old;
+    if (copy_from_user(&nv, (const void *)a[1], sizeof(nv)) < 0)
+        return -EFAULT;
+    if (a[2] && !user_range_ok(a[2], sizeof(old), VM_WRITE))
+        return -EFAULT;
+    long rc = sig_setitimer((int)a[0], &nv, a[2] ? &old : NULL);
+    if (rc == 0 && a[2] && copy_to_user((void *)a[2], &old, sizeof(old)) < 0)
+        return -EFAULT;
+    return rc;
+}
+
+SYS_DEFINE(getitimer)
+{
+    (void)tf;
+    struct abi_itimerval cur;
+    long rc = sig_getitimer((int)a[0], &cur);
+    if (rc == 0 && copy_to_user((void *)a[1], &cur, sizeof(cur)) < 0)
+        return -EFAULT;
+    return rc;
+}
+
+SYS_DEFINE(pause)
+{
+    (void)tf;
+    (void)a;
+    return sig_pause();
+}

@@ -1,0 +1,90 @@
+/* The syscall boundary: the table from abi/syscall.h numbers to handlers,
+ * and syscall_entry, which the platform calls for every syscall from user
+ * mode. Unknown numbers get -ENOSYS. A handler interrupted by a signal
+ * returns -EINTR; for the calls marked restartable, delivery then either
+ * restarts the call (SA_RESTART, or a signal that ran no handler) or lets
+ * -EINTR through. */
+#include <abi/errno.h>
+#include <abi/limits.h>
+#include <abi/syscall.h>
+#include <mm/kmalloc.h>
+#include <mm/vm.h>
+#include <plat/cpu.h>
+#include "../proc/proc_internal.h"
+#include "syscall_internal.h"
+
+struct syscall_desc {
+    syscall_fn fn;
+    bool is_restartable;        /* SA_RESTART applies (read, write, wait4...) */
+};
+
+#define ENTRY(name) [SYS_##name] = { sys_##name, false }
+#define RESTARTABLE(name) [SYS_##name] = { sys_##name, true }
+
+static const struct syscall_desc table[SYS_COUNT] = {
+    ENTRY(exit), ENTRY(exit_group), ENTRY(fork), ENTRY(execve), RESTARTABLE(wait4),
+    ENTRY(getpid), ENTRY(getppid), ENTRY(gettid), ENTRY(kill), ENTRY(tgkill),
+    ENTRY(setsid), ENTRY(getsid), ENTRY(setpgid), ENTRY(getpgid), ENTRY(thread_create),
+    ENTRY(thread_exit), ENTRY(futex), ENTRY(set_tls), ENTRY(getuid), ENTRY(getgid),
+    ENTRY(uname),
+    ENTRY(brk), ENTRY(mmap), ENTRY(munmap), ENTRY(mprotect),
+    ENTRY(sigaction), ENTRY(sigprocmask), ENTRY(sigpending), ENTRY(sigsuspend),
+    ENTRY(sigaltstack), ENTRY(sigreturn), ENTRY(alarm), ENTRY(setitimer),
+    ENTRY(getitimer), ENTRY(pause),
+    ENTRY(clock_gettime), ENTRY(gettimeofday), ENTRY(nanosleep), ENTRY(times),
+    RESTARTABLE(openat), ENTRY(close), RESTARTABLE(read), RESTARTABLE(write),
+    RESTARTABLE(pread), RESTARTABLE(pwrite), RESTARTABLE(readv), RESTARTABLE(writev),
+    ENTRY(lseek), ENTRY(dup), ENTRY(dup3), ENTRY(fcntl), ENTRY(fstatat), ENTRY(fstat),
+    ENTRY(getdents), ENTRY(mkdirat), ENTRY(unlinkat), ENTRY(renameat), ENTRY(linkat),
+    ENTRY(symlinkat), ENTRY(readlinkat), ENTRY(chdir), ENTRY(fchdir), ENTRY(getcwd),
+    ENTRY(fchmodat), ENTRY(truncate), ENTRY(ftruncate), ENTRY(umask), ENTRY(faccessat),
+    ENTRY(pipe2), ENTRY(mknodat), ENTRY(poll), ENTRY(select), RESTARTABLE(fsync),
+    ENTRY(sync), ENTRY(mount), ENTRY(umount), ENTRY(ioctl),
+};
+
+void syscall_entry(struct trap_frame *tf)
+{
+    struct proc_thread *pt = proc_thread_current();
+    unsigned long nr = arch_syscall_nr(tf);
+    long rc;
+
+    arch_irq_enable();
+    if (!pt) {
+        rc = -ENOSYS;
+    } else if (nr >= SYS_COUNT || !table[nr].fn) {
+        rc = -ENOSYS;
+    } else {
+        unsigned long a[6];
+        for (unsigned i = 0; i < 6; i++)
+            a[i] = arch_syscall_arg(tf, i);
+        rc = table[nr].fn(tf, a);
+        if (rc == -EINTR && table[nr].is_restartable)
+            pt->is_restartable = true;
+    }
+    /* sigreturn restored every register, the result one included. */
+    if (nr != SYS_sigreturn)
+        arch_syscall_set_result(tf, rc);
+    arch_irq_disable();
+}
+
+bool user_range_ok(uintptr_t addr, size_t len, unsigned prot)
+{
+    struct vm_space *vm = vm_space_current();
+    if (!len)
+        return addr < USER_SPACE_END;
+    return vm && vm_range_allowed(vm, addr, len, prot);
+}
+
+long user_path(const char *upath, char **out)
+{
+    char *path = kmalloc(PATH_MAX);
+    if (!path)
+        return -ENOMEM;
+    long rc = strncpy_from_user(path, upath, PATH_MAX);
+    if (rc < 0) {
+        kfree(path);
+        return rc;
+    }
+    *out = path;
+    return 0;
+}

@@ -1,0 +1,120 @@
+/* The user-memory access primitives behind plat/uaccess.h (uspace.c does
+ * the range checks). Every instruction that touches user memory has an
+ * entry in __ex_table: a fault there resumes at the entry's fixup, which
+ * reports the failure instead of panicking. SMAP is lifted (stac) only
+ * inside these functions. */
+
+.macro ex_entry fault, fixup
+    .pushsection __ex_table, "a"
+    .balign 8
+    .quad \fault, \fixup
+    .popsection
+.endm
+
+.macro stac_if_smap
+    cmpb $0, amd64_has_smap(%rip)
+    je 98f
+    stac
+98:
+.endm
+
+.macro clac_if_smap
+    cmpb $0, amd64_has_smap(%rip)
+    je 98f
+    clac
+98:
+.endm
+
+    .section .text.uaccess, "ax", @progbits
+
+/* size_t amd64_copy_user(void *dst, const void *src, size_t n): the number
+ * of bytes not copied (0 on success). Either side may be the user one. */
+    .globl amd64_copy_user
+    .type amd64_copy_user, @function
+amd64_copy_user:
+    movq %rdx, %rcx
+    stac_if_smap
+1:  rep movsb
+    clac_if_smap
+    xorl %eax, %eax
+    ret
+2:  clac_if_smap
+    movq %rcx, %rax
+    ret
+    ex_entry 1b, 2b
+    .size amd64_copy_user, . - amd64_copy_user
+
+/* size_t amd64_clear_user(void *dst, size_t n): bytes not cleared. */
+    .globl amd64_clear_user
+    .type amd64_clear_user, @function
+amd64_clear_user:
+    movq %rsi, %rcx
+    xorl %eax, %eax
+    stac_if_smap
+1:  rep stosb
+    clac_if_smap
+    xorl %eax, %eax
+    ret
+2:  clac_if_smap
+    movq %rcx, %rax
+    ret
+    ex_entry 1b, 2b
+    .size amd64_clear_user, . - amd64_clear_user
+
+/* long amd64_strncpy_user(char *dst, const char *src, size_t max): copies
+ * up to and including a NUL within max bytes; returns the NUL's index, max
+ * when there was none, -1 on a fault. */
+    .globl amd64_strncpy_user
+    .type amd64_strncpy_user, @function
+amd64_strncpy_user:
+    xorl %eax, %eax
+    stac_if_smap
+1:  cmpq %rdx, %rax
+    je 3f
+2:  movb (%rsi,%rax), %cl
+    movb %cl, (%rdi,%rax)
+    testb %cl, %cl
+    je 3f
+    incq %rax
+    jmp 1b
+3:  clac_if_smap
+    ret
+4:  clac_if_smap
+    movq $-1, %rax
+    ret
+    ex_entry 2b, 4b
+    .size amd64_strncpy_user, . - amd64_strncpy_user
+
+/* _Noreturn void arch_user_enter(struct trap_frame *tf): moves the user
+ * frame to the top of the kernel stack (%gs:16, the slot entries from user
+ * mode use) and returns to it through trap_return. Uses no stack itself:
+ * the copy may overwrite the caller's frames. Interrupts must be off. */
+#define FRAME_QWORDS 23
+    .section .text, "ax", @progbits
+    .globl arch_user_enter
+    .type arch_user_enter, @function
+arch_user_enter:
+    cli
+    testb $3, 19 * 8(%rdi)          /* tf->cs: a user frame? */
+    jz 5f
+    movq %gs:16, %rax               /* kernel_stack_top */
+    testq %rax, %rax
+    jz 5f
+    subq $(FRAME_QWORDS * 8), %rax
+    movq %rdi, %rsi
+    movq %rax, %rdi
+    movl $FRAME_QWORDS, %ecx
+    cmpq %rsi, %rdi
+    jbe 1f
+    std                             /* destination above the source: copy down */
+    leaq (FRAME_QWORDS - 1) * 8(%rsi), %rsi
+    leaq (FRAME_QWORDS - 1) * 8(%rdi), %rdi
+    rep movsq
+    cld
+    jmp 2f
+1:  rep movsq
+2:  movq %rax, %rdi
+    jmp amd64_user_exit
+5:  call amd64_bad_user_enter
+    ud2
+    .size arch_user_enter, . - arch_user_enter
