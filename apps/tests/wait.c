@@ -47,12 +47,21 @@ static void wait_signaled_encoding(void)
 
 static void wait_stopped_and_continued_encoding(void)
 {
+    /* After SIGCONT the child waits for a byte before exiting: an exit
+     * racing ahead of waitpid(WCONTINUED) would be reported instead (as on
+     * Linux, a zombie's exit status takes precedence). */
+    int go[2];
+    CHECK_OK(pipe(go));
     pid_t pid = fork();
     CHECK_OK(pid);
     if (pid == 0) {
+        char c;
+        close(go[1]);
         raise(SIGSTOP);
+        read(go[0], &c, 1);
         _exit(7);
     }
+    close(go[0]);
     int status;
     CHECK_EQ("waitpid WUNTRACED", pid, waitpid(pid, &status, WUNTRACED));
     CHECK(WIFSTOPPED(status), "expected WIFSTOPPED, got %s", status_str(status));
@@ -62,6 +71,8 @@ static void wait_stopped_and_continued_encoding(void)
     CHECK(WIFCONTINUED(status), "expected WIFCONTINUED, got status 0x%x", status);
     CHECK(!WIFEXITED(status) && !WIFSIGNALED(status) && !WIFSTOPPED(status),
           "continued status 0x%x decodes as another kind too", status);
+    CHECK(write(go[1], "x", 1) == 1, "cannot release the child");
+    close(go[1]);
     status = wait_for(pid);
     CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 7, "expected exited 7, got %s",
           status_str(status));

@@ -1,12 +1,49 @@
 /* The kernel-side app of the process images: runs /sbin/init (or init=
  * from the command line) as pid 1 on /dev/console and, when it exits or
  * is killed, returns its status for the power-off (128 + N when killed by
- * signal N). */
+ * signal N). As on Linux, the words after "--" on the command line are
+ * init's arguments. */
+#include <stdbool.h>
+#include <string.h>
 #include <kern/app.h>
 #include <kern/cmdline.h>
 #include <kern/printk.h>
 #include <proc/proc.h>
 #include <vfs.h>
+
+#define INIT_MAX_ARGS 16
+
+/* Splits the words after the first "--" word of cmdline into argv[1..]
+ * (copied into words); returns the argument count including argv[0]. */
+static int init_args(const char *cmdline, char *words, size_t size, char **argv)
+{
+    int argc = 1;
+    bool after = false;
+    size_t used = 0;
+    const char *p = cmdline;
+    while (*p) {
+        while (*p == ' ')
+            p++;
+        const char *word = p;
+        while (*p && *p != ' ')
+            p++;
+        size_t len = (size_t)(p - word);
+        if (len == 0)
+            break;
+        if (!after) {
+            after = len == 2 && word[0] == '-' && word[1] == '-';
+            continue;
+        }
+        if (argc == INIT_MAX_ARGS || used + len + 1 > size)
+            break;
+        memcpy(words + used, word, len);
+        words[used + len] = '\0';
+        argv[argc++] = words + used;
+        used += len + 1;
+    }
+    argv[argc] = NULL;
+    return argc;
+}
 
 int app_main(const char *cmdline)
 {
@@ -16,7 +53,10 @@ int app_main(const char *cmdline)
         printk("kinit: no file tree\n");
         return 1;
     }
-    char *const argv[] = { path, NULL };
+    static char words[256];
+    char *argv[INIT_MAX_ARGS + 1];
+    argv[0] = path;
+    init_args(cmdline ? cmdline : "", words, sizeof(words), argv);
     char *const envp[] = { "HOME=/", "PATH=/bin:/sbin", "TERM=vt100", NULL };
     int rc = proc_start_init(path, argv, envp, "/dev/console");
     if (rc < 0) {

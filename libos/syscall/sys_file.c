@@ -6,10 +6,12 @@
 #include <string.h>
 #include <abi/errno.h>
 #include <abi/fcntl.h>
+#include <abi/ioctl.h>
 #include <abi/limits.h>
 #include <abi/poll.h>
 #include <abi/select.h>
 #include <abi/stat.h>
+#include <abi/termios.h>
 #include <abi/uio.h>
 #include <kern/util.h>
 #include <mm/kmalloc.h>
@@ -551,11 +553,68 @@ SYS_DEFINE(umount)
     return rc;
 }
 
-/* No device answers ioctl yet (the TTY issue brings termios): a valid
- * descriptor gets -ENOTTY, as for a plain file. */
+/* ioctl: the requests abi/ioctl.h lists, each with what its argument is
+ * (a value, or a structure copied in and/or out through a kernel buffer);
+ * the file's ioctl operation sees only kernel memory. Any other request
+ * gets -ENOTTY (-EBADF for a bad descriptor): no driver ever sees a raw
+ * user pointer. */
+#define IOCTL_VALUE 0u
+#define IOCTL_IN 1u
+#define IOCTL_OUT 2u
+static const struct {
+    unsigned long request;
+    unsigned direction;
+    unsigned size;
+} ioctl_args[] = {
+    { TCGETS, IOCTL_OUT, sizeof(struct termios) },
+    { TCSETS, IOCTL_IN, sizeof(struct termios) },
+    { TCSETSW, IOCTL_IN, sizeof(struct termios) },
+    { TCSETSF, IOCTL_IN, sizeof(struct termios) },
+    { TCSBRK, IOCTL_VALUE, 0 },
+    { TCXONC, IOCTL_VALUE, 0 },
+    { TCFLSH, IOCTL_VALUE, 0 },
+    { TIOCSCTTY, IOCTL_VALUE, 0 },
+    { TIOCNOTTY, IOCTL_VALUE, 0 },
+    { TIOCGPGRP, IOCTL_OUT, sizeof(int) },
+    { TIOCSPGRP, IOCTL_IN, sizeof(int) },
+    { TIOCOUTQ, IOCTL_OUT, sizeof(int) },
+    { TIOCGWINSZ, IOCTL_OUT, sizeof(struct winsize) },
+    { TIOCSWINSZ, IOCTL_IN, sizeof(struct winsize) },
+    { FIONREAD, IOCTL_OUT, sizeof(int) },
+    { FIONBIO, IOCTL_IN, sizeof(int) },
+    { TIOCGSID, IOCTL_OUT, sizeof(int) },
+    { TIOCGPTN, IOCTL_OUT, sizeof(unsigned) },
+    { TIOCSPTLCK, IOCTL_IN, sizeof(int) },
+};
+
 SYS_DEFINE(ioctl)
 {
     (void)tf;
-    long rc = vfs_fcntl(ctx(), (int)a[0], F_GETFD, 0);
-    return rc < 0 ? rc : -ENOTTY;
+    int fd = (int)a[0];
+    unsigned long request = (unsigned)a[1];     /* Linux: an unsigned int */
+    long rc = vfs_fcntl(ctx(), fd, F_GETFD, 0);
+    if (rc < 0)
+        return rc;
+    for (size_t i = 0; i < ARRAY_SIZE(ioctl_args); i++) {
+        if (ioctl_args[i].request != request)
+            continue;
+        if (ioctl_args[i].direction == IOCTL_VALUE)
+            return vfs_ioctl(ctx(), fd, request, a[2]);
+        unsigned char arg[64];
+        size_t size = ioctl_args[i].size;
+        _Static_assert(sizeof(struct termios) <= sizeof(arg), "ioctl buffer");
+        memset(arg, 0, sizeof(arg));
+        if ((ioctl_args[i].direction & IOCTL_IN) &&
+            copy_from_user(arg, (const void *)a[2], size) < 0)
+            return -EFAULT;
+        if ((ioctl_args[i].direction & IOCTL_OUT) &&
+            !user_range_ok((uintptr_t)a[2], size, VM_WRITE))
+            return -EFAULT;
+        rc = vfs_ioctl(ctx(), fd, request, (unsigned long)arg);
+        if (rc >= 0 && (ioctl_args[i].direction & IOCTL_OUT) &&
+            copy_to_user((void *)a[2], arg, size) < 0)
+            return -EFAULT;
+        return rc;
+    }
+    return -ENOTTY;
 }

@@ -39,7 +39,7 @@ static const struct syscall_desc table[SYS_COUNT] = {
     ENTRY(symlinkat), ENTRY(readlinkat), ENTRY(chdir), ENTRY(fchdir), ENTRY(getcwd),
     ENTRY(fchmodat), ENTRY(truncate), ENTRY(ftruncate), ENTRY(umask), ENTRY(faccessat),
     ENTRY(pipe2), ENTRY(mknodat), ENTRY(poll), ENTRY(select), RESTARTABLE(fsync),
-    ENTRY(sync), ENTRY(mount), ENTRY(umount), ENTRY(ioctl),
+    ENTRY(sync), ENTRY(mount), ENTRY(umount), RESTARTABLE(ioctl),
 };
 
 void syscall_entry(struct trap_frame *tf)

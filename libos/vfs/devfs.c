@@ -14,6 +14,7 @@
 /* Protects the registry. Devices are never unregistered. */
 static struct spinlock registry_lock = SPINLOCK_INIT;
 static struct devfs_device registry[DEVFS_MAX_DEVICES];
+static const struct vnode_ops *registry_dir_ops[DEVFS_MAX_DEVICES];  /* directories */
 static unsigned registry_count;
 
 /* Per instance: a vnode for each device, made on first lookup, kept by the
@@ -22,9 +23,11 @@ struct devfs_info {
     struct vnode *nodes[DEVFS_MAX_DEVICES];
 };
 
-int devfs_register(const struct devfs_device *dev)
+static int register_entry(const struct devfs_device *dev, const struct vnode_ops *dir_ops)
 {
     if (!dev || !dev->name || !dev->fops || strlen(dev->name) > NAME_MAX)
+        return -EINVAL;
+    if (S_ISDIR(dev->mode) != (dir_ops != NULL))
         return -EINVAL;
     spin_lock(&registry_lock);
     for (unsigned i = 0; i < registry_count; i++) {
@@ -38,9 +41,20 @@ int devfs_register(const struct devfs_device *dev)
         return -ENOSPC;
     }
     registry[registry_count] = *dev;
+    registry_dir_ops[registry_count] = dir_ops;
     int number = (int)++registry_count;
     spin_unlock(&registry_lock);
     return number;
+}
+
+int devfs_register(const struct devfs_device *dev)
+{
+    return register_entry(dev, NULL);
+}
+
+int devfs_register_dir(const struct devfs_device *dev, const struct vnode_ops *dir_ops)
+{
+    return dir_ops ? register_entry(dev, dir_ops) : -EINVAL;
 }
 
 const struct file_ops *devfs_device_ops(uint32_t rdev, void **driver_data)
@@ -67,24 +81,28 @@ static int devfs_lookup(struct vnode *dir, const char *name, size_t len, struct 
     }
     int index = -1;
     uint32_t mode = 0;
+    const struct vnode_ops *dir_ops = NULL;
     spin_lock(&registry_lock);
     for (unsigned i = 0; i < registry_count; i++) {
         if (strlen(registry[i].name) == len && memcmp(registry[i].name, name, len) == 0) {
             index = (int)i;
             mode = registry[i].mode;
+            dir_ops = registry_dir_ops[i];
         }
     }
     spin_unlock(&registry_lock);
     if (index < 0)
         return -ENOENT;
+    if (S_ISDIR(mode) && !dir_ops)
+        return -ENOENT;
 
     struct devfs_info *info = sb->fs_data;
     const struct cred root = CRED_ROOT;
-    struct vnode *fresh = vnode_alloc(sb, &devfs_node_ops, mode, &root);
+    struct vnode *fresh = vnode_alloc(sb, S_ISDIR(mode) ? dir_ops : &devfs_node_ops, mode, &root);
     if (!fresh)
         return -ENOMEM;
     fresh->rdev = (uint32_t)index + 1;
-    fresh->nlink = 1;
+    fresh->nlink = S_ISDIR(mode) ? 2 : 1;
     spin_lock(&sb->lock);
     struct vnode *vn = info->nodes[index];
     if (!vn) {

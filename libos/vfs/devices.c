@@ -1,13 +1,15 @@
 /* The devices every image has: null, zero, full, random, urandom, console,
- * serial0 (the first serial port, which is also the console) and kmsg (the
- * kernel log). Console input is polled (plat_console_getc): a blocking read
- * sleeps CONSOLE_POLL_NS between looks until interrupt-driven serial input
- * arrives (the TTY issue). */
+ * serial0 (the first serial port, which is also the console), kmsg (the
+ * kernel log) and vmstat (the VM layer's counters, for benchmarks). Console
+ * input is polled (plat_console_getc): a blocking read sleeps
+ * CONSOLE_POLL_NS between looks until interrupt-driven serial input arrives
+ * (the TTY issue). */
 #include <string.h>
 #include <abi/errno.h>
 #include <kern/printk.h>
 #include <kern/util.h>
 #include <mm/kmalloc.h>
+#include <mm/vm.h>
 #include <plat/console.h>
 #include <sched/thread.h>
 #include <vfs/fs.h>
@@ -140,6 +142,26 @@ static long kmsg_write(struct file *f, const void *buf, size_t len, uint64_t *of
     return (long)n;
 }
 
+/* "name value" lines of the VM counters since boot (like Linux's
+ * /proc/vmstat), a fresh snapshot read from *offset. */
+static long vmstat_read(struct file *f, void *buf, size_t len, uint64_t *offset)
+{
+    (void)f;
+    struct vm_stats st;
+    vm_get_stats(&st);
+    char text[160];
+    int size = snprintf(text, sizeof(text), "cow_copies %llu\ncow_reuses %llu\nzero_fills %llu\n",
+                        (unsigned long long)st.cow_copies, (unsigned long long)st.cow_reuses,
+                        (unsigned long long)st.zero_fills);
+    size_t n = 0;
+    if (size > 0 && *offset < (uint64_t)size) {
+        n = MIN(len, (size_t)size - (size_t)*offset);
+        memcpy(buf, text + *offset, n);
+        *offset += n;
+    }
+    return (long)n;
+}
+
 static const struct file_ops null_ops = {
     .read = null_read, .write = sink_write, .poll = always_ready, .is_seekable = true,
 };
@@ -159,6 +181,10 @@ static const struct file_ops kmsg_ops = {
     .read = kmsg_read, .write = kmsg_write, .poll = always_ready, .is_seekable = true,
 };
 
+static const struct file_ops vmstat_ops = {
+    .read = vmstat_read, .poll = always_ready, .is_seekable = true,
+};
+
 static const struct devfs_device builtin_devices[] = {
     { "null", S_IFCHR | 0666, &null_ops, NULL },
     { "zero", S_IFCHR | 0666, &zero_ops, NULL },
@@ -168,7 +194,11 @@ static const struct devfs_device builtin_devices[] = {
     { "console", S_IFCHR | 0600, &console_ops, NULL },
     { "serial0", S_IFCHR | 0660, &console_ops, NULL },
     { "kmsg", S_IFCHR | 0644, &kmsg_ops, NULL },
+    { "vmstat", S_IFCHR | 0444, &vmstat_ops, NULL },
 };
+
+/* /dev/ptmx and /dev/pts, when the image links libos/tty. */
+int tty_register_devices(void) __attribute__((weak));
 
 int devices_register_builtin(void)
 {
@@ -177,5 +207,5 @@ int devices_register_builtin(void)
         if (rc < 0 && rc != -EEXIST)
             return rc;
     }
-    return 0;
+    return tty_register_devices ? tty_register_devices() : 0;
 }

@@ -2,6 +2,7 @@
  * v- variants, lseek, dup/dup2/dup3, fcntl, fstat, ftruncate, getdents. */
 #include <string.h>
 #include <abi/errno.h>
+#include <abi/ioctl.h>
 #include <kern/util.h>
 #include <mm/kmalloc.h>
 #include <vfs/fs.h>
@@ -259,6 +260,31 @@ int vfs_fcntl(struct vfs_ctx *ctx, int fd, int cmd, long arg)
     default:
         rc = -EINVAL;
         break;
+    }
+    file_put(f);
+    return rc;
+}
+
+long vfs_ioctl(struct vfs_ctx *ctx, int fd, unsigned long request, unsigned long arg)
+{
+    struct file *f = fd_get(ctx->fds, fd);
+    if (!f)
+        return -EBADF;
+    long rc;
+    if (request == FIONBIO) {
+        if (!arg) {
+            rc = -EFAULT;
+        } else {
+            spin_lock(&f->lock);
+            if (*(const int *)arg)
+                f->flags |= O_NONBLOCK;
+            else
+                f->flags &= ~O_NONBLOCK;
+            spin_unlock(&f->lock);
+            rc = 0;
+        }
+    } else {
+        rc = f->ops && f->ops->ioctl ? f->ops->ioctl(f, request, arg) : -ENOTTY;
     }
     file_put(f);
     return rc;

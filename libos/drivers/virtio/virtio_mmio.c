@@ -213,7 +213,8 @@ static void probe_window(const struct plat_mmio_window *w)
     t->dev.is_legacy = version == 1;
     t->dev.ops = &mmio_ops;
     t->dev.transport_data = t;
-    snprintf(t->dev.name, sizeof(t->dev.name), "mmio@%#lx", (unsigned long)w->base);
+    snprintf(t->dev.name, sizeof(t->dev.name), "mmio%s@%#lx", version == 1 ? "-v1" : "",
+             (unsigned long)w->base);
     if (t->dev.is_legacy)
         virtio_write32(regs + MMIO_GUEST_PAGE_SIZE, 4096);
     /* The device stays on the core's list even when no driver binds. */
@@ -224,8 +225,14 @@ void virtio_mmio_probe_all(void)
 {
     struct plat_mmio_window windows[MMIO_MAX_WINDOWS];
     unsigned n = plat_virtio_mmio_windows(windows, MMIO_MAX_WINDOWS);
-    /* QEMU lists arm64 virt's windows from the top down; probe bottom up
-     * so that the first -device on the command line becomes vda. */
-    for (unsigned i = n; i-- > 0;)
+    /* QEMU plugs the first -device into the highest window (virt and
+     * microvm alike): probe from the top down so that it becomes vda. */
+    for (unsigned i = 1; i < n; i++)
+        for (unsigned j = i; j > 0 && windows[j - 1].base < windows[j].base; j--) {
+            struct plat_mmio_window w = windows[j];
+            windows[j] = windows[j - 1];
+            windows[j - 1] = w;
+        }
+    for (unsigned i = 0; i < n; i++)
         probe_window(&windows[i]);
 }

@@ -94,7 +94,7 @@ static int segments_of(const struct virtq_buf *buf, struct segment *out, int roo
     int n = 0;
     while (left > 0) {
         uint64_t pa = arch_virt_to_phys((void *)va);
-        if (pa == ~0ULL || pa == ~0UL)
+        if (pa == ~0ULL)
             return -EINVAL;
         uint32_t run = (uint32_t)MIN((uint64_t)left, PAGE_SIZE - (va & (PAGE_SIZE - 1)));
         if (n > 0 && out[n - 1].pa + out[n - 1].len == pa &&

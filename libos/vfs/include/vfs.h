@@ -97,6 +97,11 @@ int vfs_access(struct vfs_ctx *ctx, const char *path, int amode);
 int vfs_mknod(struct vfs_ctx *ctx, const char *path, uint32_t mode, uint32_t rdev);
 int vfs_mkfifo(struct vfs_ctx *ctx, const char *path, uint32_t mode);
 
+/* ioctl(2): FIONBIO here, the rest by the file's ioctl operation (-ENOTTY
+ * without one). arg is a value or a kernel pointer, as the request says
+ * (abi/ioctl.h); the syscall layer copies structures in and out. */
+long vfs_ioctl(struct vfs_ctx *ctx, int fd, unsigned long request, unsigned long arg);
+
 /* Pipes: fds[0] reads, fds[1] writes. flags: O_NONBLOCK, O_CLOEXEC. */
 int vfs_pipe(struct vfs_ctx *ctx, int fds[2]);
 int vfs_pipe2(struct vfs_ctx *ctx, int fds[2], int flags);

@@ -99,7 +99,7 @@ KTEST(devfs_lists_every_device, KTEST_DEFAULT)
     long n = vfs_getdents(&ctx, fd, buf, sizeof(buf));
     KTEST_EXPECT(n > 0, "getdents on /dev gave %ld", n);
     const char *want[] = { "null", "zero", "full", "random", "urandom", "console", "serial0",
-                           "kmsg" };
+                           "kmsg", "vmstat" };
     for (unsigned i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
         bool is_found = false;
         for (long off = 0; off < n;) {

@@ -17,9 +17,10 @@ struct plat_mmio_window {
     unsigned irq;               /* for plat_irq_attach */
 };
 
-/* Writes up to max windows in firmware order (arm64: device-tree order,
- * which QEMU lists from the highest address down; amd64: the command line's
- * virtio_mmio.device= entries). Returns the number written. */
+/* Writes up to max windows in firmware order (arm64: device-tree order;
+ * amd64: the command line's virtio_mmio.device= entries, else microvm's
+ * fixed layout). Empty windows are listed too: the device ID tells.
+ * Returns the number written. */
 unsigned plat_virtio_mmio_windows(struct plat_mmio_window *out, unsigned max);
 
 /* ---- PCI ---- */

@@ -127,6 +127,10 @@ struct file_ops {
      * pw is not NULL, registers pw on the wait queues that signal a change. */
     unsigned (*poll)(struct file *f, struct poll_waiter *pw);
 #define VFS_POLL_RETRY 0x10000u /* no wake-up source: poll again soon */
+    /* ioctl(2) (abi/ioctl.h). arg is the value itself, or for requests
+     * that carry a structure a kernel pointer to it (the syscall layer
+     * copies it in and out; see vfs_ioctl). NULL: -ENOTTY. */
+    long (*ioctl)(struct file *f, unsigned long request, unsigned long arg);
     bool is_seekable;
 };
 
@@ -172,6 +176,10 @@ struct devfs_device {
     void *driver_data;
 };
 int devfs_register(const struct devfs_device *dev);
+/* A directory the driver fills (/dev/pts): its vnode gets dir_ops (mode
+ * S_IFDIR | permission bits); the nodes its lookup makes (in the same
+ * superblock, rdev set to the directory's) open with fops. */
+int devfs_register_dir(const struct devfs_device *dev, const struct vnode_ops *dir_ops);
 
 /* Path lookup. flags: */
 #define LOOKUP_FOLLOW    0x1u   /* follow a symlink in the last component */

@@ -1,0 +1,81 @@
+/* Job-control queries for the TTY layer (proc/job.h): process groups and
+ * sessions seen from outside libos/proc, under proc_lock. */
+#include <abi/errno.h>
+#include <proc/job.h>
+#include "proc_internal.h"
+
+bool proc_job_current(struct proc_job_id *out)
+{
+    struct proc *me = proc_current();
+    if (!me)
+        return false;
+    unsigned long flags = spin_lock_irqsave(&proc_lock);
+    out->pid = me->pid;
+    out->pgid = me->pgid;
+    out->sid = me->sid;
+    spin_unlock_irqrestore(&proc_lock, flags);
+    return true;
+}
+
+int proc_job_signal_pgrp(int pgid, int sig)
+{
+    if (pgid <= 0 || sig <= 0 || sig >= NSIG)
+        return -EINVAL;
+    struct abi_siginfo info = { .si_signo = sig, .si_code = SI_KERNEL };
+    int rc = -ESRCH;
+    unsigned long flags = spin_lock_irqsave(&proc_lock);
+    for (struct proc *p = proc_iter(NULL); p; p = proc_iter(p)) {
+        if (p->pgid != pgid || p->state != PROC_ALIVE)
+            continue;
+        sig_send_proc(p, sig, &info);
+        rc = 0;
+    }
+    spin_unlock_irqrestore(&proc_lock, flags);
+    return rc;
+}
+
+bool proc_job_pgrp_in_session(int pgid, int sid)
+{
+    bool is_found = false;
+    unsigned long flags = spin_lock_irqsave(&proc_lock);
+    for (struct proc *p = proc_iter(NULL); p && !is_found; p = proc_iter(p))
+        is_found = p->pgid == pgid && p->sid == sid && p->state == PROC_ALIVE;
+    spin_unlock_irqrestore(&proc_lock, flags);
+    return is_found;
+}
+
+bool proc_job_session_exists(int sid)
+{
+    bool is_found = false;
+    unsigned long flags = spin_lock_irqsave(&proc_lock);
+    for (struct proc *p = proc_iter(NULL); p && !is_found; p = proc_iter(p))
+        is_found = p->sid == sid && p->state == PROC_ALIVE;
+    spin_unlock_irqrestore(&proc_lock, flags);
+    return is_found;
+}
+
+bool proc_job_pgrp_is_orphaned(int pgid)
+{
+    bool is_orphaned = true;
+    unsigned long flags = spin_lock_irqsave(&proc_lock);
+    for (struct proc *p = proc_iter(NULL); p && is_orphaned; p = proc_iter(p)) {
+        if (p->pgid != pgid || p->state != PROC_ALIVE || !p->parent)
+            continue;
+        struct proc *parent = p->parent;
+        if (parent->pgid != pgid && parent->sid == p->sid)
+            is_orphaned = false;
+    }
+    spin_unlock_irqrestore(&proc_lock, flags);
+    return is_orphaned;
+}
+
+bool proc_job_sig_is_ignored_or_blocked(int sig)
+{
+    struct proc_thread *pt = proc_thread_current();
+    if (!pt || sig <= 0 || sig >= NSIG)
+        return false;
+    unsigned long flags = spin_lock_irqsave(&proc_lock);
+    bool rc = pt->proc->actions[sig].handler == ABI_SIG_IGN || (pt->mask & ABI_SIGBIT(sig));
+    spin_unlock_irqrestore(&proc_lock, flags);
+    return rc;
+}

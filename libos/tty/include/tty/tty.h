@@ -1,0 +1,59 @@
+/* The TTY layer's front door: a terminal (struct tty) is a line discipline
+ * (tty/ldisc.h) with a lock, wait queues, a window size, a session and a
+ * foreground process group. Its process side (read, write, poll, ioctl) is
+ * what a terminal's file does; its device side (tty_input, tty_output_read)
+ * is what a PTY master or, later, a serial driver does. Job-control
+ * signals go through libos/proc (proc/job.h). */
+#ifndef TTY_TTY_H
+#define TTY_TTY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct tty;
+struct poll_waiter;
+
+struct tty *tty_create(const char *name);
+void tty_destroy(struct tty *tty);
+
+/* Process side. Buffers are kernel memory. Reads and writes block unless
+ * is_nonblocking (-EAGAIN); -EINTR for a signal; -EIO after a hangup (once
+ * buffered input is read) or for a background group that may not stop;
+ * background access by a job of the terminal's session stops its group
+ * with SIGTTIN/SIGTTOU (TOSTOP for writes) and returns -EINTR, which the
+ * syscall layer restarts when the group continues. */
+long tty_read(struct tty *tty, void *buf, size_t len, bool is_nonblocking);
+long tty_write(struct tty *tty, const void *buf, size_t len, bool is_nonblocking);
+unsigned tty_poll(struct tty *tty, struct poll_waiter *pw);
+/* The terminal requests of abi/ioctl.h; arg is a value or a kernel pointer
+ * (vfs_ioctl). -ENOTTY for others. */
+long tty_ioctl(struct tty *tty, unsigned long request, unsigned long arg);
+
+/* Device side. tty_input feeds typed bytes through the line discipline
+ * (echo, signals), blocking while the input buffer (or the echo's room in
+ * the output buffer) is full. tty_output_read takes processed output;
+ * -EIO once the process side is closed (tty_set_unused) and nothing is
+ * left. tty_device_poll: POLLIN for output, POLLOUT for input room. */
+long tty_input(struct tty *tty, const void *buf, size_t len, bool is_nonblocking);
+long tty_output_read(struct tty *tty, void *buf, size_t len, bool is_nonblocking);
+unsigned tty_device_poll(struct tty *tty, struct poll_waiter *pw);
+
+/* The device went away (PTY master closed, modem hangup): SIGHUP and
+ * SIGCONT to the foreground group, the session loses its terminal, reads
+ * return -EIO once the input is drained, writes -EIO, poll says POLLHUP. */
+void tty_hangup(struct tty *tty);
+/* Whether the process side has files open (PTY slave), for the device
+ * side's reads and poll. */
+void tty_set_unused(struct tty *tty, bool is_unused);
+
+/* For the process layer: a session leader exits (POSIX: its controlling
+ * terminal is hung up for the foreground group and dissociated). Not yet
+ * called by libos/proc. */
+void tty_session_end(int sid);
+
+/* Registers /dev/ptmx and /dev/pts (libos/tty/pty.c); called by devfs's
+ * built-in registration through a weak reference. */
+int tty_register_devices(void);
+
+#endif
