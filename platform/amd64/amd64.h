@@ -217,7 +217,6 @@ void idt_load(void);
 void amd64_trap(struct trap_frame *tf);
 void amd64_syscall(struct trap_frame *tf);
 /* uaccess: the fixup address for a faulting kernel pc, or 0 */
-uintptr_t uaccess_fixup(uintptr_t pc);
 /* uspace.c */
 void amd64_tlb_shootdown_interrupt(void);
 void uspace_init_cpu(void);          /* syscall MSRs, per CPU */

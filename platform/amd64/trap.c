@@ -7,6 +7,7 @@
 #include <plat/cpu.h>
 #include <plat/smp.h>
 #include <plat/trap.h>
+#include <plat/uaccess.h>
 #include <plat/uspace.h>
 #include <plat/uspace_test.h>
 #include "amd64.h"

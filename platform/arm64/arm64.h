@@ -114,7 +114,6 @@ const char *arm64_fdt_machine(void);
 extern uint64_t arm64_kernel_stack_top[];   /* per CPU, arch_set_kernel_stack */
 void arm64_uspace_init_cpu(void);           /* PAN, EL0 controls; each CPU */
 /* The fixup address for a faulting kernel pc at a user access, or 0. */
-uintptr_t uaccess_fixup(uintptr_t pc);
 /* mmu.c: cleans the data cache and invalidates the instruction cache for
  * [va, va+size) of kernel addresses holding code for user pages. */
 void arm64_sync_icache(uintptr_t va, size_t size);

@@ -5,6 +5,7 @@
 #include <plat/context.h>
 #include <plat/smp.h>
 #include <plat/trap.h>
+#include <plat/uaccess.h>
 #include <plat/uspace.h>
 #include <plat/uspace_test.h>
 #include "arm64.h"

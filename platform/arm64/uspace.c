@@ -246,72 +246,30 @@ void arch_gate_fill(void *page)
     arm64_sync_icache((uintptr_t)page, PAGE_SIZE);
 }
 
-/* ---- user-copy helpers ---- */
+/* ---- user-copy primitives (uaccess.S); the range checks are portable,
+ * in libos/syscall/uaccess.c ---- */
 
 size_t arm64_copy_from_user(void *dst, const void *user_src, size_t n);
 size_t arm64_copy_to_user(void *user_dst, const void *src, size_t n);
 size_t arm64_clear_user(void *user_dst, size_t n);
 long arm64_strncpy_user(char *dst, const char *user_src, size_t max);
 
-/* [addr, addr+size) inside the lower half, without overflow. */
-static bool user_range_ok(const void *addr, size_t size)
+size_t arch_copy_from_user_raw(void *dst, const void *user_src, size_t size)
 {
-    uintptr_t a = (uintptr_t)addr;
-    return a < USER_SPACE_END && size <= USER_SPACE_END - a;
+    return arm64_copy_from_user(dst, user_src, size);
 }
 
-int copy_from_user(void *dst, const void *user_src, size_t size)
+size_t arch_copy_to_user_raw(void *user_dst, const void *src, size_t size)
 {
-    if (!size)
-        return 0;
-    if (!user_range_ok(user_src, size))
-        return -EFAULT;
-    return arm64_copy_from_user(dst, user_src, size) ? -EFAULT : 0;
+    return arm64_copy_to_user(user_dst, src, size);
 }
 
-int copy_to_user(void *user_dst, const void *src, size_t size)
+size_t arch_clear_user_raw(void *user_dst, size_t size)
 {
-    if (!size)
-        return 0;
-    if (!user_range_ok(user_dst, size))
-        return -EFAULT;
-    return arm64_copy_to_user(user_dst, src, size) ? -EFAULT : 0;
+    return arm64_clear_user(user_dst, size);
 }
 
-int clear_user(void *user_dst, size_t size)
+long arch_strncpy_from_user_raw(char *dst, const char *user_src, size_t max)
 {
-    if (!size)
-        return 0;
-    if (!user_range_ok(user_dst, size))
-        return -EFAULT;
-    return arm64_clear_user(user_dst, size) ? -EFAULT : 0;
-}
-
-long strncpy_from_user(char *dst, const char *user_src, size_t max)
-{
-    uintptr_t a = (uintptr_t)user_src;
-    if (!max)
-        return -ENAMETOOLONG;
-    if (a >= USER_SPACE_END)
-        return -EFAULT;
-    size_t limit = max < USER_SPACE_END - a ? max : USER_SPACE_END - a;
-    long n = arm64_strncpy_user(dst, user_src, limit);
-    if (n < 0)
-        return -EFAULT;
-    if ((size_t)n < limit)
-        return n;
-    return limit < max ? -EFAULT : -ENAMETOOLONG;
-}
-
-struct ex_entry {
-    uintptr_t fault_pc, fixup_pc;
-};
-extern const struct ex_entry __ex_table_start[], __ex_table_end[];
-
-uintptr_t uaccess_fixup(uintptr_t pc)
-{
-    for (const struct ex_entry *e = __ex_table_start; e < __ex_table_end; e++)
-        if (e->fault_pc == pc)
-            return e->fixup_pc;
-    return 0;
+    return arm64_strncpy_user(dst, user_src, max);
 }
