@@ -108,10 +108,7 @@ unsigned plat_virtio_mmio_windows(struct plat_mmio_window *out, unsigned max)
 static uint64_t ecam_base;
 static unsigned ecam_bus_first, ecam_bus_last;
 static bool is_ecam_read;
-/* Each bus's configuration space mapped on first use; never unmapped.
- * Protected by config_lock, which also serialises the 0xcf8/0xcfc pair.
- * A leaf lock. */
-static volatile uint8_t *ecam_bus_map[256];
+/* Serialises the 0xcf8/0xcfc pair. A leaf lock. */
 static struct spinlock config_lock = SPINLOCK_INIT;
 
 static void read_mcfg(void)
@@ -149,6 +146,7 @@ int plat_pci_host(struct plat_pci_host *host)
     read_mcfg();
     memset(host, 0, sizeof(*host));
     if (ecam_base) {
+        host->ecam_base = ecam_base;
         host->bus_first = ecam_bus_first;
         host->bus_last = ecam_bus_last;
         host->config_access = "ecam";
@@ -162,50 +160,17 @@ int plat_pci_host(struct plat_pci_host *host)
     return 0;
 }
 
-/* The address of bus/dev/fn/offset in ECAM, mapping the bus on first use;
- * NULL outside the MCFG range. Called under config_lock. */
-static volatile uint8_t *ecam_address(unsigned bus, unsigned dev, unsigned fn, unsigned offset)
-{
-    if (bus < ecam_bus_first || bus > ecam_bus_last || bus > 255)
-        return NULL;
-    if (!ecam_bus_map[bus]) {
-        uint64_t pa = ecam_base + (uint64_t)(bus - ecam_bus_first) * ECAM_BUS_BYTES;
-        ecam_bus_map[bus] = arch_ioremap(pa, ECAM_BUS_BYTES);
-        if (!ecam_bus_map[bus])
-            return NULL;
-    }
-    return ecam_bus_map[bus] + (dev << 15 | fn << 12 | offset);
-}
-
-static uint32_t all_ones(unsigned width)
-{
-    return width == 4 ? 0xffffffffu : (1u << (8 * width)) - 1;
-}
-
-static bool config_args_ok(unsigned dev, unsigned fn, unsigned offset, unsigned width)
-{
-    return dev < 32 && fn < 8 && offset < 4096 && (width == 1 || width == 2 || width == 4) &&
-           (offset & (width - 1)) == 0;
-}
-
 uint32_t plat_pci_config_read(unsigned bus, unsigned dev, unsigned fn, unsigned offset,
                               unsigned width)
 {
-    if (!config_args_ok(dev, fn, offset, width))
-        return all_ones(width == 4 ? 4 : 2);
-    read_mcfg();
-    uint32_t value = all_ones(width);
+    uint32_t value = width == 4 ? 0xffffffffu : (1u << (8 * width)) - 1;
+
+    if (!has_port_config() || offset >= 256 || bus >= 256)
+        return value;
     unsigned long flags = spin_lock_irqsave(&config_lock);
-    if (ecam_base) {
-        volatile uint8_t *a = ecam_address(bus, dev, fn, offset);
-        if (a)
-            value = width == 1 ? *a : width == 2 ? *(volatile uint16_t *)a
-                                                 : *(volatile uint32_t *)a;
-    } else if (has_port_config() && offset < 256 && bus < 256) {
-        outl(0xcf8, 0x80000000u | bus << 16 | dev << 11 | fn << 8 | (offset & 0xfc));
-        uint16_t port = (uint16_t)(0xcfc + (offset & 3));
-        value = width == 1 ? inb(port) : width == 2 ? inw(port) : inl(port);
-    }
+    outl(0xcf8, 0x80000000u | bus << 16 | dev << 11 | fn << 8 | (offset & 0xfc));
+    uint16_t port = (uint16_t)(0xcfc + (offset & 3));
+    value = width == 1 ? inb(port) : width == 2 ? inw(port) : inl(port);
     spin_unlock_irqrestore(&config_lock, flags);
     return value;
 }
@@ -213,28 +178,17 @@ uint32_t plat_pci_config_read(unsigned bus, unsigned dev, unsigned fn, unsigned 
 void plat_pci_config_write(unsigned bus, unsigned dev, unsigned fn, unsigned offset,
                            unsigned width, uint32_t value)
 {
-    if (!config_args_ok(dev, fn, offset, width))
+    if (!has_port_config() || offset >= 256 || bus >= 256)
         return;
-    read_mcfg();
     unsigned long flags = spin_lock_irqsave(&config_lock);
-    if (ecam_base) {
-        volatile uint8_t *a = ecam_address(bus, dev, fn, offset);
-        if (a && width == 1)
-            *a = (uint8_t)value;
-        else if (a && width == 2)
-            *(volatile uint16_t *)a = (uint16_t)value;
-        else if (a)
-            *(volatile uint32_t *)a = value;
-    } else if (has_port_config() && offset < 256 && bus < 256) {
-        outl(0xcf8, 0x80000000u | bus << 16 | dev << 11 | fn << 8 | (offset & 0xfc));
-        uint16_t port = (uint16_t)(0xcfc + (offset & 3));
-        if (width == 1)
-            outb(port, (uint8_t)value);
-        else if (width == 2)
-            outw(port, (uint16_t)value);
-        else
-            outl(port, value);
-    }
+    outl(0xcf8, 0x80000000u | bus << 16 | dev << 11 | fn << 8 | (offset & 0xfc));
+    uint16_t port = (uint16_t)(0xcfc + (offset & 3));
+    if (width == 1)
+        outb(port, (uint8_t)value);
+    else if (width == 2)
+        outw(port, (uint16_t)value);
+    else
+        outl(port, value);
     spin_unlock_irqrestore(&config_lock, flags);
 }
 

@@ -6,7 +6,6 @@
 #include <string.h>
 #include <libfdt.h>
 #include <abi/errno.h>
-#include <kern/spinlock.h>
 #include <plat/bus.h>
 #include <plat/mmu.h>
 #include "arm64.h"
@@ -82,10 +81,6 @@ static bool is_host_read;
 static uint64_t ecam_base;
 static unsigned ecam_bus_first, ecam_bus_last;
 static struct plat_pci_window win32, win64;
-/* Buses' configuration space, mapped on first use and never unmapped.
- * Protected by config_lock, a leaf lock. */
-static volatile uint8_t *ecam_bus_map[256];
-static struct spinlock config_lock = SPINLOCK_INIT;
 
 static void read_host(void)
 {
@@ -141,6 +136,7 @@ int plat_pci_host(struct plat_pci_host *host)
     memset(host, 0, sizeof(*host));
     if (!ecam_base)
         return -ENODEV;
+    host->ecam_base = ecam_base;
     host->bus_first = ecam_bus_first;
     host->bus_last = ecam_bus_last;
     host->mem32 = win32;
@@ -149,55 +145,19 @@ int plat_pci_host(struct plat_pci_host *host)
     return 0;
 }
 
-static volatile uint8_t *ecam_address(unsigned bus, unsigned dev, unsigned fn, unsigned offset)
-{
-    if (!ecam_base || bus < ecam_bus_first || bus > ecam_bus_last)
-        return NULL;
-    if (!ecam_bus_map[bus]) {
-        uint64_t pa = ecam_base + (uint64_t)(bus - ecam_bus_first) * ECAM_BUS_BYTES;
-        ecam_bus_map[bus] = arch_ioremap(pa, ECAM_BUS_BYTES);
-        if (!ecam_bus_map[bus])
-            return NULL;
-    }
-    return ecam_bus_map[bus] + (dev << 15 | fn << 12 | offset);
-}
-
-static bool config_args_ok(unsigned dev, unsigned fn, unsigned offset, unsigned width)
-{
-    return dev < 32 && fn < 8 && offset < 4096 && (width == 1 || width == 2 || width == 4) &&
-           (offset & (width - 1)) == 0;
-}
-
+/* Configuration space is ECAM only (libos/drivers/pci); there is no other
+ * mechanism on arm64. */
 uint32_t plat_pci_config_read(unsigned bus, unsigned dev, unsigned fn, unsigned offset,
                               unsigned width)
 {
-    uint32_t value = width == 1 ? 0xff : width == 2 ? 0xffff : 0xffffffffu;
-    if (!config_args_ok(dev, fn, offset, width))
-        return value;
-    read_host();
-    unsigned long flags = spin_lock_irqsave(&config_lock);
-    volatile uint8_t *a = ecam_address(bus, dev, fn, offset);
-    if (a)
-        value = width == 1 ? *a : width == 2 ? *(volatile uint16_t *)a : *(volatile uint32_t *)a;
-    spin_unlock_irqrestore(&config_lock, flags);
-    return value;
+    (void)bus, (void)dev, (void)fn, (void)offset;
+    return width == 4 ? 0xffffffffu : (1u << (8 * width)) - 1;
 }
 
 void plat_pci_config_write(unsigned bus, unsigned dev, unsigned fn, unsigned offset,
                            unsigned width, uint32_t value)
 {
-    if (!config_args_ok(dev, fn, offset, width))
-        return;
-    read_host();
-    unsigned long flags = spin_lock_irqsave(&config_lock);
-    volatile uint8_t *a = ecam_address(bus, dev, fn, offset);
-    if (a && width == 1)
-        *a = (uint8_t)value;
-    else if (a && width == 2)
-        *(volatile uint16_t *)a = (uint16_t)value;
-    else if (a)
-        *(volatile uint32_t *)a = value;
-    spin_unlock_irqrestore(&config_lock, flags);
+    (void)bus, (void)dev, (void)fn, (void)offset, (void)width, (void)value;
 }
 
 /* interrupt-map entries: <child unit address (3)> <child pin (1)> <parent

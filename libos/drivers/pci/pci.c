@@ -40,14 +40,74 @@ static struct plat_pci_host host;
  * ever unplugged). */
 static uint64_t next_mem32, next_mem64;
 
+/* Each ECAM bus's configuration space, mapped on first use and never
+ * unmapped. Protected by ecam_lock, a leaf lock. */
+#define ECAM_BUS_BYTES (1u << 20)
+static volatile uint8_t *ecam_bus_map[256];
+static struct spinlock ecam_lock = SPINLOCK_INIT;
+
+/* The ECAM address of bus/dev/fn/offset, or NULL outside the host's bus
+ * range. Called under ecam_lock. */
+static volatile uint8_t *ecam_address(unsigned bus, unsigned dev, unsigned fn, unsigned offset)
+{
+    if (bus < host.bus_first || bus > host.bus_last || bus > 255)
+        return NULL;
+    if (!ecam_bus_map[bus]) {
+        uint64_t pa = host.ecam_base + (uint64_t)(bus - host.bus_first) * ECAM_BUS_BYTES;
+        ecam_bus_map[bus] = arch_ioremap(pa, ECAM_BUS_BYTES);
+        if (!ecam_bus_map[bus])
+            return NULL;
+    }
+    return ecam_bus_map[bus] + (dev << 15 | fn << 12 | offset);
+}
+
+static bool config_args_ok(unsigned offset, unsigned width)
+{
+    return offset < 4096 && (width == 1 || width == 2 || width == 4) &&
+           (offset & (width - 1)) == 0;
+}
+
+/* Configuration space of bus/dev/fn: ECAM when the host has it, else the
+ * platform's own mechanism. A missing function reads as all ones. */
+static uint32_t config_read(unsigned bus, unsigned dev, unsigned fn, unsigned offset,
+                            unsigned width)
+{
+    uint32_t value = width == 4 ? 0xffffffffu : width == 2 ? 0xffffu : 0xffu;
+
+    if (!config_args_ok(offset, width) || dev >= 32 || fn >= 8)
+        return value;
+    if (!host.ecam_base)
+        return plat_pci_config_read(bus, dev, fn, offset, width);
+    unsigned long flags = spin_lock_irqsave(&ecam_lock);
+    volatile uint8_t *a = ecam_address(bus, dev, fn, offset);
+    if (a)
+        value = width == 1 ? *a : width == 2 ? *(volatile uint16_t *)a : *(volatile uint32_t *)a;
+    spin_unlock_irqrestore(&ecam_lock, flags);
+    return value;
+}
+
 uint32_t pci_config_read(struct pci_device *pdev, unsigned offset, unsigned width)
 {
-    return plat_pci_config_read(pdev->bus, pdev->dev, pdev->fn, offset, width);
+    return config_read(pdev->bus, pdev->dev, pdev->fn, offset, width);
 }
 
 void pci_config_write(struct pci_device *pdev, unsigned offset, unsigned width, uint32_t value)
 {
-    plat_pci_config_write(pdev->bus, pdev->dev, pdev->fn, offset, width, value);
+    if (!config_args_ok(offset, width) || pdev->dev >= 32 || pdev->fn >= 8)
+        return;
+    if (!host.ecam_base) {
+        plat_pci_config_write(pdev->bus, pdev->dev, pdev->fn, offset, width, value);
+        return;
+    }
+    unsigned long flags = spin_lock_irqsave(&ecam_lock);
+    volatile uint8_t *a = ecam_address(pdev->bus, pdev->dev, pdev->fn, offset);
+    if (a && width == 1)
+        *a = (uint8_t)value;
+    else if (a && width == 2)
+        *(volatile uint16_t *)a = (uint16_t)value;
+    else if (a)
+        *(volatile uint32_t *)a = value;
+    spin_unlock_irqrestore(&ecam_lock, flags);
 }
 
 unsigned pci_find_capability(struct pci_device *pdev, uint8_t id, unsigned after)
@@ -178,10 +238,10 @@ static void scan_bus(unsigned bus, unsigned depth, unsigned root_dev, unsigned s
 static void add_function(unsigned bus, unsigned dev, unsigned fn, unsigned depth,
                          unsigned root_dev, unsigned swizzle)
 {
-    uint32_t ids = plat_pci_config_read(bus, dev, fn, PCI_VENDOR_ID, 4);
-    uint8_t header_type = (uint8_t)plat_pci_config_read(bus, dev, fn, PCI_HEADER_TYPE, 1);
+    uint32_t ids = config_read(bus, dev, fn, PCI_VENDOR_ID, 4);
+    uint8_t header_type = (uint8_t)config_read(bus, dev, fn, PCI_HEADER_TYPE, 1);
     if ((header_type & 0x7f) == 1) {            /* PCI-to-PCI bridge */
-        unsigned secondary = plat_pci_config_read(bus, dev, fn, PCI_SECONDARY_BUS, 1);
+        unsigned secondary = config_read(bus, dev, fn, PCI_SECONDARY_BUS, 1);
         if (secondary > bus && secondary <= host.bus_last && depth < PCI_MAX_BRIDGE_DEPTH)
             scan_bus(secondary, depth + 1, depth == 0 ? dev : root_dev,
                      depth == 0 ? 0 : swizzle + dev);
@@ -220,11 +280,11 @@ static void add_function(unsigned bus, unsigned dev, unsigned fn, unsigned depth
 static void scan_bus(unsigned bus, unsigned depth, unsigned root_dev, unsigned swizzle)
 {
     for (unsigned dev = 0; dev < 32; dev++) {
-        if ((plat_pci_config_read(bus, dev, 0, PCI_VENDOR_ID, 2) & 0xffff) == 0xffff)
+        if ((config_read(bus, dev, 0, PCI_VENDOR_ID, 2) & 0xffff) == 0xffff)
             continue;
-        bool is_multifunction = plat_pci_config_read(bus, dev, 0, PCI_HEADER_TYPE, 1) & 0x80;
+        bool is_multifunction = config_read(bus, dev, 0, PCI_HEADER_TYPE, 1) & 0x80;
         for (unsigned fn = 0; fn < (is_multifunction ? 8u : 1u); fn++)
-            if ((plat_pci_config_read(bus, dev, fn, PCI_VENDOR_ID, 2) & 0xffff) != 0xffff)
+            if ((config_read(bus, dev, fn, PCI_VENDOR_ID, 2) & 0xffff) != 0xffff)
                 add_function(bus, dev, fn, depth, root_dev, swizzle);
     }
 }

@@ -34,6 +34,10 @@ struct plat_pci_window {
 };
 
 struct plat_pci_host {
+    /* Memory-mapped configuration space (ECAM) of buses bus_first..bus_last,
+     * 1 MiB per bus, or 0 when configuration goes through
+     * plat_pci_config_read/write (amd64's port I/O). */
+    uint64_t ecam_base;
     unsigned bus_first, bus_last;
     /* Where unassigned memory BARs may go. Empty when the firmware assigns
      * every BAR itself (amd64: SeaBIOS), then pci_base == cpu_base for the
@@ -46,9 +50,11 @@ struct plat_pci_host {
 /* Fills *host and returns 0, or -ENODEV when the machine has no PCI. */
 int plat_pci_host(struct plat_pci_host *host);
 
-/* Configuration space, width 1, 2 or 4 at a naturally aligned offset.
- * A missing function reads as all ones; writes to it are dropped. Offsets
- * past 255 read all ones when only port access exists. */
+/* Configuration space through a platform-specific mechanism, for hosts
+ * without ECAM (ecam_base == 0; libos/drivers/pci does ECAM itself).
+ * Width 1, 2 or 4 at a naturally aligned offset (the caller checks). A
+ * missing function, or an offset past 255, reads as all ones; writes to it
+ * are dropped. A platform without such a mechanism reads all ones. */
 uint32_t plat_pci_config_read(unsigned bus, unsigned dev, unsigned fn, unsigned offset,
                               unsigned width);
 void plat_pci_config_write(unsigned bus, unsigned dev, unsigned fn, unsigned offset,
