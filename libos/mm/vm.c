@@ -678,6 +678,20 @@ size_t vm_region_count(struct vm_space *vm)
     return n;
 }
 
+size_t vm_region_bytes(struct vm_space *vm)
+{
+    size_t bytes = 0;
+    struct list *pos;
+    mutex_lock(&vm->lock);
+    list_for_each(pos, &vm->areas) {
+        struct vm_area *a = list_entry(pos, struct vm_area, link);
+        if (a->kind != VM_KIND_GATE)
+            bytes += a->end - a->start;
+    }
+    mutex_unlock(&vm->lock);
+    return bytes;
+}
+
 size_t vm_mapped_pages(struct vm_space *vm)
 {
     size_t n = 0;

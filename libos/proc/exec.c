@@ -2,7 +2,8 @@
  * become regions (file bytes copied in, bss demand-zero), the stack gets
  * argv, envp and auxv as on Linux, and only when the new image is complete
  * does it replace the old one (FD_CLOEXEC descriptors closed, handled
- * signals reset to default). */
+ * signals reset to default). A file starting with "#!" runs its
+ * interpreter (one level: the interpreter must be an ELF). */
 #include <string.h>
 #include <abi/errno.h>
 #include <abi/fcntl.h>
@@ -15,6 +16,7 @@
 #include <plat/random.h>
 #include <plat/timer.h>
 #include <plat/uaccess.h>
+#include <sched/sync.h>
 #include "proc_internal.h"
 
 #define EI_NIDENT 16
@@ -57,6 +59,9 @@ struct elf64_phdr {
 #define EXEC_ARGS_MAX (128 * 1024)      /* argv + envp strings and pointers */
 #define EXEC_MAX_STRINGS 4096
 #define EXEC_COPY_CHUNK 4096
+/* The "#!" line, newline included, fits in this many bytes (Linux 5.1+'s
+ * BINPRM_BUF_SIZE): a longer one is ENOEXEC. */
+#define EXEC_SCRIPT_LINE_MAX 256
 
 /* The ELF machine this kernel runs. */
 static uint16_t elf_machine(void)
@@ -308,6 +313,129 @@ out:
     return rc;
 }
 
+/* Reads the "#!" line of path, if it has one, into line (NUL-terminated,
+ * without the newline). 1 for a script, 0 for anything else, -errno. */
+static int read_script_line(struct vfs_ctx *ctx, const char *path,
+                            char line[EXEC_SCRIPT_LINE_MAX])
+{
+    int fd = vfs_open(ctx, path, O_RDONLY | O_CLOEXEC, 0);
+    if (fd < 0)
+        return fd;
+    struct stat st;
+    int rc = vfs_fstat(ctx, fd, &st);
+    if (rc == 0 && (!S_ISREG(st.st_mode) || !(st.st_mode & 0111)))
+        rc = -EACCES;
+    long n = 0;
+    if (rc == 0)
+        n = vfs_pread(ctx, fd, line, EXEC_SCRIPT_LINE_MAX, 0);
+    vfs_close(ctx, fd);
+    if (rc < 0)
+        return rc;
+    if (n < 0)
+        return n == -EINVAL || n == -EISDIR ? 0 : (int)n;
+    if (n < 2 || line[0] != '#' || line[1] != '!')
+        return 0;
+    char *end = memchr(line, '\n', (size_t)n);
+    if (!end && n == EXEC_SCRIPT_LINE_MAX)
+        return -ENOEXEC;                /* the line does not fit */
+    if (!end)
+        end = line + n;                 /* a file of just "#!..." */
+    *end = '\0';
+    return 1;
+}
+
+static bool is_blank(char c)
+{
+    return c == ' ' || c == '\t';
+}
+
+/* Splits a "#!" line in place: the interpreter and its one optional
+ * argument (the rest of the line, trailing blanks removed), as Linux. */
+static int parse_script_line(char *line, char **interp, char **arg)
+{
+    char *p = line + 2;
+    while (is_blank(*p))
+        p++;
+    if (*p == '\0')
+        return -ENOEXEC;
+    *interp = p;
+    while (*p && !is_blank(*p))
+        p++;
+    if (*p)
+        *p++ = '\0';
+    while (is_blank(*p))
+        p++;
+    char *end = p + strlen(p);
+    while (end > p && (is_blank(end[-1]) || end[-1] == '\r'))
+        *--end = '\0';
+    *arg = *p ? p : NULL;
+    return 0;
+}
+
+/* The arguments of a script's interpreter: interp, the optional arg, the
+ * script's path as given, then argv[1..] and the environment of es. */
+static int script_strings(const struct exec_strings *es, const char *interp, const char *arg,
+                          const char *path, struct exec_strings *out)
+{
+    int rc = strings_add(out, interp, strlen(interp));
+    out->argc++;
+    if (rc == 0 && arg) {
+        rc = strings_add(out, arg, strlen(arg));
+        out->argc++;
+    }
+    if (rc == 0) {
+        rc = strings_add(out, path, strlen(path));
+        out->argc++;
+    }
+    for (unsigned i = 1; i < es->argc && rc == 0; i++, out->argc++) {
+        const char *s = es->buf + es->offsets[i];
+        rc = strings_add(out, s, strlen(s));
+    }
+    for (unsigned i = 0; i < es->envc && rc == 0; i++, out->envc++) {
+        const char *s = es->buf + es->offsets[es->argc + i];
+        rc = strings_add(out, s, strlen(s));
+    }
+    return rc;
+}
+
+/* Loads path, or the interpreter its "#!" line names. *script_es is NULL
+ * for a program (the image got es), else the interpreter's arguments the
+ * image got (the caller frees them). */
+static int exec_load_any(struct vfs_ctx *ctx, const char *path, struct exec_strings *es,
+                         struct exec_strings **script_es, struct vm_space **vm,
+                         uintptr_t *entry, uintptr_t *sp)
+{
+    char line[EXEC_SCRIPT_LINE_MAX];
+    *script_es = NULL;
+    int rc = read_script_line(ctx, path, line);
+    if (rc <= 0)
+        return rc < 0 ? rc : exec_load(ctx, path, es, vm, entry, sp);
+    char *interp, *arg;
+    rc = parse_script_line(line, &interp, &arg);
+    if (rc < 0)
+        return rc;
+    struct exec_strings *ses = strings_alloc();
+    if (!ses)
+        return -ENOMEM;
+    rc = script_strings(es, interp, arg, path, ses);
+    if (rc == 0)
+        rc = exec_load(ctx, interp, ses, vm, entry, sp);
+    if (rc < 0) {
+        strings_free(ses);
+        return rc;
+    }
+    *script_es = ses;
+    return 0;
+}
+
+/* The argv part of es (the strings before the environment's). */
+static size_t argv_bytes(const struct exec_strings *es)
+{
+    if (es->argc == 0)
+        return 0;
+    return es->envc ? es->offsets[es->argc] : es->used;
+}
+
 /* The core: es holds the arguments, path is kernel memory. */
 static int exec_image(struct trap_frame *tf, const char *path, struct exec_strings *es)
 {
@@ -315,10 +443,15 @@ static int exec_image(struct trap_frame *tf, const char *path, struct exec_strin
     struct proc *p = pt->proc;
     struct vm_space *vm;
     uintptr_t entry, sp;
+    struct exec_strings *script_es;
 
-    int rc = exec_load(&p->files, path, es, &vm, &entry, &sp);
+    int rc = exec_load_any(&p->files, path, es, &script_es, &vm, &entry, &sp);
     if (rc < 0)
         return rc;
+    const struct exec_strings *used = script_es ? script_es : es;
+    struct proc_cmdline *cmdline = proc_cmdline_make(used->buf, argv_bytes(used));
+    if (script_es)
+        strings_free(script_es);
 
     /* The new image is complete: the other threads go (Linux's de_thread),
      * unless this thread is itself being ended (exit_group, a fatal
@@ -339,10 +472,12 @@ static int exec_image(struct trap_frame *tf, const char *path, struct exec_strin
     spin_unlock_irqrestore(&proc_lock, flags);
     if (is_cancelled) {
         vm_space_destroy(vm);
+        proc_cmdline_put(cmdline);
         return -EINTR;          /* the way out ends this thread */
     }
 
     /* The point of no return: the new image replaces the old. */
+    mutex_lock(&proc_vm_mutex);
     flags = arch_irq_save();
     struct vm_space *old = p->vm;
     p->vm = vm;
@@ -352,6 +487,12 @@ static int exec_image(struct trap_frame *tf, const char *path, struct exec_strin
     arch_irq_restore(flags);
     if (old)
         vm_space_destroy(old);
+    mutex_unlock(&proc_vm_mutex);
+    flags = spin_lock_irqsave(&proc_lock);
+    struct proc_cmdline *old_cmdline = p->cmdline;
+    p->cmdline = cmdline;
+    spin_unlock_irqrestore(&proc_lock, flags);
+    proc_cmdline_put(old_cmdline);
     vfs_ctx_exec(&p->files);
     sig_reset_on_exec(p, pt);
     const char *base = strrchr(path, '/');

@@ -1,5 +1,7 @@
 /* Job-control queries for the TTY layer (proc/job.h): process groups and
- * sessions seen from outside libos/proc, under proc_lock. */
+ * sessions seen from outside libos/proc, under proc_lock; and POSIX's
+ * orphaned process groups (proc_job_hup_orphaned_locked, for exit, setsid
+ * and setpgid). */
 #include <abi/errno.h>
 #include <proc/job.h>
 #include "proc_internal.h"
@@ -54,19 +56,46 @@ bool proc_job_session_exists(int sid)
     return is_found;
 }
 
-bool proc_job_pgrp_is_orphaned(int pgid)
+/* proc_lock held. */
+bool proc_job_pgrp_is_orphaned_locked(int pgid)
 {
-    bool is_orphaned = true;
-    unsigned long flags = spin_lock_irqsave(&proc_lock);
-    for (struct proc *p = proc_iter(NULL); p && is_orphaned; p = proc_iter(p)) {
+    for (struct proc *p = proc_iter(NULL); p; p = proc_iter(p)) {
         if (p->pgid != pgid || p->state != PROC_ALIVE || !p->parent)
             continue;
         struct proc *parent = p->parent;
-        if (parent->pgid != pgid && parent->sid == p->sid)
-            is_orphaned = false;
+        if (parent->state == PROC_ALIVE && parent->pgid != pgid && parent->sid == p->sid)
+            return false;
     }
+    return true;
+}
+
+bool proc_job_pgrp_is_orphaned(int pgid)
+{
+    unsigned long flags = spin_lock_irqsave(&proc_lock);
+    bool is_orphaned = proc_job_pgrp_is_orphaned_locked(pgid);
     spin_unlock_irqrestore(&proc_lock, flags);
     return is_orphaned;
+}
+
+/* POSIX: a process group that became orphaned and has a stopped member
+ * gets SIGHUP then SIGCONT (nobody in the session could continue it).
+ * Called after the change that may have orphaned it; proc_lock held. */
+void proc_job_hup_orphaned_locked(int pgid)
+{
+    if (pgid <= 0)
+        return;
+    bool has_stopped = false;
+    for (struct proc *p = proc_iter(NULL); p && !has_stopped; p = proc_iter(p))
+        has_stopped = p->pgid == pgid && p->state == PROC_ALIVE && p->is_stopped;
+    if (!has_stopped || !proc_job_pgrp_is_orphaned_locked(pgid))
+        return;
+    static const int sigs[] = { SIGHUP, SIGCONT };
+    for (unsigned i = 0; i < 2; i++) {
+        struct abi_siginfo info = { .si_signo = sigs[i], .si_code = SI_KERNEL };
+        for (struct proc *p = proc_iter(NULL); p; p = proc_iter(p))
+            if (p->pgid == pgid && p->state == PROC_ALIVE)
+                sig_send_proc(p, sigs[i], &info);
+    }
 }
 
 bool proc_job_sig_is_ignored_or_blocked(int sig)

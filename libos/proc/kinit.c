@@ -1,5 +1,6 @@
 /* The kernel-side app of the process images: runs /sbin/init (or init=
- * from the command line) as pid 1 on /dev/console and, when it exits or
+ * from the command line) as pid 1 on /dev/console (opened O_NOCTTY: init
+ * gives the console to the session it starts) and, when it exits or
  * is killed, returns its status for the power-off (128 + N when killed by
  * signal N). As on Linux, the words after "--" on the command line are
  * init's arguments. */

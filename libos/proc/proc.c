@@ -100,9 +100,11 @@ struct proc_thread *proc_thread_alloc(struct proc *p)
 }
 
 /* Makes this CPU run pt's user half: kernel stack for entries from user
- * mode, its address space, its FP/TLS state. Interrupts off. */
+ * mode, its address space, its FP/TLS state; starts its CPU-time slice.
+ * Interrupts off. */
 static void switch_in(struct proc_thread *pt, struct thread *t)
 {
+    pt->run_since_ns = plat_time_ns();
     arch_set_kernel_stack((void *)thread_stack_top(t));
     vm_space_activate(pt->proc->vm);
     arch_user_state_restore(pt->user_state);
@@ -113,8 +115,11 @@ static void switch_in(struct proc_thread *pt, struct thread *t)
 void proc_context_switch(struct thread *prev, struct thread *next)
 {
     struct proc_thread *from = thread_owner(prev), *to = thread_owner(next);
-    if (from)
+    if (from) {
         arch_user_state_save(from->user_state);
+        __atomic_add_fetch(&from->proc->cpu_ns, plat_time_ns() - from->run_since_ns,
+                           __ATOMIC_RELAXED);
+    }
     if (to)
         switch_in(to, next);
     else
@@ -172,25 +177,41 @@ static void stop_other_threads(struct proc *p, struct proc_thread *self)
     waitq_wake_all(&p->stop_wq);
 }
 
+/* The controlling terminal's side of a session leader's exit (libos/tty,
+ * when the image links it). */
+void tty_session_end(int sid) __attribute__((weak));
+
+#define ORPHAN_CHECK_MAX 32
+
 /* The last thread is gone: release everything but the zombie itself, and
  * tell the parent. Runs on that last thread, with its proc_thread already
  * detached from the kernel thread. */
 static void proc_finish(struct proc *p)
 {
+    if (p->pid == p->sid && tty_session_end)
+        tty_session_end(p->sid);
     sig_alarm_cancel(p);
     vfs_ctx_release(&p->files);
+    mutex_lock(&proc_vm_mutex);
     unsigned long flags = arch_irq_save();
     struct vm_space *vm = p->vm;
     p->vm = NULL;
     vm_space_activate(NULL);
     arch_irq_restore(flags);
     vm_space_destroy(vm);
+    mutex_unlock(&proc_vm_mutex);
 
     flags = spin_lock_irqsave(&proc_lock);
+    /* Groups this exit may orphan: its own, and its children's. */
+    int check_pgids[ORPHAN_CHECK_MAX];
+    unsigned check_count = 0;
+    check_pgids[check_count++] = p->pgid;
     /* Orphans go to init; a zombie among them is init's to reap now. */
     while (!list_empty(&p->children)) {
         struct proc *c = list_entry(p->children.next, struct proc, sibling);
         list_remove(&c->sibling);
+        if (c->state == PROC_ALIVE && c->pgid != p->pgid && check_count < ORPHAN_CHECK_MAX)
+            check_pgids[check_count++] = c->pgid;
         if (init_proc && init_proc != p) {
             c->parent = init_proc;
             list_push_back(&init_proc->children, &c->sibling);
@@ -201,6 +222,10 @@ static void proc_finish(struct proc *p)
         }
     }
     p->state = PROC_ZOMBIE;
+    proc_cmdline_put(p->cmdline);
+    p->cmdline = NULL;
+    for (unsigned i = 0; i < check_count; i++)
+        proc_job_hup_orphaned_locked(check_pgids[i]);
     int status = p->wait_status;
     bool is_signaled = (status & 0x7f) != 0;
     if (p->parent)
@@ -319,6 +344,7 @@ long proc_fork(struct trap_frame *tf)
     child->pgid = parent->pgid;
     child->sid = parent->sid;
     child->parent = parent;
+    child->cmdline = proc_cmdline_get(parent->cmdline);
     memcpy(child->actions, parent->actions, sizeof(child->actions));
     pt->mask = me->mask;
     pt->altstack = me->altstack;
@@ -342,12 +368,15 @@ long proc_fork(struct trap_frame *tf)
     return pid;
 
 fail_vm:
+    mutex_lock(&proc_vm_mutex);     /* /proc may have seen the child */
     vm_space_destroy(child->vm);
+    mutex_unlock(&proc_vm_mutex);
 fail_frame:
     kfree(pt->start_frame);
 fail_thread:
     kfree(pt);
 fail_proc:
+    proc_cmdline_put(child->cmdline);
     kfree(child);
     return rc;
 }
@@ -427,6 +456,7 @@ long proc_wait4(int pid, int *status, int options)
                 int found = c->pid;
                 *status = c->wait_status;
                 me->children_ns += plat_time_ns() - c->start_ns + c->children_ns;
+                me->children_cpu_ns += c->cpu_ns + c->children_cpu_ns;
                 list_remove(&c->sibling);
                 list_remove(&c->all_link);
                 spin_unlock_irqrestore(&proc_lock, flags);
@@ -463,15 +493,32 @@ long proc_wait4(int pid, int *status, int options)
 
 /* ---- sessions and process groups --------------------------------------- */
 
+/* A zombie not yet reaped still holds its group (as on Linux): a shell
+ * puts later stages of "fast | slow" into the group of a first stage that
+ * has already exited. */
 static bool pgrp_exists_in_session(int pgid, int sid)
 {
     struct list *pos;
     list_for_each(pos, &all_procs) {
         struct proc *p = list_entry(pos, struct proc, all_link);
-        if (p->pgid == pgid && p->sid == sid && p->state == PROC_ALIVE)
+        if (p->pgid == pgid && p->sid == sid)
             return true;
     }
     return false;
+}
+
+/* p left group old_pgid: that group, and its children's groups (p was
+ * perhaps their link to the session), may now be orphaned. proc_lock held. */
+static void orphan_check_after_move(struct proc *p, int old_pgid)
+{
+    if (old_pgid != p->pgid)
+        proc_job_hup_orphaned_locked(old_pgid);
+    struct list *pos;
+    list_for_each(pos, &p->children) {
+        struct proc *c = list_entry(pos, struct proc, sibling);
+        if (c->state == PROC_ALIVE && c->pgid != p->pgid)
+            proc_job_hup_orphaned_locked(c->pgid);
+    }
 }
 
 int proc_setsid(void)
@@ -489,8 +536,10 @@ int proc_setsid(void)
     if (is_leader) {
         rc = -EPERM;
     } else {
+        int old_pgid = me->pgid;
         me->sid = me->pgid = me->pid;
         rc = me->pid;
+        orphan_check_after_move(me, old_pgid);
     }
     spin_unlock_irqrestore(&proc_lock, flags);
     return rc;
@@ -522,7 +571,9 @@ int proc_setpgid(int pid, int pgid)
         rc = -EPERM;
         goto out;
     }
+    int old_pgid = p->pgid;
     p->pgid = pgid;
+    orphan_check_after_move(p, old_pgid);
 out:
     spin_unlock_irqrestore(&proc_lock, flags);
     return rc;
@@ -577,7 +628,7 @@ static int init_entry(void *arg)
     arch_irq_enable();
     int rc = 0;
     for (int fd = 0; fd < 3 && rc >= 0; fd++)
-        rc = vfs_open(&p->files, ia->console, O_RDWR, 0);
+        rc = vfs_open(&p->files, ia->console, O_RDWR | O_NOCTTY, 0);
     if (rc >= 0)
         rc = proc_exec(tf, ia->path, ia->argv, ia->envp);
     ia->rc = rc < 0 ? rc : 0;
@@ -593,6 +644,7 @@ int proc_start_init(const char *path, char *const argv[], char *const envp[],
                     const char *console)
 {
     vfs_set_sigpipe_hook(sig_pipe_hook);
+    proc_procfs_register();
     struct proc *p = proc_alloc();
     if (!p)
         return -ENOMEM;

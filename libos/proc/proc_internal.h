@@ -61,7 +61,11 @@ struct proc {
     uint64_t alarm_interval_ns;
     uint64_t start_ns;
     uint64_t children_ns;           /* lifetime of reaped children */
+    uint64_t cpu_ns;                /* CPU time of its threads (atomic adds) */
+    uint64_t children_cpu_ns;       /* CPU time of reaped children */
     char name[16];
+    struct proc_cmdline *cmdline;   /* argv of the last exec, for /proc; NULL
+                                     * once a zombie (proc_lock) */
 };
 
 struct proc_thread {
@@ -85,6 +89,7 @@ struct proc_thread {
     void *start_frame;              /* fork: a copy of the parent's frame */
     size_t start_frame_bytes;
     uintptr_t start_pc, start_sp, start_arg;   /* thread_create */
+    uint64_t run_since_ns;          /* when it last got a CPU (switch_in) */
 };
 
 /* Largest trap frame the process layer keeps (fork copies at most this
@@ -111,6 +116,13 @@ int proc_setpgid(int pid, int pgid);
 int proc_getpgid(int pid);
 int proc_getsid(int pid);
 void proc_notify_parent(struct proc *child, int code, int status);   /* proc_lock held */
+
+/* job.c: SIGHUP + SIGCONT to pgid when it is orphaned and has a stopped
+ * member (POSIX). proc_lock held. */
+void proc_job_hup_orphaned_locked(int pgid);
+/* job.c: whether no member of pgid has a parent in another group of the
+ * same session (POSIX's orphaned process group); proc_lock held. */
+bool proc_job_pgrp_is_orphaned_locked(int pgid);
 
 /* exec.c: kernel-memory strings; on success tf starts the new image. */
 int proc_exec(struct trap_frame *tf, const char *path, char *const argv[],
@@ -146,5 +158,20 @@ void sig_pipe_hook(void);
 long futex_wait(uintptr_t uaddr, uint32_t val, uint64_t deadline_ns);
 long futex_wake(uintptr_t uaddr, unsigned count);
 
+/* procfs_source.c: what /proc shows of processes (vfs/procfs.h).
+ * proc_vm_mutex: a process's vm pointer changes, and a replaced or
+ * released space is destroyed, only under it, so /proc can measure
+ * another process's space; taken before the space's own lock. */
+struct mutex;
+extern struct mutex proc_vm_mutex;
+struct proc_cmdline;
+/* A shared copy of len bytes of NUL-separated arguments (NULL when memory
+ * is short); get and put count references (both accept NULL; put may run
+ * under proc_lock). */
+struct proc_cmdline *proc_cmdline_make(const char *args, size_t len);
+struct proc_cmdline *proc_cmdline_get(struct proc_cmdline *cmdline);
+void proc_cmdline_put(struct proc_cmdline *cmdline);
+/* Registers the process layer as /proc's source (proc_start_init). */
+void proc_procfs_register(void);
 
 #endif

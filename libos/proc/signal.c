@@ -297,6 +297,10 @@ void user_return_work(struct trap_frame *tf)
             if (bit & SIG_DEFAULT_IGNORE)
                 continue;
             if (bit & SIG_STOPS) {
+                /* POSIX: the terminal stop signals do nothing to an
+                 * orphaned group (nobody could continue it). */
+                if (sig != SIGSTOP && proc_job_pgrp_is_orphaned_locked(p->pgid))
+                    continue;
                 do_stop(p, sig, &flags);
                 continue;
             }

@@ -174,6 +174,11 @@ void *thread_owner(const struct thread *t)
     return t->owner;
 }
 
+bool thread_is_blocked(const struct thread *t)
+{
+    return t->state == THREAD_BLOCKED;
+}
+
 uintptr_t thread_stack_top(const struct thread *t)
 {
     return t->stack_va + THREAD_STACK_SIZE;

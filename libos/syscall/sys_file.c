@@ -1,8 +1,9 @@
 /* File calls: each copies its user arguments into kernel memory and calls
  * the libos/vfs function of the same name with the process's vfs_ctx.
  * Data moves through a bounce buffer of at most IO_CHUNK bytes per step.
- * The *at calls accept AT_FDCWD or an absolute path (the VFS has no
- * directory-relative lookups besides openat yet): -ENOTSUP otherwise. */
+ * The *at calls resolve a relative path from their directory fd, through
+ * a view of the context whose cwd is that directory (renameat and linkat:
+ * their relative paths must share one directory fd, -ENOTSUP otherwise). */
 #include <string.h>
 #include <abi/errno.h>
 #include <abi/fcntl.h>
@@ -11,6 +12,7 @@
 #include <abi/poll.h>
 #include <abi/select.h>
 #include <abi/stat.h>
+#include <abi/statfs.h>
 #include <abi/termios.h>
 #include <abi/uio.h>
 #include <kern/util.h>
@@ -29,17 +31,35 @@ static struct vfs_ctx *ctx(void)
     return &proc_current()->files;
 }
 
-/* A user path for a directory-relative call. */
-static long at_path(long dirfd, const char *upath, char **out)
+/* A single-path *at call's path and the context that resolves it: the
+ * process's, or a view whose cwd is the directory dirfd names. */
+struct at_target {
+    char *path;
+    struct vfs_ctx *ctx;
+    struct vfs_ctx view;
+};
+
+static long at_begin(long dirfd, const char *upath, struct at_target *t)
 {
-    long rc = user_path(upath, out);
+    long rc = user_path(upath, &t->path);
     if (rc < 0)
         return rc;
-    if ((int)dirfd != AT_FDCWD && (*out)[0] != '/') {
-        kfree(*out);
-        return -ENOTSUP;
+    t->ctx = ctx();
+    rc = vfs_at_view(t->ctx, (int)dirfd, t->path, &t->view);
+    if (rc < 0) {
+        kfree(t->path);
+        return rc;
     }
+    if (rc == 1)
+        t->ctx = &t->view;
     return 0;
+}
+
+static void at_end(struct at_target *t)
+{
+    if (t->ctx == &t->view)
+        vfs_at_view_release(&t->view);
+    kfree(t->path);
 }
 
 SYS_DEFINE(openat)
@@ -201,15 +221,16 @@ SYS_DEFINE(fcntl)
 SYS_DEFINE(fstatat)
 {
     (void)tf;
-    char *path;
+    struct at_target t;
     struct stat st;
     if (!user_range_ok(a[2], sizeof(st), VM_WRITE))
         return -EFAULT;
-    long rc = at_path((long)a[0], (const char *)a[1], &path);
+    long rc = at_begin((long)a[0], (const char *)a[1], &t);
     if (rc < 0)
         return rc;
-    rc = (a[3] & AT_SYMLINK_NOFOLLOW) ? vfs_lstat(ctx(), path, &st) : vfs_stat(ctx(), path, &st);
-    kfree(path);
+    rc = (a[3] & AT_SYMLINK_NOFOLLOW) ? vfs_lstat(t.ctx, t.path, &st)
+                                      : vfs_stat(t.ctx, t.path, &st);
+    at_end(&t);
     if (rc == 0 && copy_to_user((void *)a[2], &st, sizeof(st)) < 0)
         rc = -EFAULT;
     return rc;
@@ -248,28 +269,28 @@ enum path_op { OP_MKDIR, OP_UNLINK, OP_CHMOD, OP_ACCESS, OP_MKNOD };
 
 static long path_call(enum path_op op, const unsigned long *a)
 {
-    char *path;
-    long rc = at_path((long)a[0], (const char *)a[1], &path);
+    struct at_target t;
+    long rc = at_begin((long)a[0], (const char *)a[1], &t);
     if (rc < 0)
         return rc;
     switch (op) {
     case OP_MKDIR:
-        rc = vfs_mkdir(ctx(), path, (uint32_t)a[2]);
+        rc = vfs_mkdir(t.ctx, t.path, (uint32_t)a[2]);
         break;
     case OP_UNLINK:
-        rc = (a[2] & AT_REMOVEDIR) ? vfs_rmdir(ctx(), path) : vfs_unlink(ctx(), path);
+        rc = (a[2] & AT_REMOVEDIR) ? vfs_rmdir(t.ctx, t.path) : vfs_unlink(t.ctx, t.path);
         break;
     case OP_CHMOD:
-        rc = vfs_chmod(ctx(), path, (uint32_t)a[2]);
+        rc = vfs_chmod(t.ctx, t.path, (uint32_t)a[2]);
         break;
     case OP_ACCESS:
-        rc = vfs_access(ctx(), path, (int)a[2]);
+        rc = vfs_access(t.ctx, t.path, (int)a[2]);
         break;
     case OP_MKNOD:
-        rc = vfs_mknod(ctx(), path, (uint32_t)a[2], (uint32_t)a[3]);
+        rc = vfs_mknod(t.ctx, t.path, (uint32_t)a[2], (uint32_t)a[3]);
         break;
     }
-    kfree(path);
+    at_end(&t);
     return rc;
 }
 
@@ -291,6 +312,78 @@ SYS_DEFINE(fchmodat)
     return path_call(OP_CHMOD, a);
 }
 
+SYS_DEFINE(fchmod)
+{
+    (void)tf;
+    return vfs_fchmod(ctx(), (int)a[0], (uint32_t)a[1]);
+}
+
+/* Linux's f_type for a filesystem type name. */
+static int64_t statfs_magic(const char *fstype)
+{
+    static const struct {
+        const char *name;
+        int64_t magic;
+    } magics[] = {
+        { "ext2", ABI_EXT2_SUPER_MAGIC }, { "ramfs", ABI_RAMFS_MAGIC },
+        { "proc", ABI_PROC_SUPER_MAGIC }, { "devfs", ABI_TMPFS_MAGIC },
+        { "devpts", ABI_DEVPTS_SUPER_MAGIC },
+    };
+    for (size_t i = 0; fstype && i < ARRAY_SIZE(magics); i++) {
+        if (strcmp(fstype, magics[i].name) == 0)
+            return magics[i].magic;
+    }
+    return 0;
+}
+
+/* statfs(path, buf) or, with path NULL, fstatfs(fd, buf). */
+static long statfs_call(const char *upath, int fd, uintptr_t ubuf)
+{
+    struct abi_statfs out;
+    if (!user_range_ok(ubuf, sizeof(out), VM_WRITE))
+        return -EFAULT;
+    struct vfs_statfs st;
+    long rc;
+    if (upath) {
+        char *path;
+        rc = user_path(upath, &path);
+        if (rc < 0)
+            return rc;
+        rc = vfs_statfs(ctx(), path, &st);
+        kfree(path);
+    } else {
+        rc = vfs_fstatfs(ctx(), fd, &st);
+    }
+    if (rc < 0)
+        return rc;
+    memset(&out, 0, sizeof(out));
+    out.f_type = statfs_magic(st.fstype);
+    out.f_bsize = out.f_frsize = (int64_t)st.block_size;
+    out.f_blocks = st.blocks;
+    out.f_bfree = st.blocks_free;
+    out.f_bavail = st.blocks_avail;
+    out.f_files = st.files;
+    out.f_ffree = st.files_free;
+    out.f_fsid[0] = (int32_t)st.dev;
+    out.f_namelen = st.name_max;
+    out.f_flags = ABI_ST_VALID | ((st.flags & MOUNT_RDONLY) ? ABI_ST_RDONLY : 0);
+    return copy_to_user((void *)ubuf, &out, sizeof(out));
+}
+
+SYS_DEFINE(statfs)
+{
+    (void)tf;
+    if (!a[0])
+        return -EFAULT;
+    return statfs_call((const char *)a[0], -1, a[1]);
+}
+
+SYS_DEFINE(fstatfs)
+{
+    (void)tf;
+    return statfs_call(NULL, (int)a[0], a[1]);
+}
+
 SYS_DEFINE(faccessat)
 {
     (void)tf;
@@ -303,18 +396,37 @@ SYS_DEFINE(mknodat)
     return path_call(OP_MKNOD, a);
 }
 
-/* Two paths: renameat(olddirfd, old, newdirfd, new), linkat(..., flags). */
+/* Two paths: renameat(olddirfd, old, newdirfd, new), linkat(..., flags).
+ * A relative path resolves from its directory fd; the relative ones must
+ * share one (a view has one cwd): -ENOTSUP otherwise. */
 static long two_paths(const unsigned long *a, bool is_link)
 {
     char *from, *to;
-    long rc = at_path((long)a[0], (const char *)a[1], &from);
+    long rc = user_path((const char *)a[1], &from);
     if (rc < 0)
         return rc;
-    rc = at_path((long)a[2], (const char *)a[3], &to);
-    if (rc == 0) {
-        rc = is_link ? vfs_link(ctx(), from, to) : vfs_rename(ctx(), from, to);
-        kfree(to);
+    rc = user_path((const char *)a[3], &to);
+    if (rc < 0) {
+        kfree(from);
+        return rc;
     }
+    bool is_from_relative = from[0] != '/', is_to_relative = to[0] != '/';
+    int dirfd = is_from_relative ? (int)a[0] : is_to_relative ? (int)a[2] : AT_FDCWD;
+    if (is_from_relative && is_to_relative && (int)a[0] != (int)a[2])
+        rc = -ENOTSUP;
+    struct vfs_ctx view, *c = ctx();
+    if (rc == 0) {
+        rc = vfs_at_view(c, dirfd, ".", &view);
+        if (rc == 1) {
+            c = &view;
+            rc = 0;
+        }
+    }
+    if (rc == 0)
+        rc = is_link ? vfs_link(c, from, to) : vfs_rename(c, from, to);
+    if (c == &view)
+        vfs_at_view_release(&view);
+    kfree(to);
     kfree(from);
     return rc;
 }
@@ -334,14 +446,15 @@ SYS_DEFINE(linkat)
 SYS_DEFINE(symlinkat)
 {
     (void)tf;
-    char *target, *linkpath;
+    char *target;
+    struct at_target t;
     long rc = user_path((const char *)a[0], &target);
     if (rc < 0)
         return rc;
-    rc = at_path((long)a[1], (const char *)a[2], &linkpath);
+    rc = at_begin((long)a[1], (const char *)a[2], &t);
     if (rc == 0) {
-        rc = vfs_symlink(ctx(), target, linkpath);
-        kfree(linkpath);
+        rc = vfs_symlink(t.ctx, target, t.path);
+        at_end(&t);
     }
     kfree(target);
     return rc;
@@ -353,20 +466,20 @@ SYS_DEFINE(readlinkat)
     size_t size = MIN((size_t)a[3], (size_t)PATH_MAX);
     if (!user_range_ok(a[2], size, VM_WRITE))
         return -EFAULT;
-    char *path;
-    long rc = at_path((long)a[0], (const char *)a[1], &path);
+    struct at_target t;
+    long rc = at_begin((long)a[0], (const char *)a[1], &t);
     if (rc < 0)
         return rc;
     char *buf = kmalloc(size ? size : 1);
     if (buf) {
-        rc = vfs_readlink(ctx(), path, buf, size);
+        rc = vfs_readlink(t.ctx, t.path, buf, size);
         if (rc > 0 && copy_to_user((void *)a[2], buf, (size_t)rc) < 0)
             rc = -EFAULT;
         kfree(buf);
     } else {
         rc = -ENOMEM;
     }
-    kfree(path);
+    at_end(&t);
     return rc;
 }
 

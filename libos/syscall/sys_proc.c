@@ -8,8 +8,11 @@
 #include <abi/wait.h>
 #include <kern/util.h>
 #include <plat/cpu.h>
+#include <kern/printk.h>
 #include <plat/layout.h>
+#include <plat/power.h>
 #include <plat/timer.h>
+#include <vfs/procfs.h>
 #include "../proc/proc_internal.h"
 #include "syscall_internal.h"
 
@@ -198,9 +201,36 @@ SYS_DEFINE(uname)
     memset(&u, 0, sizeof(u));
     strlcpy(u.sysname, "Tandem", sizeof(u.sysname));
     strlcpy(u.nodename, "tandem", sizeof(u.nodename));
-    strlcpy(u.release, "0.1", sizeof(u.release));
-    strlcpy(u.version, "#1", sizeof(u.version));
-    strlcpy(u.machine, strcmp(PLAT_ARCH_NAME, "amd64") == 0 ? "x86_64" : "aarch64",
-            sizeof(u.machine));
+    strlcpy(u.release, procfs_release, sizeof(u.release));
+    strlcpy(u.version, procfs_version, sizeof(u.version));
+    strlcpy(u.machine, procfs_machine, sizeof(u.machine));
     return copy_to_user((void *)a[0], &u, sizeof(u));
+}
+
+/* reboot(how), Linux's magic values: every filesystem is synced and marked
+ * clean, then the machine resets (RB_AUTOBOOT) or powers off with status 0
+ * (RB_POWER_OFF; RB_HALT_SYSTEM too: a halted VM is of no use). Root only. */
+#define REBOOT_AUTOBOOT     0x01234567u
+#define REBOOT_HALT_SYSTEM  0xcdef0123u
+#define REBOOT_POWER_OFF    0x4321fedcu
+#define REBOOT_ENABLE_CAD   0x89abcdefu
+#define REBOOT_DISABLE_CAD  0x00000000u
+
+SYS_DEFINE(reboot)
+{
+    (void)tf;
+    unsigned how = (unsigned)a[0];
+    if (proc_current()->files.cred.uid != 0)
+        return -EPERM;
+    if (how == REBOOT_ENABLE_CAD || how == REBOOT_DISABLE_CAD)
+        return 0;                       /* no Ctrl-Alt-Del to configure */
+    if (how != REBOOT_AUTOBOOT && how != REBOOT_HALT_SYSTEM && how != REBOOT_POWER_OFF)
+        return -EINVAL;
+    vfs_shutdown();
+    if (how == REBOOT_AUTOBOOT) {
+        printk("reboot: restarting system\n");
+        plat_reboot();
+    }
+    printk("reboot: power down\n");
+    plat_poweroff(0);
 }

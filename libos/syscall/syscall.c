@@ -26,7 +26,7 @@ static const struct syscall_desc table[SYS_COUNT] = {
     ENTRY(getpid), ENTRY(getppid), ENTRY(gettid), ENTRY(kill), ENTRY(tgkill),
     ENTRY(setsid), ENTRY(getsid), ENTRY(setpgid), ENTRY(getpgid), ENTRY(thread_create),
     ENTRY(thread_exit), ENTRY(futex), ENTRY(set_tls), ENTRY(getuid), ENTRY(getgid),
-    ENTRY(uname),
+    ENTRY(uname), ENTRY(reboot),
     ENTRY(brk), ENTRY(mmap), ENTRY(munmap), ENTRY(mprotect),
     ENTRY(sigaction), ENTRY(sigprocmask), ENTRY(sigpending), ENTRY(sigsuspend),
     ENTRY(sigaltstack), ENTRY(sigreturn), ENTRY(alarm), ENTRY(setitimer),
@@ -39,7 +39,8 @@ static const struct syscall_desc table[SYS_COUNT] = {
     ENTRY(symlinkat), ENTRY(readlinkat), ENTRY(chdir), ENTRY(fchdir), ENTRY(getcwd),
     ENTRY(fchmodat), ENTRY(truncate), ENTRY(ftruncate), ENTRY(umask), ENTRY(faccessat),
     ENTRY(pipe2), ENTRY(mknodat), ENTRY(poll), ENTRY(select), RESTARTABLE(fsync),
-    ENTRY(sync), ENTRY(mount), ENTRY(umount), RESTARTABLE(ioctl),
+    ENTRY(sync), ENTRY(mount), ENTRY(umount), RESTARTABLE(ioctl), ENTRY(fchmod),
+    ENTRY(statfs), ENTRY(fstatfs),
 };
 
 void syscall_entry(struct trap_frame *tf)

@@ -30,7 +30,7 @@ SYS_DECLARE(wait4); SYS_DECLARE(getpid); SYS_DECLARE(getppid); SYS_DECLARE(getti
 SYS_DECLARE(kill); SYS_DECLARE(tgkill); SYS_DECLARE(setsid); SYS_DECLARE(getsid);
 SYS_DECLARE(setpgid); SYS_DECLARE(getpgid); SYS_DECLARE(thread_create);
 SYS_DECLARE(thread_exit); SYS_DECLARE(futex); SYS_DECLARE(set_tls); SYS_DECLARE(getuid);
-SYS_DECLARE(getgid); SYS_DECLARE(uname);
+SYS_DECLARE(getgid); SYS_DECLARE(uname); SYS_DECLARE(reboot);
 /* sys_mem.c */
 SYS_DECLARE(brk); SYS_DECLARE(mmap); SYS_DECLARE(munmap); SYS_DECLARE(mprotect);
 /* sys_signal.c */
@@ -50,6 +50,7 @@ SYS_DECLARE(readlinkat); SYS_DECLARE(chdir); SYS_DECLARE(fchdir); SYS_DECLARE(ge
 SYS_DECLARE(fchmodat); SYS_DECLARE(truncate); SYS_DECLARE(ftruncate); SYS_DECLARE(umask);
 SYS_DECLARE(faccessat); SYS_DECLARE(pipe2); SYS_DECLARE(mknodat); SYS_DECLARE(poll);
 SYS_DECLARE(select); SYS_DECLARE(fsync); SYS_DECLARE(sync); SYS_DECLARE(mount);
-SYS_DECLARE(umount); SYS_DECLARE(ioctl);
+SYS_DECLARE(umount); SYS_DECLARE(ioctl); SYS_DECLARE(fchmod); SYS_DECLARE(statfs);
+SYS_DECLARE(fstatfs);
 
 #endif

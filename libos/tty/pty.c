@@ -52,6 +52,8 @@ static void pty_free(struct pty *pty)
     kfree(pty);
 }
 
+static int pts_reopen(struct tty *tty, void *owner, struct file *f);
+
 /* ---- master (/dev/ptmx) ------------------------------------------------- */
 
 static int ptmx_open(struct file *f)
@@ -71,6 +73,8 @@ static int ptmx_open(struct file *f)
     for (unsigned i = 0; i < PTY_MAX; i++) {
         if (!ptys[i]) {
             pty->index = i;
+            tty_set_device(pty->tty, DEV_NUMBER(PTS_MAJOR, i), pts_reopen, pty);
+            tty_set_drain_immediate(pty->tty);
             ptys[i] = pty;
             rc = 0;
             break;
@@ -152,26 +156,48 @@ static const struct file_ops ptmx_ops = {
 /* ---- slave (/dev/pts/N) ------------------------------------------------- */
 
 static const struct vnode_ops pts_node_ops;
+static const struct file_ops pts_ops;
+
+/* Counts one more open of the slave of ptys[index], when it may be
+ * opened. pty_lock held. */
+static struct pty *slave_attach(unsigned index)
+{
+    struct pty *pty = index < PTY_MAX ? ptys[index] : NULL;
+    if (!pty || !pty->is_master_open || pty->is_locked)
+        return NULL;
+    if (pty->slave_opens++ == 0)
+        tty_set_unused(pty->tty, false);
+    return pty;
+}
 
 static int pts_open(struct file *f)
 {
     if (f->vn->ops != &pts_node_ops)
         return -ENXIO;                  /* a mknod copy of the directory's number */
     unsigned index = (unsigned)(uintptr_t)f->vn->fs_data;
-    struct pty *pty = NULL;
-    int rc = -EIO;
     spin_lock(&pty_lock);
-    if (index < PTY_MAX && ptys[index] && ptys[index]->is_master_open &&
-        !ptys[index]->is_locked) {
-        pty = ptys[index];
-        if (pty->slave_opens++ == 0)
-            tty_set_unused(pty->tty, false);
-        rc = 0;
-    }
+    struct pty *pty = slave_attach(index);
     spin_unlock(&pty_lock);
-    if (rc < 0)
-        return rc;
+    if (!pty)
+        return -EIO;
     f->private_data = pty;
+    tty_open_controlling(pty->tty, f->flags);
+    return 0;
+}
+
+/* /dev/tty of a session whose terminal is this slave (tty_list_lock held,
+ * which keeps the pair's tty alive: it is destroyed after leaving it). */
+static int pts_reopen(struct tty *tty, void *owner, struct file *f)
+{
+    (void)tty;
+    struct pty *pty = owner;
+    spin_lock(&pty_lock);
+    struct pty *attached = ptys[pty->index] == pty ? slave_attach(pty->index) : NULL;
+    spin_unlock(&pty_lock);
+    if (!attached)
+        return -EIO;
+    f->private_data = pty;
+    f->ops = &pts_ops;
     return 0;
 }
 
@@ -263,7 +289,7 @@ static int pts_lookup(struct vnode *dir, const char *name, size_t len, struct vn
     struct vnode *vn = vnode_alloc(dir->sb, &pts_node_ops, S_IFCHR | 0620, &root);
     if (!vn)
         return -ENOMEM;
-    vn->rdev = dir->rdev;               /* opens with pts_ops */
+    vn->rdev = DEV_NUMBER(PTS_MAJOR, index);    /* opens with pts_ops */
     vn->nlink = 1;
     vn->fs_data = (void *)(uintptr_t)index;
     *out = vn;
@@ -302,10 +328,14 @@ static const struct vnode_ops pts_dir_ops = {
     .readdir = pts_readdir,
 };
 
-int tty_register_devices(void)
+int tty_register_pty_devices(void)
 {
-    static const struct devfs_device ptmx = { "ptmx", S_IFCHR | 0666, &ptmx_ops, NULL };
-    static const struct devfs_device pts = { "pts", S_IFDIR | 0755, &pts_ops, NULL };
+    static const struct devfs_device ptmx = {
+        "ptmx", S_IFCHR | 0666, &ptmx_ops, NULL, DEV_NUMBER(TTY_MAJOR, 2),
+    };
+    static const struct devfs_device pts = {
+        "pts", S_IFDIR | 0755, &pts_ops, NULL, DEV_NUMBER(PTS_MAJOR, 0),
+    };
     int rc = devfs_register(&ptmx);
     if (rc < 0 && rc != -EEXIST)
         return rc;

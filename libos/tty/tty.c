@@ -3,15 +3,22 @@
  * (signals from typed characters, SIGTTIN/SIGTTOU for background jobs,
  * SIGHUP on hangup) through libos/proc's proc/job.h.
  *
+ * Controlling terminals: acquisition on open (tty_open_controlling) or
+ * TIOCSCTTY, /dev/tty (ctty_open hands the file to the terminal's own
+ * device through its reopen hook), and a session leader's exit
+ * (tty_session_end).
+ *
  * Locking: tty->lock protects the line discipline and every field of
  * struct tty; it is a condition lock (docs/locking.md level 2), always
- * taken with interrupts off so that a serial driver's interrupt handler
- * can feed input. proc_lock is never taken under it: process-group checks
- * happen before locking, signals after unlocking. tty_list_lock (the list
- * of terminals, for "does this session have a terminal already") is taken
- * before any tty->lock. */
+ * taken with interrupts off. proc_lock is never taken under it:
+ * process-group checks happen before locking, signals after unlocking.
+ * tty_list_lock (the list of terminals, for "does this session have a
+ * terminal already" and /dev/tty) is taken before any tty->lock, and
+ * before pty_lock (the reopen hook runs under it; a tty is destroyed only
+ * after it left the list, so the hook's owner is alive). */
 #include <string.h>
 #include <abi/errno.h>
+#include <abi/fcntl.h>
 #include <abi/ioctl.h>
 #include <abi/poll.h>
 #include <abi/signal.h>
@@ -25,6 +32,7 @@
 #include <sched/wait.h>
 #include <tty/ldisc.h>
 #include <tty/tty.h>
+#include <vfs/fs.h>
 
 struct tty {
     struct spinlock lock;
@@ -34,11 +42,17 @@ struct tty {
     int fg_pgrp;                /* its foreground process group; 0: none */
     bool is_hung_up;            /* the device side is gone */
     bool is_unused;             /* no process-side file is open */
+    bool is_drain_immediate;    /* tcdrain does not wait for the device */
     struct waitq input_readable;    /* process-side readers */
     struct waitq input_room;        /* device-side writers (tty_input) */
     struct waitq output_readable;   /* device-side readers */
     struct waitq output_room;       /* process-side writers, drains */
     struct list link;           /* tty_list */
+    /* Set once before the terminal is used: its device number and how
+     * /dev/tty opens it (tty_set_device). */
+    uint32_t rdev;
+    tty_reopen_fn reopen;
+    void *owner;
     char name[16];
 };
 
@@ -62,6 +76,18 @@ struct tty *tty_create(const char *name)
     list_push_back(&tty_list, &tty->link);
     spin_unlock_irqrestore(&tty_list_lock, flags);
     return tty;
+}
+
+void tty_set_device(struct tty *tty, uint32_t rdev, tty_reopen_fn reopen, void *owner)
+{
+    tty->rdev = rdev;
+    tty->reopen = reopen;
+    tty->owner = owner;
+}
+
+void tty_set_drain_immediate(struct tty *tty)
+{
+    tty->is_drain_immediate = true;
 }
 
 void tty_destroy(struct tty *tty)
@@ -241,11 +267,18 @@ unsigned tty_poll(struct tty *tty, struct poll_waiter *pw)
     return mask;
 }
 
-/* Waits until the device side has taken every output byte (tcdrain). */
+/* Waits until the device side has taken every output byte (tcdrain);
+ * at once for a PTY slave, whose output counts as sent when the master
+ * can read it (Linux: a program draining a terminal nobody reads does not
+ * hang). */
 static int drain_output(struct tty *tty)
 {
     unsigned long flags = spin_lock_irqsave(&tty->lock);
     int rc = 0;
+    if (tty->is_drain_immediate) {
+        spin_unlock_irqrestore(&tty->lock, flags);
+        return 0;
+    }
     while (rc == 0 && ldisc_output_pending(&tty->ld) && !tty->is_hung_up)
         rc = waitq_sleep(&tty->output_room, &tty->lock, 0);
     spin_unlock_irqrestore(&tty->lock, flags);
@@ -581,6 +614,80 @@ void tty_session_end(int sid)
         spin_unlock(&tty->lock);
     }
     spin_unlock_irqrestore(&tty_list_lock, flags);
-    if (found)
-        hangup_signals(fg);
+    if (found && fg > 0)
+        proc_job_signal_pgrp(fg, SIGHUP);   /* stopped members: the orphan rule */
+}
+
+/* ---- controlling terminals ---------------------------------------------- */
+
+/* The terminal session sid controls, or NULL. tty_list_lock held. */
+static struct tty *session_tty(int sid)
+{
+    struct list *pos;
+    list_for_each(pos, &tty_list) {
+        struct tty *tty = list_entry(pos, struct tty, link);
+        if (sid > 0 && __atomic_load_n(&tty->sid, __ATOMIC_RELAXED) == sid)
+            return tty;
+    }
+    return NULL;
+}
+
+void tty_open_controlling(struct tty *tty, int open_flags)
+{
+    struct proc_job_id me;
+    if ((open_flags & O_NOCTTY) || !proc_job_current(&me) || me.pid != me.sid)
+        return;
+    unsigned long flags = spin_lock_irqsave(&tty_list_lock);
+    if (!session_tty(me.sid)) {
+        spin_lock(&tty->lock);
+        if (tty->sid == 0 && !tty->is_hung_up) {
+            tty->sid = me.sid;
+            tty->fg_pgrp = me.pgid;
+        }
+        spin_unlock(&tty->lock);
+    }
+    spin_unlock_irqrestore(&tty_list_lock, flags);
+}
+
+bool tty_session_info(int sid, uint32_t *rdev, int *fg_pgrp)
+{
+    unsigned long flags = spin_lock_irqsave(&tty_list_lock);
+    struct tty *tty = session_tty(sid);
+    if (tty) {
+        spin_lock(&tty->lock);
+        *rdev = tty->rdev;
+        *fg_pgrp = tty->fg_pgrp;
+        spin_unlock(&tty->lock);
+    }
+    spin_unlock_irqrestore(&tty_list_lock, flags);
+    return tty != NULL;
+}
+
+/* /dev/tty: hands the file to the caller's controlling terminal's own
+ * device (the reopen hook sets its operations), so it is that device. */
+static int ctty_open(struct file *f)
+{
+    struct proc_job_id me;
+    if (!proc_job_current(&me))
+        return -ENXIO;
+    int rc = -ENXIO;
+    unsigned long flags = spin_lock_irqsave(&tty_list_lock);
+    struct tty *tty = session_tty(me.sid);
+    if (tty && tty->reopen)
+        rc = tty->reopen(tty, tty->owner, f);
+    spin_unlock_irqrestore(&tty_list_lock, flags);
+    return rc;
+}
+
+static const struct file_ops ctty_ops = {
+    .open = ctty_open,
+};
+
+int tty_register_ctty_device(void)
+{
+    static const struct devfs_device dev_tty = {
+        "tty", S_IFCHR | 0666, &ctty_ops, NULL, DEV_NUMBER(TTY_MAJOR, 0),
+    };
+    int rc = devfs_register(&dev_tty);
+    return rc < 0 && rc != -EEXIST ? rc : 0;
 }

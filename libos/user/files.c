@@ -166,6 +166,11 @@ int chmod(const char *path, mode_t mode)
 
 int fchmod(int fd, mode_t mode) { return (int)R(tandem_syscall2(SYS_fchmod, fd, mode)); }
 
+int fchmodat(int dirfd, const char *path, mode_t mode, int flags)
+{
+    return (int)R(tandem_syscall4(SYS_fchmodat, dirfd, path, mode, flags));
+}
+
 int truncate(const char *path, off_t len) { return (int)R(tandem_syscall2(SYS_truncate, path, len)); }
 int ftruncate(int fd, off_t len) { return (int)R(tandem_syscall2(SYS_ftruncate, fd, len)); }
 

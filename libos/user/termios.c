@@ -106,12 +106,3 @@ int cfsetspeed(struct termios *t, speed_t speed)
         return -1;
     return cfsetispeed(t, speed);
 }
-
-char *ttyname(int fd)
-{
-    static char name[] = "/dev/console";
-
-    if (!isatty(fd))
-        return NULL;
-    return name;
-}

@@ -1,6 +1,7 @@
 /* devfs: the /dev directory. Drivers register devices (name, mode, file
  * operations); every devfs instance shows all of them. A device's number
- * (st_rdev, and what mknod takes) is its registration index + 1, so a
+ * (st_rdev, and what mknod takes) is the Linux number it registers with
+ * (terminals: 5:0, 4:64, ...) or else its registration index + 1, so a
  * device node made with mknod on another filesystem opens the same driver. */
 #include <string.h>
 #include <abi/errno.h>
@@ -61,9 +62,17 @@ const struct file_ops *devfs_device_ops(uint32_t rdev, void **driver_data)
 {
     const struct file_ops *ops = NULL;
     spin_lock(&registry_lock);
-    if (rdev >= 1 && rdev <= registry_count) {
+    if (rdev >= 1 && rdev <= registry_count && !registry[rdev - 1].rdev) {
         ops = registry[rdev - 1].fops;
         *driver_data = registry[rdev - 1].driver_data;
+    }
+    for (unsigned i = 0; i < registry_count && !ops && rdev > DEVFS_MAX_DEVICES; i++) {
+        const struct devfs_device *dev = &registry[i];
+        if (dev->rdev == rdev ||
+            (S_ISDIR(dev->mode) && dev->rdev && DEV_MAJOR(dev->rdev) == DEV_MAJOR(rdev))) {
+            ops = dev->fops;
+            *driver_data = dev->driver_data;
+        }
     }
     spin_unlock(&registry_lock);
     return ops;
@@ -81,12 +90,14 @@ static int devfs_lookup(struct vnode *dir, const char *name, size_t len, struct 
     }
     int index = -1;
     uint32_t mode = 0;
+    uint32_t rdev = 0;
     const struct vnode_ops *dir_ops = NULL;
     spin_lock(&registry_lock);
     for (unsigned i = 0; i < registry_count; i++) {
         if (strlen(registry[i].name) == len && memcmp(registry[i].name, name, len) == 0) {
             index = (int)i;
             mode = registry[i].mode;
+            rdev = registry[i].rdev ? registry[i].rdev : i + 1;
             dir_ops = registry_dir_ops[i];
         }
     }
@@ -101,7 +112,7 @@ static int devfs_lookup(struct vnode *dir, const char *name, size_t len, struct 
     struct vnode *fresh = vnode_alloc(sb, S_ISDIR(mode) ? dir_ops : &devfs_node_ops, mode, &root);
     if (!fresh)
         return -ENOMEM;
-    fresh->rdev = (uint32_t)index + 1;
+    fresh->rdev = rdev;
     fresh->nlink = S_ISDIR(mode) ? 2 : 1;
     spin_lock(&sb->lock);
     struct vnode *vn = info->nodes[index];

@@ -1,9 +1,9 @@
-/* The devices every image has: null, zero, full, random, urandom, console,
- * serial0 (the first serial port, which is also the console), kmsg (the
- * kernel log) and vmstat (the VM layer's counters, for benchmarks). Console
- * input is polled (plat_console_getc): a blocking read sleeps
- * CONSOLE_POLL_NS between looks until interrupt-driven serial input arrives
- * (the TTY issue). */
+/* The devices every image has: null, zero, full, random, urandom, kmsg (the
+ * kernel log) and vmstat (the VM layer's counters, for benchmarks). The
+ * console (/dev/console, /dev/ttyS0, /dev/serial0) is libos/tty's
+ * interrupt-driven terminal (tty/console.c); an image without libos/tty
+ * gets the dumb console below instead, whose input is polled
+ * (plat_console_getc, a look every CONSOLE_POLL_NS). */
 #include <string.h>
 #include <abi/errno.h>
 #include <kern/printk.h>
@@ -186,26 +186,39 @@ static const struct file_ops vmstat_ops = {
 };
 
 static const struct devfs_device builtin_devices[] = {
-    { "null", S_IFCHR | 0666, &null_ops, NULL },
-    { "zero", S_IFCHR | 0666, &zero_ops, NULL },
-    { "full", S_IFCHR | 0666, &full_ops, NULL },
-    { "random", S_IFCHR | 0666, &random_ops, NULL },
-    { "urandom", S_IFCHR | 0666, &random_ops, NULL },
-    { "console", S_IFCHR | 0600, &console_ops, NULL },
-    { "serial0", S_IFCHR | 0660, &console_ops, NULL },
-    { "kmsg", S_IFCHR | 0644, &kmsg_ops, NULL },
-    { "vmstat", S_IFCHR | 0444, &vmstat_ops, NULL },
+    { "null", S_IFCHR | 0666, &null_ops, NULL, 0 },
+    { "zero", S_IFCHR | 0666, &zero_ops, NULL, 0 },
+    { "full", S_IFCHR | 0666, &full_ops, NULL, 0 },
+    { "random", S_IFCHR | 0666, &random_ops, NULL, 0 },
+    { "urandom", S_IFCHR | 0666, &random_ops, NULL, 0 },
+    { "kmsg", S_IFCHR | 0644, &kmsg_ops, NULL, 0 },
+    { "vmstat", S_IFCHR | 0444, &vmstat_ops, NULL, 0 },
 };
 
-/* /dev/ptmx and /dev/pts, when the image links libos/tty. */
+static const struct devfs_device dumb_consoles[] = {
+    { "console", S_IFCHR | 0600, &console_ops, NULL, 0 },
+    { "serial0", S_IFCHR | 0660, &console_ops, NULL, 0 },
+};
+
+/* The terminals (console, tty, ptmx, pts), when the image links libos/tty. */
 int tty_register_devices(void) __attribute__((weak));
 
-int devices_register_builtin(void)
+static int register_all(const struct devfs_device *devices, size_t count)
 {
-    for (size_t i = 0; i < ARRAY_SIZE(builtin_devices); i++) {
-        int rc = devfs_register(&builtin_devices[i]);
+    for (size_t i = 0; i < count; i++) {
+        int rc = devfs_register(&devices[i]);
         if (rc < 0 && rc != -EEXIST)
             return rc;
     }
-    return tty_register_devices ? tty_register_devices() : 0;
+    return 0;
+}
+
+int devices_register_builtin(void)
+{
+    int rc = register_all(builtin_devices, ARRAY_SIZE(builtin_devices));
+    if (rc < 0)
+        return rc;
+    if (tty_register_devices)
+        return tty_register_devices();
+    return register_all(dumb_consoles, ARRAY_SIZE(dumb_consoles));
 }

@@ -108,8 +108,12 @@ static int do_mount(struct vfs_ctx *ctx, const char *fstype, const char *source,
     mutex_lock(&vfs_mount_mutex);
     struct superblock *sb = NULL;
     rc = dir->mounted_here ? -EBUSY : type->mount(source, flags, size_limit_bytes, &sb);
-    if (rc == 0)
+    if (rc == 0) {
+        size_t len = source ? strnlen(source, sizeof(sb->source) - 1) : 0;
+        memcpy(sb->source, source ? source : "", len);
+        sb->source[len] = '\0';
         rc = vfs_mount_sb(sb, dir);   /* keeps the reference on dir */
+    }
     if (rc < 0) {
         vnode_put(dir);
         if (sb && type->discard)

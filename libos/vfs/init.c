@@ -26,7 +26,10 @@ static int mount_disk_root(const char *device, struct superblock **out)
     if (!type)
         return -ENODEV;
     unsigned flags = cmdline_has(plat_cmdline(), "ro") ? MOUNT_RDONLY : 0;
-    return type->mount(device, flags, 0, out);
+    int rc = type->mount(device, flags, 0, out);
+    if (rc == 0)
+        strlcpy((*out)->source, device, sizeof((*out)->source));
+    return rc;
 }
 
 bool vfs_is_ready(void)
@@ -40,6 +43,9 @@ int vfs_init(void)
         return 0;
     random_init();
     int rc = devices_register_builtin();
+    if (rc < 0)
+        return rc;
+    rc = vfs_register_fstype(&procfs_fstype);
     if (rc < 0)
         return rc;
     char root_device[32];

@@ -399,23 +399,38 @@ long vfs_getcwd(struct vfs_ctx *ctx, char *buf, size_t size)
     return rc;
 }
 
+/* chmod and fchmod: the owner or root changes the permission bits. */
+static int chmod_vnode(struct vfs_ctx *ctx, struct vnode *vn, uint32_t mode)
+{
+    if (ctx->cred.uid != 0 && ctx->cred.uid != vn->uid)
+        return -EPERM;
+    if (vn->sb->flags & MOUNT_RDONLY)
+        return -EROFS;
+    spin_lock(&vn->sb->lock);
+    vn->mode = (vn->mode & S_IFMT) | (mode & 07777);
+    vn->ctime_ns = vfs_now_ns();
+    spin_unlock(&vn->sb->lock);
+    return 0;
+}
+
 int vfs_chmod(struct vfs_ctx *ctx, const char *path, uint32_t mode)
 {
     struct vnode *vn;
     int rc = vfs_lookup(ctx, NULL, path, LOOKUP_FOLLOW, &vn);
     if (rc < 0)
         return rc;
-    if (ctx->cred.uid != 0 && ctx->cred.uid != vn->uid)
-        rc = -EPERM;
-    else if (vn->sb->flags & MOUNT_RDONLY)
-        rc = -EROFS;
-    else {
-        spin_lock(&vn->sb->lock);
-        vn->mode = (vn->mode & S_IFMT) | (mode & 07777);
-        vn->ctime_ns = vfs_now_ns();
-        spin_unlock(&vn->sb->lock);
-    }
+    rc = chmod_vnode(ctx, vn, mode);
     vnode_put(vn);
+    return rc;
+}
+
+int vfs_fchmod(struct vfs_ctx *ctx, int fd, uint32_t mode)
+{
+    struct file *f = fd_get(ctx->fds, fd);
+    if (!f)
+        return -EBADF;
+    int rc = f->vn ? chmod_vnode(ctx, f->vn, mode) : -EINVAL;    /* a pipe */
+    file_put(f);
     return rc;
 }
 

@@ -48,7 +48,9 @@ int file_open_vnode(struct vnode *vn, int flags, struct file **out)
     const struct file_ops *ops;
     void *private_data = NULL;
 
-    if (S_ISREG(vn->mode) || S_ISDIR(vn->mode) || S_ISLNK(vn->mode))
+    if (vn->ops->fops)
+        ops = vn->ops->fops;
+    else if (S_ISREG(vn->mode) || S_ISDIR(vn->mode) || S_ISLNK(vn->mode))
         ops = &vnode_file_ops;
     else if (S_ISFIFO(vn->mode))
         ops = &fifo_file_ops;
@@ -59,8 +61,10 @@ int file_open_vnode(struct vnode *vn, int flags, struct file **out)
     if (!ops)
         return -ENXIO;
 
+    /* O_NOCTTY reaches the device's open (a terminal is acquired as the
+     * controlling terminal without it), then leaves the file's flags. */
     struct file *f = file_alloc(vn, NULL, flags & ~(O_CREAT | O_EXCL | O_TRUNC | O_CLOEXEC |
-                                                    O_NOFOLLOW | O_DIRECTORY | O_NOCTTY));
+                                                    O_NOFOLLOW | O_DIRECTORY));
     if (!f)
         return -ENOMEM;
     f->private_data = private_data;
@@ -71,7 +75,9 @@ int file_open_vnode(struct vnode *vn, int flags, struct file **out)
             return rc;
         }
     }
-    f->ops = ops;
+    f->flags &= ~O_NOCTTY;
+    if (!f->ops)
+        f->ops = ops;   /* an open may hand the file to another device (/dev/tty) */
     *out = f;
     return 0;
 }
@@ -96,6 +102,22 @@ int vfs_at_start(struct vfs_ctx *ctx, int dirfd, const char *path, struct vnode 
     file_put(f);
     *start = vn;
     return 0;
+}
+
+int vfs_at_view(struct vfs_ctx *ctx, int dirfd, const char *path, struct vfs_ctx *view)
+{
+    struct vnode *start;
+    int rc = vfs_at_start(ctx, dirfd, path, &start);
+    if (rc < 0 || !start)
+        return rc;
+    *view = *ctx;
+    view->cwd = start;          /* the reference vfs_at_start took */
+    return 1;
+}
+
+void vfs_at_view_release(struct vfs_ctx *view)
+{
+    vnode_put(view->cwd);
 }
 
 /* Finds or creates the file open names. Returns it held, and whether this

@@ -55,20 +55,40 @@ int vfs_fsync(struct vfs_ctx *ctx, int fd)
     return rc;
 }
 
+/* The statfs of the filesystem vn lives on. */
+static int statfs_vnode(struct vnode *vn, struct vfs_statfs *st)
+{
+    const struct superblock_ops *ops = vn->sb->ops;
+    int rc = 0;
+    if (ops && ops->statfs) {
+        rc = ops->statfs(vn->sb, st);
+    } else {
+        /* In-memory filesystems: no fixed size to report. */
+        *st = (struct vfs_statfs){ .block_size = 4096, .name_max = NAME_MAX };
+    }
+    st->flags = vn->sb->flags & MOUNT_RDONLY;
+    st->fstype = vn->sb->fstype;
+    st->dev = vn->sb->dev;
+    return rc;
+}
+
 int vfs_statfs(struct vfs_ctx *ctx, const char *path, struct vfs_statfs *st)
 {
     struct vnode *vn;
     int rc = vfs_lookup(ctx, NULL, path, LOOKUP_FOLLOW, &vn);
     if (rc < 0)
         return rc;
-    const struct superblock_ops *ops = vn->sb->ops;
-    if (ops && ops->statfs) {
-        rc = ops->statfs(vn->sb, st);
-    } else {
-        /* In-memory filesystems: no fixed size to report. */
-        *st = (struct vfs_statfs){ .block_size = 4096, .name_max = NAME_MAX,
-                                   .flags = vn->sb->flags & MOUNT_RDONLY };
-    }
+    rc = statfs_vnode(vn, st);
     vnode_put(vn);
+    return rc;
+}
+
+int vfs_fstatfs(struct vfs_ctx *ctx, int fd, struct vfs_statfs *st)
+{
+    struct file *f = fd_get(ctx->fds, fd);
+    if (!f)
+        return -EBADF;
+    int rc = f->vn ? statfs_vnode(f->vn, st) : -ENOSYS;
+    file_put(f);
     return rc;
 }

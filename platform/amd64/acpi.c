@@ -207,6 +207,15 @@ static void parse_fadt(const struct acpi_header *h)
     if (hardware_reduced)
         acpi_info.pm_timer_port = 0;
 
+    if (length >= 129 && (u32 & (1u << 10))) { /* RESET_REG_SUP */
+        memcpy(&gas, f + 116, sizeof(gas));     /* RESET_REG, RESET_VALUE */
+        acpi_info.reset_value = f[128];
+        if (gas.address && gas.space_id == 1)
+            acpi_info.reset_port = (uint16_t)gas.address;
+        else if (gas.address && gas.space_id == 0)
+            acpi_info.reset_mmio = arch_ioremap(gas.address, 1);
+    }
+
     if (length >= 256 && hardware_reduced) {
         memcpy(&gas, f + 244, sizeof(gas));     /* SLEEP_CONTROL_REG */
         if (gas.address && gas.space_id == 1) {

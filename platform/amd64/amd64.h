@@ -275,6 +275,10 @@ struct acpi_info {
     volatile uint8_t *sleep_control;
     bool has_s5;
     uint8_t s5_slp_typ;
+    /* FADT reset register (both 0/NULL: none), and the value to write. */
+    uint16_t reset_port;
+    volatile uint8_t *reset_mmio;
+    uint8_t reset_value;
 };
 extern struct acpi_info acpi_info;
 void acpi_init(void);

@@ -90,6 +90,8 @@ void arm64_mmu_secondary_drop_identity(void);
 /* Device tree facts (fdt.c). */
 struct arm64_dt_info {
     uint64_t uart_pa, uart_size;
+    unsigned uart_irq;          /* its SPI number, when has_uart_irq */
+    bool has_uart_irq;
     int gic_version;            /* 2 or 3, 0 when none found */
     uint64_t gicd_pa, gicd_size;
     uint64_t gicc_pa, gicc_size;   /* GICv2 CPU interface */

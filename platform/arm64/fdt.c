@@ -129,6 +129,17 @@ static int find_uart(const void *fdt)
     return fdt_node_offset_by_compatible(fdt, -1, "arm,pl011");
 }
 
+/* "interrupts" = <GIC_SPI(0) number flags>: the UART's SPI. */
+static void find_uart_irq(const void *fdt, int node)
+{
+    int len;
+    const fdt32_t *irq = fdt_getprop(fdt, node, "interrupts", &len);
+    if (irq && len >= (int)(3 * sizeof(fdt32_t)) && fdt32_to_cpu(irq[0]) == 0) {
+        arm64_dt.uart_irq = fdt32_to_cpu(irq[1]);
+        arm64_dt.has_uart_irq = true;
+    }
+}
+
 static void find_gic(const void *fdt)
 {
     static const char *const gicv2_compatibles[] = {
@@ -210,8 +221,10 @@ int arm64_fdt_parse(const void *fdt)
     boot_fdt = fdt;
 
     int uart = find_uart(fdt);
-    if (uart >= 0)
+    if (uart >= 0) {
         dt_reg(fdt, uart, 0, &arm64_dt.uart_pa, &arm64_dt.uart_size);
+        find_uart_irq(fdt, uart);
+    }
     find_gic(fdt);
     find_timer(fdt);
     find_psci(fdt);

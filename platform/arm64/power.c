@@ -2,7 +2,8 @@
  * status when started with -semihosting-config enable=on), else PSCI
  * SYSTEM_OFF over the conduit the device tree names (QEMU exits 0), else
  * halt. Without semihosting, QEMU makes `hlt #0xf000` an undefined
- * instruction; the exception handler recognises it and skips it. */
+ * instruction; the exception handler recognises it and skips it. Reset:
+ * PSCI SYSTEM_RESET (QEMU with -no-reboot exits 0). */
 #include <plat/cpu.h>
 #include <plat/power.h>
 #include "arm64.h"
@@ -10,6 +11,7 @@
 #define SEMIHOSTING_SYS_EXIT_EXTENDED   0x20
 #define ADP_STOPPED_APPLICATION_EXIT    0x20026
 #define PSCI_SYSTEM_OFF                 0x84000008
+#define PSCI_SYSTEM_RESET               0x84000009
 
 extern const char arm64_semihosting_hlt[];
 
@@ -50,5 +52,13 @@ _Noreturn void plat_poweroff(int status)
     semihosting_call(SEMIHOSTING_SYS_EXIT_EXTENDED, (uintptr_t)block);
     if (arm64_dt.has_psci)
         psci_call(PSCI_SYSTEM_OFF);
+    arch_halt_forever();
+}
+
+_Noreturn void plat_reboot(void)
+{
+    arch_irq_disable();
+    if (arm64_dt.has_psci)
+        psci_call(PSCI_SYSTEM_RESET);
     arch_halt_forever();
 }

@@ -38,7 +38,9 @@
  *                                keeps it
  *   getuid(), getgid()           (no set*id: everything runs as 0)
  *   uname(struct utsname *)      abi/utsname.h
- *   reboot(cmd)                  (not used by the process side)
+ *   reboot(how)                  Linux's RB_* magic values (sys/reboot.h):
+ *                                syncs, then resets or powers off; EPERM
+ *                                for non-root, EINVAL for other values
  *   brk(addr)                    returns the break in effect afterwards;
  *                                brk(0) returns the current one
  *   mmap(addr, len, prot, flags, fd, off)  abi/mman.h; returns the address
@@ -90,6 +92,8 @@
  *   getcwd(buf, size)            returns the length including the NUL
  *                                (Linux's syscall), -ERANGE when too small
  *   fchmodat(dirfd, path, mode, flags), fchmod(fd, mode)
+ *   statfs(path, struct abi_statfs *), fstatfs(fd, struct abi_statfs *)
+ *                                abi/statfs.h (Linux's 64-bit layout)
  *   truncate(path, len), ftruncate(fd, len)
  *   umask(mask)                  returns the previous mask
  *   faccessat(dirfd, path, mode, flags)
@@ -194,6 +198,8 @@
 #define SYS_mount           116
 #define SYS_umount          117
 #define SYS_fchmod          118
+#define SYS_statfs          119
+#define SYS_fstatfs         120
 
 /* sockets */
 #define SYS_socket          130

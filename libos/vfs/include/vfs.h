@@ -57,6 +57,12 @@ void vfs_ctx_release(struct vfs_ctx *ctx);
 /* Descriptors and I/O. */
 int vfs_open(struct vfs_ctx *ctx, const char *path, int flags, uint32_t mode);
 int vfs_openat(struct vfs_ctx *ctx, int dirfd, const char *path, int flags, uint32_t mode);
+/* For the other *at calls: when path is relative and dirfd is not
+ * AT_FDCWD, fills view, a copy of ctx whose cwd is that directory, and
+ * returns 1 (release it with vfs_at_view_release); 0 when ctx itself
+ * resolves path; -EBADF, -ENOTDIR. */
+int vfs_at_view(struct vfs_ctx *ctx, int dirfd, const char *path, struct vfs_ctx *view);
+void vfs_at_view_release(struct vfs_ctx *view);
 int vfs_close(struct vfs_ctx *ctx, int fd);
 long vfs_read(struct vfs_ctx *ctx, int fd, void *buf, size_t len);
 long vfs_write(struct vfs_ctx *ctx, int fd, const void *buf, size_t len);
@@ -91,6 +97,7 @@ int vfs_chdir(struct vfs_ctx *ctx, const char *path);
  * + 1, -ERANGE when size is too small. */
 long vfs_getcwd(struct vfs_ctx *ctx, char *buf, size_t size);
 int vfs_chmod(struct vfs_ctx *ctx, const char *path, uint32_t mode);
+int vfs_fchmod(struct vfs_ctx *ctx, int fd, uint32_t mode);
 int vfs_truncate(struct vfs_ctx *ctx, const char *path, int64_t length);
 uint32_t vfs_umask(struct vfs_ctx *ctx, uint32_t mask);
 int vfs_access(struct vfs_ctx *ctx, const char *path, int amode);
@@ -134,8 +141,11 @@ struct vfs_statfs {
     uint64_t files, files_free;
     uint32_t name_max;
     unsigned flags;                                 /* MOUNT_RDONLY */
+    const char *fstype;     /* set by the VFS: "ext2", "ramfs", "proc"... */
+    uint32_t dev;           /* set by the VFS: the filesystem's st_dev */
 };
 int vfs_statfs(struct vfs_ctx *ctx, const char *path, struct vfs_statfs *st);
+int vfs_fstatfs(struct vfs_ctx *ctx, int fd, struct vfs_statfs *st);
 
 /* Write-back: vfs_fsync writes the file's filesystem (all of it: simple,
  * and what a one-lock filesystem can offer); vfs_sync every filesystem.

@@ -4,5 +4,7 @@
 #define PLAT_POWER_H
 
 _Noreturn void plat_poweroff(int status);
+/* Resets the machine (QEMU started with -no-reboot exits instead, 0). */
+_Noreturn void plat_reboot(void);
 
 #endif

@@ -84,6 +84,8 @@ void vm_get_stats(struct vm_stats *stats);
 size_t vm_region_count(struct vm_space *vm);
 /* Pages mapped in the space (excluding the gate). */
 size_t vm_mapped_pages(struct vm_space *vm);
+/* Bytes of every region (excluding the gate): Linux's VmSize. */
+size_t vm_region_bytes(struct vm_space *vm);
 /* Mapping count of the page behind va (0 when none). */
 unsigned vm_page_map_count(struct vm_space *vm, uintptr_t va);
 

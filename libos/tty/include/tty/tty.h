@@ -13,9 +13,25 @@
 
 struct tty;
 struct poll_waiter;
+struct file;
+
+/* Linux's device numbers for terminals (st_rdev, tty_nr). */
+#define TTY_MAJOR 5             /* 5:0 /dev/tty, 5:1 /dev/console, 5:2 /dev/ptmx */
+#define TTYS_MAJOR 4            /* 4:64 /dev/ttyS0 */
+#define PTS_MAJOR 136           /* 136:N /dev/pts/N */
 
 struct tty *tty_create(const char *name);
 void tty_destroy(struct tty *tty);
+
+/* Opens f as the terminal's own device would (its file_ops into f->ops,
+ * its private data): how /dev/tty reaches the caller's terminal. Called
+ * with spinlocks held: must not sleep. Returns 0 or negative errno. */
+typedef int (*tty_reopen_fn)(struct tty *tty, void *owner, struct file *f);
+/* The terminal's device number and /dev/tty hook; once, before use. */
+void tty_set_device(struct tty *tty, uint32_t rdev, tty_reopen_fn reopen, void *owner);
+/* tcdrain (TCSADRAIN, TCSBRK) returns at once instead of waiting for the
+ * device side to take the output: PTYs, as on Linux. Once, before use. */
+void tty_set_drain_immediate(struct tty *tty);
 
 /* Process side. Buffers are kernel memory. Reads and writes block unless
  * is_nonblocking (-EAGAIN); -EINTR for a signal; -EIO after a hangup (once
@@ -47,13 +63,25 @@ void tty_hangup(struct tty *tty);
  * side's reads and poll. */
 void tty_set_unused(struct tty *tty, bool is_unused);
 
-/* For the process layer: a session leader exits (POSIX: its controlling
- * terminal is hung up for the foreground group and dissociated). Not yet
- * called by libos/proc. */
+/* For the process layer (proc_finish): a session leader exits. Its
+ * controlling terminal sends SIGHUP to the foreground group and loses its
+ * session (another session leader may then acquire it). */
 void tty_session_end(int sid);
 
-/* Registers /dev/ptmx and /dev/pts (libos/tty/pty.c); called by devfs's
+/* Controlling terminals. A device's open calls tty_open_controlling: a
+ * session leader without a controlling terminal that opens one without
+ * O_NOCTTY acquires it, unless it controls another session already. */
+void tty_open_controlling(struct tty *tty, int open_flags);
+/* The device number and foreground group of session sid's controlling
+ * terminal (for /proc's tty_nr and tpgid); false when it has none. */
+bool tty_session_info(int sid, uint32_t *rdev, int *fg_pgrp);
+
+/* Registers the terminal devices: /dev/console, /dev/ttyS0, /dev/serial0
+ * (console.c), /dev/tty, /dev/ptmx and /dev/pts (pty.c); called by devfs's
  * built-in registration through a weak reference. */
 int tty_register_devices(void);
+int tty_register_ctty_device(void);
+int tty_register_console_devices(void);
+int tty_register_pty_devices(void);
 
 #endif

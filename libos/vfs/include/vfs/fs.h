@@ -46,6 +46,9 @@ struct vnode_ops {
      * without any lock, with the last reference still counted, and drops
      * that reference itself under its own lock (ext2 does disk I/O here). */
     void (*inactive)(struct vnode *vn);
+    /* The file operations opens of this vnode get (NULL: the generic ones
+     * by type). procfs uses it to snapshot a file's content at open. */
+    const struct file_ops *fops;
 };
 
 struct vnode {
@@ -85,6 +88,7 @@ struct superblock {
      * apart from the mount-table lock, which is taken before it. */
     struct spinlock lock;
     const char *fstype;
+    char source[24];            /* what it was mounted from ("vda"; "" for none) */
     unsigned flags;             /* MOUNT_RDONLY */
     unsigned short dev;         /* st_dev */
     struct vnode *root;
@@ -166,6 +170,7 @@ struct vnode *vfs_mount_covered(struct vnode *vn);
 struct superblock *ramfs_create(unsigned flags, uint64_t size_limit_bytes);
 void ramfs_destroy(struct superblock *sb);
 struct superblock *devfs_create(void);
+extern struct vfs_fstype procfs_fstype;     /* "proc" (procfs.c) */
 
 /* Device files: devfs looks drivers up by number. A driver registers a
  * name under /dev and the file_ops its opens get. */
@@ -174,7 +179,14 @@ struct devfs_device {
     uint32_t mode;              /* S_IFCHR | permission bits */
     const struct file_ops *fops;
     void *driver_data;
+    /* Its number as Linux numbers it (DEV_NUMBER; for a directory, any
+     * number of that major opens fops); 0: devfs numbers it (1..32). */
+    uint32_t rdev;
 };
+/* Linux's device numbers as st_rdev carries them: major * 256 + minor. */
+#define DEV_NUMBER(major, minor) ((uint32_t)(major) << 8 | (uint32_t)(minor))
+#define DEV_MAJOR(rdev) (((rdev) >> 8) & 0xffu)
+#define DEV_MINOR(rdev) ((rdev) & 0xffu)
 int devfs_register(const struct devfs_device *dev);
 /* A directory the driver fills (/dev/pts): its vnode gets dir_ops (mode
  * S_IFDIR | permission bits); the nodes its lookup makes (in the same
