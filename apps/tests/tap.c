@@ -10,6 +10,7 @@
 #include "tap.h"
 
 static int current_failed;
+static const char *current_skip;    /* reason, when the subtest skipped */
 
 void tap_fail(const char *file, int line, const char *fmt, ...)
 {
@@ -33,6 +34,11 @@ void tap_note(const char *fmt, ...)
     vprintf(fmt, ap);
     va_end(ap);
     printf("\n");
+}
+
+void tap_skip(const char *reason)
+{
+    current_skip = reason;
 }
 
 void msleep(int ms)
@@ -108,9 +114,13 @@ int tap_main(int argc, char **argv, const struct tap_test *tests, int count)
     for (int i = 0; i < count; i++) {
         reset_process_state();
         current_failed = 0;
+        current_skip = NULL;
         fflush(stdout);
         tests[i].run();
-        printf("    %s %d - %s\n", current_failed ? "not ok" : "ok", i + 1, tests[i].name);
+        if (current_skip && !current_failed)
+            printf("    ok %d - %s # SKIP %s\n", i + 1, tests[i].name, current_skip);
+        else
+            printf("    %s %d - %s\n", current_failed ? "not ok" : "ok", i + 1, tests[i].name);
         fflush(stdout);
         failures += current_failed;
     }

@@ -24,6 +24,9 @@ int tap_main(int argc, char **argv, const struct tap_test *tests, int count);
 void tap_fail(const char *file, int line, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 void tap_note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Marks the running subtest skipped (TAP "# SKIP reason"); the caller
+ * returns. reason must stay valid (a string literal). */
+void tap_skip(const char *reason);
 
 #define CHECK(cond, ...) do { \
         if (!(cond)) { tap_fail(__FILE__, __LINE__, __VA_ARGS__); return; } \

@@ -1,0 +1,8 @@
+/* sync: writes every filesystem's cached data to its disk. */
+#include <unistd.h>
+
+int main(void)
+{
+    sync();
+    return 0;
+}
