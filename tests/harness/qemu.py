@@ -54,11 +54,15 @@ def disk_args(machine, disk, transport=None, blkdebug=None):
 
 def qemu_command(arch, kernel, machine=None, mem="128M", smp=1, append="",
                  disk=None, gdb=False, interactive=False, extra=(),
-                 disk_transport=None, disk_blkdebug=None):
+                 disk_transport=None, disk_blkdebug=None, no_reboot=True):
+    """no_reboot: a guest reset ends QEMU (tests, scripts) instead of
+    booting the image again (a person at scripts/run)."""
     machine = machine or DEFAULT_MACHINE[arch]
     cmd = [QEMU[arch], "-M", machine, "-accel", "tcg", "-cpu", "max",
            "-m", str(mem), "-smp", str(smp), "-nodefaults", "-display", "none",
-           "-no-reboot", "-kernel", kernel]
+           "-kernel", kernel]
+    if no_reboot:
+        cmd += ["-no-reboot"]
     if interactive:
         # Ctrl-C and Ctrl-Z go to the guest; Ctrl-A X quits QEMU.
         cmd += ["-chardev", "stdio,id=con,signal=off,mux=on",

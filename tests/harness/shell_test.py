@@ -298,6 +298,7 @@ def main():
     p.add_argument("--arch", choices=qemu.ARCHES)
     p.add_argument("--kernel")
     p.add_argument("--machine")
+    p.add_argument("--mem", default="128M", help="guest memory (the shell image's target: 32M)")
     p.add_argument("--disk-from", help="the shell image's root disk (copied first)")
     p.add_argument("--disk-dir", help="where the copy goes")
     p.add_argument("--log-dir", default=".")
@@ -310,7 +311,7 @@ def main():
     if fn is None:
         p.error("no scenario %r (try --scenario list)" % args.scenario)
     machine = args.machine or qemu.DEFAULT_MACHINE[args.arch]
-    name = "shell-%s-%s-%s" % (args.scenario, args.arch, machine.replace(",", "_"))
+    name = "shell-%s-%s-%s-%s" % (args.scenario, args.arch, machine.replace(",", "_"), args.mem)
     os.makedirs(args.disk_dir, exist_ok=True)
     image = os.path.join(args.disk_dir, name + ".ext2")
     shutil.copyfile(args.disk_from, image)
@@ -318,7 +319,7 @@ def main():
     if args.scenario in INIT_ARGS:
         append += " -- " + INIT_ARGS[args.scenario]
     guest = qemu.Guest(args.arch, args.kernel, log_path=os.path.join(args.log_dir, name + ".log"),
-                       machine=machine, append=append, disk=image)
+                       machine=machine, mem=args.mem, append=append, disk=image)
     ok = False
     try:
         sh = Shell(guest)
