@@ -48,6 +48,8 @@ static long parse_assign(struct arith *a);
 
 static long var_value(struct arith *a, const char *name)
 {
+    if (strcmp(name, "LINENO") == 0)
+        return current_line;
     const char *v = var_get(name);
     if (!v || !*v) {
         if (!v && opt.nounset && !a->skip)

@@ -1,7 +1,8 @@
 /* builtins.c: the commands the shell runs itself: cd, pwd, exit, export,
- * readonly, unset, set, shift, read, echo, printf, eval, ., exec, return,
+ * readonly, unset, set, shift, echo, printf, eval, ., exec, return,
  * break, continue, local, history, type/command, umask, trap, true,
- * false and : (test and the job builtins live in test.c and jobs.c). */
+ * false and : (test, read, getopts, times and the job builtins live in
+ * test.c, read.c, getopts.c, times.c and jobs.c). */
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -21,6 +22,8 @@ static int builtin_false(int argc, char **argv) { (void)argc; (void)argv; return
 
 static int builtin_exit(int argc, char **argv)
 {
+    if (jobs_block_exit(top_command_number))
+        return 1;
     int status = last_status;
     if (argc > 1) {
         char *end;
@@ -350,41 +353,67 @@ static int builtin_echo(int argc, char **argv)
     return 0;
 }
 
-static void printf_one(struct strbuf *out, const char *spec, size_t speclen, char conv,
+/* Room for one conversion of spec (flags, width, precision) applied to a
+ * value of value_len characters: the numbers in spec bound the padding. */
+static size_t conversion_room(const char *spec, size_t speclen, size_t value_len)
+{
+    size_t room = value_len + 64;
+    for (size_t k = 0; k < speclen; k++) {
+        if (spec[k] >= '1' && spec[k] <= '9') {
+            char *end;
+            unsigned long n = strtoul(spec + k, &end, 10);
+            room += n < 100000 ? n : 100000;
+            k = (size_t)(end - spec) - 1;
+        }
+    }
+    return room;
+}
+
+/* One conversion; returns false when a %b argument said \c (stop). */
+static bool printf_one(struct strbuf *out, const char *spec, size_t speclen, char conv,
                        const char *arg)
 {
-    char fmt[64], buf[512];
+    char fmt[64];
     if (speclen + 3 > sizeof fmt)
-        return;
+        return true;
     memcpy(fmt, spec, speclen);
+    bool go_on = true;
+    size_t room = conversion_room(spec, speclen, arg ? strlen(arg) : 0);
+    char *buf = xmalloc(room);
     if (conv == 'd' || conv == 'i' || conv == 'o' || conv == 'u' || conv == 'x' || conv == 'X') {
         fmt[speclen] = 'l';
         fmt[speclen + 1] = conv;
         fmt[speclen + 2] = '\0';
         long v = arg ? (arg[0] == '\'' || arg[0] == '"' ? (unsigned char)arg[1]
                                                        : strtol(arg, NULL, 0)) : 0;
-        snprintf(buf, sizeof buf, fmt, v);
+        snprintf(buf, room, fmt, v);
     } else if (conv == 'c') {
         fmt[speclen] = 'c';
         fmt[speclen + 1] = '\0';
-        snprintf(buf, sizeof buf, fmt, arg && *arg ? arg[0] : '\0');
         if (!(arg && *arg)) {
             sb_addc(out, '\0');
-            return;
+            free(buf);
+            return true;
         }
+        snprintf(buf, room, fmt, arg[0]);
     } else {
         fmt[speclen] = 's';
         fmt[speclen + 1] = '\0';
         if (conv == 'b') {
             struct strbuf tmp = { 0 };
-            write_escaped(&tmp, arg ? arg : "", true);
-            snprintf(buf, sizeof buf, fmt, sb_str(&tmp));
+            go_on = write_escaped(&tmp, arg ? arg : "", true);
+            free(buf);
+            room = conversion_room(spec, speclen, tmp.len);
+            buf = xmalloc(room);
+            snprintf(buf, room, fmt, sb_str(&tmp));
             sb_free(&tmp);
         } else {
-            snprintf(buf, sizeof buf, fmt, arg ? arg : "");
+            snprintf(buf, room, fmt, arg ? arg : "");
         }
     }
     sb_adds(out, buf);
+    free(buf);
+    return go_on;
 }
 
 static int builtin_printf(int argc, char **argv)
@@ -396,9 +425,10 @@ static int builtin_printf(int argc, char **argv)
     const char *format = argv[1];
     int ai = 2;
     struct strbuf out = { 0 };
+    bool go_on = true;
     do {
         bool used = false;
-        for (const char *f = format; *f; f++) {
+        for (const char *f = format; *f && go_on; f++) {
             if (*f == '\\') {
                 char esc[5] = { '\\', 0, 0, 0, 0 };
                 size_t k = 1;
@@ -429,116 +459,16 @@ static int builtin_printf(int argc, char **argv)
             if (!*f)
                 break;
             used = true;
-            printf_one(&out, spec, (size_t)(f - spec), *f, ai < argc ? argv[ai] : NULL);
+            go_on = printf_one(&out, spec, (size_t)(f - spec), *f, ai < argc ? argv[ai] : NULL);
             if (ai < argc)
                 ai++;
         }
         if (!used)
             break;
-    } while (ai < argc);
+    } while (ai < argc && go_on);
     out_write(1, sb_str(&out), out.len);
     sb_free(&out);
     return 0;
-}
-
-/* ---- read ---- */
-
-static bool is_ifs_space(char c, const char *ifs)
-{
-    return (c == ' ' || c == '\t' || c == '\n') && strchr(ifs, c);
-}
-
-static int builtin_read(int argc, char **argv)
-{
-    bool raw = false;
-    const char *prompt = NULL;
-    int i = 1;
-    for (; i < argc && argv[i][0] == '-' && argv[i][1]; i++) {
-        if (strcmp(argv[i], "-r") == 0) {
-            raw = true;
-        } else if (strcmp(argv[i], "-p") == 0 && i + 1 < argc) {
-            prompt = argv[++i];
-        } else if (strcmp(argv[i], "--") == 0) {
-            i++;
-            break;
-        } else {
-            sh_error("read: %s: invalid option", argv[i]);
-            return 2;
-        }
-    }
-    if (prompt)
-        out_printf(2, "%s", prompt);
-    /* text with the escaped characters marked: they never split */
-    struct strbuf text = { 0 }, escaped = { 0 };
-    bool got_newline = false;
-    for (;;) {
-        char c;
-        ssize_t k = read(0, &c, 1);
-        if (k < 0 && errno == EINTR) {
-            if (interrupted)
-                break;
-            continue;
-        }
-        if (k <= 0)
-            break;
-        if (c == '\n') {
-            got_newline = true;
-            break;
-        }
-        if (c == '\\' && !raw) {
-            k = read(0, &c, 1);
-            if (k <= 0)
-                break;
-            if (c == '\n')
-                continue;
-            sb_addc(&text, c);
-            sb_addc(&escaped, 1);
-            continue;
-        }
-        sb_addc(&text, c);
-        sb_addc(&escaped, 0);
-    }
-    const char *ifs = var_get("IFS");
-    if (!ifs)
-        ifs = " \t\n";
-    const char *s = sb_str(&text);
-    const char *esc = sb_str(&escaped);
-    size_t len = text.len, pos = 0;
-    const char *defname = "REPLY";
-    int nnames = argc - i;
-    char **names = nnames > 0 ? argv + i : (char **)&defname;
-    if (nnames == 0)
-        nnames = 1;
-    int status = got_newline ? 0 : 1;   /* end of file first: 1, names still set */
-    for (int n = 0; n < nnames; n++) {
-        bool last = n == nnames - 1;
-        if (!(nnames == 1 && names == (char **)&defname))
-            while (pos < len && !esc[pos] && is_ifs_space(s[pos], ifs))
-                pos++;
-        size_t start = pos, end;
-        if (last) {
-            end = len;
-            if (!(names == (char **)&defname))
-                while (end > start && !esc[end - 1] && is_ifs_space(s[end - 1], ifs))
-                    end--;
-            pos = len;
-        } else {
-            while (pos < len && (esc[pos] || !strchr(ifs, s[pos])))
-                pos++;
-            end = pos;
-            while (pos < len && !esc[pos] && is_ifs_space(s[pos], ifs))
-                pos++;
-            if (pos < len && !esc[pos] && strchr(ifs, s[pos]))
-                pos++;
-        }
-        char *value = xstrndup(s + start, end - start);
-        if (var_set(names[n], value) < 0)
-            status = 2;
-        free(value);
-    }
-    sb_free(&text);
-    sb_free(&escaped);
-    return status;
 }
 
 /* ---- eval, ., exec, return, break, continue ---- */
@@ -741,13 +671,15 @@ static const struct {
     { "eval", builtin_eval, true }, { "exec", builtin_exec, true },
     { "exit", builtin_exit, true }, { "export", builtin_export, true },
     { "false", builtin_false, false }, { "fg", builtin_fg, false },
+    { "getopts", builtin_getopts, false },
     { "history", builtin_history, false }, { "jobs", builtin_jobs, false },
     { "kill", builtin_kill, false }, { "local", builtin_local, true },
     { "printf", builtin_printf, false }, { "pwd", builtin_pwd, false },
     { "read", builtin_read, false }, { "readonly", builtin_readonly, true },
     { "return", builtin_return, true }, { "set", builtin_set, true },
     { "shift", builtin_shift, true }, { "source", builtin_dot, true },
-    { "test", builtin_test, false }, { "trap", builtin_trap, true },
+    { "test", builtin_test, false }, { "times", builtin_times, true },
+    { "trap", builtin_trap, true },
     { "true", builtin_true, false }, { "type", builtin_type, false },
     { "umask", builtin_umask, false }, { "unalias", builtin_unalias, false },
     { "unset", builtin_unset, true },

@@ -108,6 +108,8 @@ static const char *special_param(const char *name, char *buf, size_t buflen)
         buf[k] = '\0';
     } else if (strcmp(name, "0") == 0) {
         return arg0;
+    } else if (strcmp(name, "LINENO") == 0) {
+        snprintf(buf, buflen, "%d", current_line);
     } else if (isdigit((unsigned char)name[0])) {
         long idx = strtol(name, NULL, 10);
         if (idx < 1 || idx > posparams.argc)
@@ -427,11 +429,38 @@ static size_t expand_dollar(const char *s, size_t n, size_t i, struct xbuf *out,
         return j;
     }
     char *name = arena_strndup(scratch, s + j, e - j);
-    const char *v = var_get(name);
+    const char *v = special_param(name, buf, sizeof buf);
     if (!v && opt.nounset)
         unset_error(name);
     add_value(out, v ? v : "", ctx);
     return e;
+}
+
+/* The home directory of user from /etc/passwd (name:pw:uid:gid:gecos:home:
+ * shell), in the scratch arena; NULL when there is no such user. */
+static const char *passwd_home(const char *user, size_t len)
+{
+    FILE *f = fopen("/etc/passwd", "r");
+    if (!f)
+        return NULL;
+    char line[512];
+    const char *home = NULL;
+    while (!home && fgets(line, sizeof line, f)) {
+        if (strncmp(line, user, len) != 0 || line[len] != ':')
+            continue;
+        char *field = line;
+        for (int k = 0; k < 5 && field; k++) {
+            field = strchr(field, ':');
+            if (field)
+                field++;
+        }
+        if (field) {
+            size_t flen = strcspn(field, ":\n");
+            home = arena_strndup(scratch, field, flen);
+        }
+    }
+    fclose(f);
+    return home;
 }
 
 static size_t expand_tilde(const char *s, size_t n, size_t i, struct xbuf *out, int ctx)
@@ -440,12 +469,16 @@ static size_t expand_tilde(const char *s, size_t n, size_t i, struct xbuf *out, 
     while (e < n && s[e] != '/' && !((ctx & CTX_ASSIGN) && s[e] == ':'))
         e++;
     const char *home = NULL;
-    if (e == i + 1)
+    const char *user = s + i + 1;
+    size_t ulen = e - i - 1;
+    if (ulen == 0)
         home = var_get("HOME");
-    else if (e == i + 2 && s[i + 1] == '+')
+    else if (ulen == 1 && user[0] == '+')
         home = var_get("PWD");
-    else if (e == i + 2 && s[i + 1] == '-')
+    else if (ulen == 1 && user[0] == '-')
         home = var_get("OLDPWD");
+    else if (strcspn(user, "'\"\\$`") >= ulen)   /* a quoted prefix stays literal */
+        home = passwd_home(user, ulen);
     if (!home) {
         xb_add(out, '~', 0);
         return i + 1;

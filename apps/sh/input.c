@@ -11,6 +11,7 @@
 #include "sh.h"
 
 static int source_depth;
+long top_command_number;
 
 static int read_plain_line(int fd, struct strbuf *line)
 {
@@ -120,6 +121,8 @@ static void run_buffer(struct strbuf *buf, int *line, bool *stop)
         drop_front(buf, consumed);
         if (res == PARSE_OK) {
             interrupted = 0;
+            if (source_depth == 1)
+                top_command_number++;
             eval(node, 0);
             traps_run_pending();
             if (pending_jump != JUMP_NONE) {
@@ -144,7 +147,7 @@ static void run_buffer(struct strbuf *buf, int *line, bool *stop)
 int run_source(struct source *src)
 {
     struct strbuf buf = { 0 };
-    int line = 1;
+    int line = src->first_line > 0 ? src->first_line : 1;
     bool stop = false;
     source_depth++;
     while (!stop) {
@@ -155,6 +158,11 @@ int run_source(struct source *src)
             buf.len = 0;
             last_status = 130;
             interrupted = 0;
+            continue;
+        }
+        /* Ctrl-D counts as a command: only one right after a warning exits */
+        if (r == 0 && src->edit && buf.len == 0 && jobs_block_exit(++top_command_number)) {
+            src->eof = false;
             continue;
         }
         if (r == 0) {
@@ -177,7 +185,8 @@ int run_source(struct source *src)
 int eval_string(const char *text, const char *what)
 {
     (void)what;
-    struct source src = { .text = text, .len = strlen(text), .fd = -1 };
+    struct source src = { .text = text, .len = strlen(text), .fd = -1,
+                          .first_line = current_line };
     int saved_line = current_line;
     int status = run_source(&src);
     current_line = saved_line;

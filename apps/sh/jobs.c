@@ -36,6 +36,15 @@ struct job {
 
 static struct job *table[MAX_JOBS];
 static unsigned long touch_clock;
+/* In a subshell: the parent's jobs, which `jobs` still lists ($(jobs -p)) */
+static struct job *inherited[MAX_JOBS];
+/* Exit statuses of background processes whose job left the table, so that
+ * `wait PID` still answers (a ring, oldest overwritten). */
+#define MAX_REMEMBERED 64
+static struct { pid_t pid; int status; } remembered[MAX_REMEMBERED];
+static int remembered_next;
+/* The top-level command that last warned of stopped jobs on exit. */
+static long exit_warned_at = -1;
 int tty_fd = -1;
 bool job_control;
 static pid_t shell_pgid;
@@ -43,56 +52,6 @@ static struct termios shell_tmodes;
 static bool have_shell_tmodes;
 
 /* ---- signals ---- */
-
-static const struct { int sig; const char *name; const char *text; } signals[] = {
-    { SIGHUP, "HUP", "Hangup" }, { SIGINT, "INT", "Interrupt" }, { SIGQUIT, "QUIT", "Quit" },
-    { SIGILL, "ILL", "Illegal instruction" }, { SIGTRAP, "TRAP", "Trace/breakpoint trap" },
-    { SIGABRT, "ABRT", "Aborted" }, { SIGBUS, "BUS", "Bus error" },
-    { SIGFPE, "FPE", "Floating point exception" }, { SIGKILL, "KILL", "Killed" },
-    { SIGUSR1, "USR1", "User defined signal 1" }, { SIGSEGV, "SEGV", "Segmentation fault" },
-    { SIGUSR2, "USR2", "User defined signal 2" }, { SIGPIPE, "PIPE", "Broken pipe" },
-    { SIGALRM, "ALRM", "Alarm clock" }, { SIGTERM, "TERM", "Terminated" },
-    { SIGCHLD, "CHLD", "Child exited" }, { SIGCONT, "CONT", "Continued" },
-    { SIGSTOP, "STOP", "Stopped (signal)" }, { SIGTSTP, "TSTP", "Stopped" },
-    { SIGTTIN, "TTIN", "Stopped (tty input)" }, { SIGTTOU, "TTOU", "Stopped (tty output)" },
-    { SIGURG, "URG", "Urgent I/O condition" }, { SIGXCPU, "XCPU", "CPU time limit exceeded" },
-    { SIGXFSZ, "XFSZ", "File size limit exceeded" }, { SIGVTALRM, "VTALRM", "Virtual timer expired" },
-    { SIGPROF, "PROF", "Profiling timer expired" }, { SIGWINCH, "WINCH", "Window changed" },
-    { SIGSYS, "SYS", "Bad system call" },
-};
-#define NSIGNALS (int)(sizeof signals / sizeof signals[0])
-
-int signal_from_name(const char *name)
-{
-    char *end;
-    long n = strtol(name, &end, 10);
-    if (*name && !*end)
-        return n >= 0 && n < 65 ? (int)n : -1;
-    if (strncmp(name, "SIG", 3) == 0)
-        name += 3;
-    for (int i = 0; i < NSIGNALS; i++)
-        if (strcasecmp(signals[i].name, name) == 0)
-            return signals[i].sig;
-    if (strcasecmp(name, "EXIT") == 0)
-        return 0;
-    return -1;
-}
-
-const char *signal_name(int sig)
-{
-    for (int i = 0; i < NSIGNALS; i++)
-        if (signals[i].sig == sig)
-            return signals[i].name;
-    return NULL;
-}
-
-static const char *signal_text(int sig)
-{
-    for (int i = 0; i < NSIGNALS; i++)
-        if (signals[i].sig == sig)
-            return signals[i].text;
-    return "Unknown signal";
-}
 
 void reset_signals_in_child(void)
 {
@@ -146,8 +105,11 @@ void tty_restore_shell_modes(void)
 
 void jobs_forget_in_child(void)
 {
-    for (int i = 0; i < MAX_JOBS; i++)
+    for (int i = 0; i < MAX_JOBS; i++) {
+        if (table[i])
+            inherited[i] = table[i];
         table[i] = NULL;
+    }
     if (tty_fd >= 0)
         close(tty_fd);
     tty_fd = -1;
@@ -166,10 +128,25 @@ static void job_free(struct job *j)
     free(j);
 }
 
+static bool job_is_inherited(const struct job *j)
+{
+    return j->id > 0 && inherited[j->id - 1] == j;
+}
+
 static void job_remove(struct job *j)
 {
-    if (j->id > 0 && table[j->id - 1] == j)
+    if (job_is_inherited(j))
+        return;   /* the parent's job: listed here, never ours to free */
+    if (j->id > 0 && table[j->id - 1] == j) {
         table[j->id - 1] = NULL;
+        for (int k = 0; k < j->nprocs; k++) {
+            if (j->procs[k].state != PROC_DONE)
+                continue;
+            remembered[remembered_next].pid = j->procs[k].pid;
+            remembered[remembered_next].status = j->procs[k].status;
+            remembered_next = (remembered_next + 1) % MAX_REMEMBERED;
+        }
+    }
     job_free(j);
 }
 
@@ -316,13 +293,14 @@ static const char *state_text(struct job *j, char *buf, size_t len)
     return buf;
 }
 
-static void print_job(struct job *j, int fd, bool with_pgid)
+/* bash's format: "[1]+  Running   text &"; with_pid: "[1]+ 123 Running ..." */
+static void print_job(struct job *j, int fd, bool with_pid)
 {
-    char buf[32], pgid[24] = "";
+    char buf[32], pid[24] = "  ";
     enum proc_state s = job_state(j);
-    if (with_pgid)
-        snprintf(pgid, sizeof pgid, "%ld ", (long)j->pgid);
-    out_printf(fd, "[%d]%c  %s%-24s%s%s\n", j->id, job_mark(j), pgid,
+    if (with_pid)
+        snprintf(pid, sizeof pid, " %5ld ", (long)j->procs[0].pid);
+    out_printf(fd, "[%d]%c%s%-24s%s%s\n", j->id, job_mark(j), pid,
                state_text(j, buf, sizeof buf), j->text, s == PROC_RUNNING ? " &" : "");
 }
 
@@ -438,8 +416,21 @@ static void child_start(pid_t pgid, bool fg, int in_fd, int out_fd, int unused_f
     }
 }
 
+/* A subshell that starts background jobs of its own stops listing its
+ * parent's (their numbers would collide). */
+static void forget_inherited(void)
+{
+    for (int i = 0; i < MAX_JOBS; i++) {
+        if (inherited[i])
+            job_free(inherited[i]);
+        inherited[i] = NULL;
+    }
+}
+
 int job_run(int n, child_fn fn, void *arg, bool fg, const char *text)
 {
+    if (!fg)
+        forget_inherited();
     struct job *j = xmalloc(sizeof *j);
     memset(j, 0, sizeof *j);
     j->procs = xmalloc((size_t)n * sizeof *j->procs);
@@ -514,7 +505,7 @@ static struct job *job_from_spec(const char *spec, const char *who)
         long id = strtol(s, &end, 10);
         if (*s && !*end) {
             if (id >= 1 && id <= MAX_JOBS)
-                j = table[id - 1];
+                j = table[id - 1] ? table[id - 1] : inherited[id - 1];
         } else {
             for (int i = 0; i < MAX_JOBS && !j; i++)
                 if (table[i] && strncmp(table[i]->text, s, strlen(s)) == 0)
@@ -524,12 +515,6 @@ static struct job *job_from_spec(const char *spec, const char *who)
     if (!j)
         out_printf(2, "sh: %s: %s: no such job\n", who, spec ? spec : "current");
     return j;
-}
-
-int job_pgid_from_spec(const char *spec)
-{
-    struct job *j = job_from_spec(spec, "kill");
-    return j ? (int)j->pgid : -1;
 }
 
 static void job_continue(struct job *j)
@@ -585,47 +570,115 @@ int builtin_bg(int argc, char **argv)
     return status;
 }
 
+static void list_job(struct job *j, bool pids, bool longfmt, bool is_inherited)
+{
+    if (pids) {
+        out_printf(1, "%ld\n", (long)j->procs[0].pid);
+        return;
+    }
+    print_job(j, 1, longfmt);
+    if (is_inherited)
+        return;
+    if (job_state(j) == PROC_DONE)
+        job_remove(j);
+    else if (job_state(j) == PROC_STOPPED)
+        j->notified_stop = true;
+}
+
+/* jobs [-l | -p] [%job ...] */
 int builtin_jobs(int argc, char **argv)
 {
-    bool pids = argc > 1 && strcmp(argv[1], "-p") == 0;
-    bool longfmt = argc > 1 && strcmp(argv[1], "-l") == 0;
-    reap(false, NULL);
-    for (int i = 0; i < MAX_JOBS; i++) {
-        struct job *j = table[i];
-        if (!j)
-            continue;
-        if (pids) {
-            out_printf(1, "%ld\n", (long)j->pgid);
-            continue;
+    bool pids = false, longfmt = false;
+    int i = 1;
+    for (; i < argc && argv[i][0] == '-' && argv[i][1]; i++) {
+        if (strcmp(argv[i], "--") == 0) {
+            i++;
+            break;
         }
-        print_job(j, 1, longfmt);
-        if (job_state(j) == PROC_DONE)
-            job_remove(j);
-        else if (job_state(j) == PROC_STOPPED)
-            j->notified_stop = true;
+        for (const char *f = argv[i] + 1; *f; f++) {
+            if (*f == 'p') {
+                pids = true;
+            } else if (*f == 'l') {
+                longfmt = true;
+            } else {
+                out_printf(2, "sh: jobs: -%c: invalid option\n", *f);
+                return 2;
+            }
+        }
     }
+    reap(false, NULL);
+    if (i < argc) {
+        int status = 0;
+        for (; i < argc; i++) {
+            struct job *j = job_from_spec(argv[i], "jobs");
+            if (j)
+                list_job(j, pids, longfmt, job_is_inherited(j));
+            else
+                status = 1;
+        }
+        return status;
+    }
+    for (int k = 0; k < MAX_JOBS; k++)
+        if (inherited[k])
+            list_job(inherited[k], pids, longfmt, true);
+    for (int k = 0; k < MAX_JOBS; k++)
+        if (table[k])
+            list_job(table[k], pids, longfmt, false);
     return 0;
 }
 
-static int wait_job_status(struct job *j)
+/* Wait until j is not running; the status of its process pid (or of its
+ * last process when pid is 0). */
+static int wait_job_status(struct job *j, pid_t pid)
 {
     foreground = NULL;
     while (job_state(j) == PROC_RUNNING && !interrupted) {
         int status;
-        pid_t pid = waitpid(-1, &status, job_control ? WUNTRACED : 0);
-        if (pid < 0) {
+        pid_t got = waitpid(-1, &status, job_control ? WUNTRACED : 0);
+        if (got < 0) {
             if (errno == EINTR)
                 continue;
             break;
         }
-        record_status(pid, status);
+        record_status(got, status);
     }
     if (interrupted)
         return 128 + SIGINT;
     int status = decode_status(j->procs[j->nprocs - 1].status);
+    for (int k = 0; k < j->nprocs; k++)
+        if (pid && j->procs[k].pid == pid)
+            status = decode_status(j->procs[k].status);
     if (job_state(j) == PROC_DONE)
         job_remove(j);
     return status;
+}
+
+static struct job *job_with_pid(pid_t pid)
+{
+    for (int i = 0; i < MAX_JOBS; i++)
+        for (int k = 0; table[i] && k < table[i]->nprocs; k++)
+            if (table[i]->procs[k].pid == pid)
+                return table[i];
+    return NULL;
+}
+
+/* wait PID: a job's process, or one whose job has already been reported */
+static int wait_pid_status(const char *arg)
+{
+    char *end;
+    long pid = strtol(arg, &end, 10);
+    if (!*arg || *end || pid <= 0) {
+        out_printf(2, "sh: wait: `%s': not a pid or valid job spec\n", arg);
+        return 2;
+    }
+    struct job *j = job_with_pid((pid_t)pid);
+    if (j)
+        return wait_job_status(j, (pid_t)pid);
+    for (int k = 0; k < MAX_REMEMBERED; k++)
+        if (remembered[k].pid == pid)
+            return decode_status(remembered[k].status);
+    out_printf(2, "sh: wait: pid %ld is not a child of this shell\n", pid);
+    return 127;
 }
 
 int builtin_wait(int argc, char **argv)
@@ -633,30 +686,73 @@ int builtin_wait(int argc, char **argv)
     if (argc <= 1) {
         for (int i = 0; i < MAX_JOBS; i++)
             if (table[i] && job_state(table[i]) != PROC_STOPPED)
-                wait_job_status(table[i]);
+                wait_job_status(table[i], 0);
         return interrupted ? 128 + SIGINT : 0;
     }
     int status = 127;
     for (int a = 1; a < argc; a++) {
-        struct job *j = NULL;
         if (argv[a][0] == '%') {
-            j = job_from_spec(argv[a], "wait");
+            struct job *j = job_from_spec(argv[a], "wait");
+            if (j && job_is_inherited(j)) {
+                out_printf(2, "sh: wait: %s: not a child of this shell\n", argv[a]);
+                j = NULL;
+            }
+            status = j ? wait_job_status(j, 0) : 127;
         } else {
-            long pid = strtol(argv[a], NULL, 10);
-            for (int i = 0; i < MAX_JOBS && !j; i++)
-                for (int k = 0; table[i] && k < table[i]->nprocs; k++)
-                    if (table[i]->procs[k].pid == pid)
-                        j = table[i];
+            status = wait_pid_status(argv[a]);
         }
-        status = j ? wait_job_status(j) : 127;
     }
     return status;
 }
 
-static void list_signals(void)
+/* kill %job: the job's process group, or each of its processes when the
+ * shell has no job control (they then share the shell's group). */
+static int kill_job(const char *spec, int sig)
 {
-    for (int i = 0; i < NSIGNALS; i++)
-        out_printf(1, "%2d) SIG%s\n", signals[i].sig, signals[i].name);
+    struct job *j = job_from_spec(spec, "kill");
+    if (!j)
+        return -1;
+    int rc = 0;
+    if (job_control) {
+        rc = kill(-j->pgid, sig);
+        if (rc == 0 && (sig == SIGTERM || sig == SIGHUP))
+            kill(-j->pgid, SIGCONT);   /* a stopped job must run to die */
+    } else {
+        for (int k = 0; k < j->nprocs; k++) {
+            if (j->procs[k].state == PROC_DONE)
+                continue;
+            if (kill(j->procs[k].pid, sig) < 0)
+                rc = -1;
+            else if (sig == SIGTERM || sig == SIGHUP)
+                kill(j->procs[k].pid, SIGCONT);
+        }
+    }
+    if (rc < 0) {
+        out_printf(2, "sh: kill: (%s) - %s\n", spec, strerror(errno));
+        return -1;
+    }
+    if (sig == SIGCONT || sig == SIGKILL || sig == SIGTERM || sig == SIGHUP)
+        j->notified_stop = false;
+    return 0;
+}
+
+/* exit or end of input in an interactive shell with stopped jobs: warn
+ * once; true when the shell should stay. command_number counts the
+ * top-level commands, so that only a second consecutive exit leaves. */
+bool jobs_block_exit(long command_number)
+{
+    if (!opt.interactive || is_subshell)
+        return false;
+    bool any_stopped = false;
+    reap(false, NULL);
+    for (int i = 0; i < MAX_JOBS; i++)
+        if (table[i] && job_state(table[i]) == PROC_STOPPED)
+            any_stopped = true;
+    if (!any_stopped || exit_warned_at == command_number - 1 || exit_warned_at == command_number)
+        return false;
+    exit_warned_at = command_number;
+    out_printf(2, "There are stopped jobs.\n");
+    return true;
 }
 
 int builtin_kill(int argc, char **argv)
@@ -678,7 +774,7 @@ int builtin_kill(int argc, char **argv)
             out_printf(1, "%s\n", name);
             return 0;
         }
-        list_signals();
+        signals_list();
         return 0;
     }
     if (strcmp(argv[1], "-s") == 0 && argc > 2) {
@@ -696,36 +792,26 @@ int builtin_kill(int argc, char **argv)
     }
     int status = 0;
     for (; i < argc; i++) {
-        pid_t target;
         if (argv[i][0] == '%') {
-            int pgid = job_pgid_from_spec(argv[i]);
-            if (pgid < 0) {
+            if (kill_job(argv[i], sig) < 0)
                 status = 1;
-                continue;
-            }
-            target = -pgid;
-        } else {
-            char *end;
-            long pid = strtol(argv[i], &end, 10);
-            if (!*argv[i] || *end) {
-                out_printf(2, "sh: kill: %s: arguments must be process or job IDs\n", argv[i]);
-                status = 1;
-                continue;
-            }
-            target = (pid_t)pid;
+            continue;
         }
-        int rc = kill(target, sig);
-        if (rc == 0 && argv[i][0] == '%' && (sig == SIGTERM || sig == SIGHUP))
-            kill(target, SIGCONT);   /* a stopped job must run to die */
-        if (rc < 0) {
+        char *end;
+        long pid = strtol(argv[i], &end, 10);
+        if (!*argv[i] || *end) {
+            out_printf(2, "sh: kill: %s: arguments must be process or job IDs\n", argv[i]);
+            status = 1;
+            continue;
+        }
+        if (kill((pid_t)pid, sig) < 0) {
             out_printf(2, "sh: kill: (%s) - %s\n", argv[i], strerror(errno));
             status = 1;
-        } else if (sig == SIGCONT || sig == SIGKILL || sig == SIGTERM || sig == SIGHUP) {
-            /* a stopped job killed or continued is running again */
-            for (int k = 0; k < MAX_JOBS; k++)
-                if (table[k] && (table[k]->pgid == -target || table[k]->procs[0].pid == target))
-                    table[k]->notified_stop = false;
+            continue;
         }
+        struct job *j = job_with_pid((pid_t)pid);
+        if (j && (sig == SIGCONT || sig == SIGKILL || sig == SIGTERM || sig == SIGHUP))
+            j->notified_stop = false;   /* a stopped job killed or continued runs again */
     }
     return status;
 }

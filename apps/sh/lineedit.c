@@ -1,12 +1,15 @@
 /* lineedit.c: the interactive line editor. The terminal is in raw mode
  * only while a line is edited (ICANON, ECHO, ISIG off) and back in the
  * shell's modes before a command runs. Output stays minimal: a typed
- * character at the end is echoed as is; anything else redraws the line
- * with \r, the prompt, the text and ESC [K. */
+ * character at the end is echoed as is; anything else redraws the line:
+ * up to the prompt's first row (ESC [ A, \r), ESC [ J, the prompt, the
+ * text, then back to the cursor. Lines longer than the terminal is wide wrap
+ * onto several rows; the editor tracks the row its cursor is on. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <unistd.h>
 #include "sh.h"
 
@@ -36,26 +39,71 @@ void lineedit_history_print(void)
 struct editor {
     int fd;              /* keys come from here */
     int out;             /* echo and redraws go here (stderr: fd may be read-only) */
-    const char *prompt;
+    const char *prompt;  /* its last line: what a redraw rewrites */
+    size_t prompt_len;
+    size_t columns;      /* terminal width */
+    size_t cursor_row;   /* row of the terminal cursor, 0: the prompt's */
     struct strbuf line;
     size_t cursor;
     int hist_index;      /* history_len: the line being typed */
     char *typed;         /* that line, while browsing history */
 };
 
+/* The terminal's width: TIOCGWINSZ, else $COLUMNS, else 80. */
+static size_t terminal_columns(int fd)
+{
+    struct winsize ws;
+    if (ioctl(fd, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0)
+        return ws.ws_col;
+    const char *env = var_get("COLUMNS");
+    long n = env ? strtol(env, NULL, 10) : 0;
+    return n > 0 && n < 10000 ? (size_t)n : 80;
+}
+
+static void add_move(struct strbuf *out, size_t n, char direction)
+{
+    char move[32];
+    if (n == 0)
+        return;
+    snprintf(move, sizeof move, "\x1b[%zu%c", n, direction);
+    sb_adds(out, move);
+}
+
+/* The row the terminal cursor is on after n characters from the prompt's
+ * row start: after the last column it waits there until the next one. */
+static size_t row_after(const struct editor *e, size_t n)
+{
+    return n > 0 && n % e->columns == 0 ? n / e->columns - 1 : n / e->columns;
+}
+
 static void redraw(struct editor *e)
 {
     struct strbuf out = { 0 };
-    sb_addc(&out, '\r');
+    add_move(&out, e->cursor_row, 'A');
+    /* clear first: ESC [ J at a pending wrap would erase the last column */
+    sb_adds(&out, "\r\x1b[J");
     sb_adds(&out, e->prompt);
     sb_add(&out, sb_str(&e->line), e->line.len);
-    sb_adds(&out, "\x1b[K");
-    if (e->cursor < e->line.len) {
-        char move[32];
-        snprintf(move, sizeof move, "\x1b[%zuD", e->line.len - e->cursor);
-        sb_adds(&out, move);
+    size_t total = e->prompt_len + e->line.len;
+    size_t at = e->prompt_len + e->cursor;
+    e->cursor_row = row_after(e, total);
+    if (at < total) {
+        add_move(&out, e->cursor_row - at / e->columns, 'A');
+        sb_addc(&out, '\r');
+        add_move(&out, at % e->columns, 'C');
+        e->cursor_row = at / e->columns;
     }
     out_write(e->out, out.s, out.len);
+    sb_free(&out);
+}
+
+/* Put the terminal cursor on the line's last row (before Enter's \r\n) */
+static void move_below_line(struct editor *e)
+{
+    struct strbuf out = { 0 };
+    add_move(&out, row_after(e, e->prompt_len + e->line.len) - e->cursor_row, 'B');
+    if (out.len)
+        out_write(e->out, out.s, out.len);
     sb_free(&out);
 }
 
@@ -80,10 +128,12 @@ static void insert_char(struct editor *e, char c)
     sb_addc(&e->line, c);
     memmove(e->line.s + e->cursor + 1, e->line.s + e->cursor, e->line.len - e->cursor - 1);
     e->line.s[e->cursor++] = c;
-    if (e->cursor == e->line.len)
+    if (e->cursor == e->line.len) {
         out_write(e->out, &c, 1);
-    else
+        e->cursor_row = row_after(e, e->prompt_len + e->line.len);
+    } else {
         redraw(e);
+    }
 }
 
 static void history_move(struct editor *e, int delta)
@@ -210,6 +260,7 @@ static int handle_key(struct editor *e, char c)
         break;
     case 12:  /* Ctrl-L */
         out_write(e->out, "\x1b[H\x1b[2J", 7);
+        e->cursor_row = 0;
         redraw(e);
         break;
     case 16: history_move(e, -1); break;  /* Ctrl-P */
@@ -252,9 +303,14 @@ int lineedit_read(int fd, const char *prompt, struct strbuf *out)
     raw.c_cc[VTIME] = 0;
     if (tcsetattr(fd, TCSADRAIN, &raw) < 0)
         return read_plain(fd, prompt, out);
-    struct editor e = { .fd = fd, .out = 2, .prompt = prompt, .hist_index = history_len };
+    const char *last_line = strrchr(prompt, '\n');
+    last_line = last_line ? last_line + 1 : prompt;
+    struct editor e = { .fd = fd, .out = 2, .prompt = last_line,
+                        .prompt_len = strlen(last_line), .columns = terminal_columns(fd),
+                        .hist_index = history_len };
     set_line(&e, "");
     out_write(e.out, prompt, strlen(prompt));
+    e.cursor_row = row_after(&e, e.prompt_len);
     int result;
     for (;;) {
         char c;
@@ -269,6 +325,7 @@ int lineedit_read(int fd, const char *prompt, struct strbuf *out)
     /* Back to the modes the command expects at once (TCSANOW, not after
      * the output drains): keys typed ahead for it must find them. */
     tcsetattr(fd, TCSANOW, &saved);
+    move_below_line(&e);
     if (result == 2)
         out_write(e.out, "^C\r\n", 4);
     else

@@ -31,6 +31,7 @@ static void init_variables(void)
     var_set("IFS", " \t\n");
     var_set("PS2", "> ");
     var_set("PS4", "+ ");
+    var_set("OPTIND", "1");
     char buf[PATH_MAX];
     snprintf(buf, sizeof buf, "%ld", (long)getppid());
     var_set("PPID", buf);

@@ -234,9 +234,13 @@ int builtin_fg(int argc, char **argv);
 int builtin_bg(int argc, char **argv);
 int builtin_wait(int argc, char **argv);
 int builtin_kill(int argc, char **argv);
-int job_pgid_from_spec(const char *spec);
-int signal_from_name(const char *name);
+/* exit/Ctrl-D with stopped jobs: warn once, true when the shell stays */
+bool jobs_block_exit(long command_number);
+extern long top_command_number;   /* input.c: top-level commands run */
+int signal_from_name(const char *name);   /* signals.c */
 const char *signal_name(int sig);
+const char *signal_text(int sig);         /* "Killed", "Terminated", ... */
+void signals_list(void);                  /* kill -l */
 void tty_restore_shell_modes(void);
 
 /* ---- alias.c ---- */
@@ -248,6 +252,9 @@ int builtin_unalias(int argc, char **argv);
 typedef int (*builtin_fn)(int argc, char **argv);
 builtin_fn builtin_lookup(const char *name, bool *special);
 int builtin_test(int argc, char **argv);
+int builtin_getopts(int argc, char **argv);   /* getopts.c */
+int builtin_times(int argc, char **argv);     /* times.c */
+int builtin_read(int argc, char **argv);      /* read.c */
 void traps_run_pending(void);
 void trap_run_exit(void);
 void traps_reset_in_child(void);
@@ -268,6 +275,7 @@ struct source {
     int fd;              /* -1 for string sources */
     bool edit;           /* interactive terminal: line editor */
     bool eof;
+    int first_line;      /* line number of its first line (0: 1) */
 };
 int source_getline(struct source *src, struct strbuf *line, bool continuation);
 int run_source(struct source *src);
