@@ -117,8 +117,9 @@ void proc_context_switch(struct thread *prev, struct thread *next)
     struct proc_thread *from = thread_owner(prev), *to = thread_owner(next);
     if (from) {
         arch_user_state_save(from->user_state);
-        __atomic_add_fetch(&from->proc->cpu_ns, plat_time_ns() - from->run_since_ns,
-                           __ATOMIC_RELAXED);
+        uint64_t slice_ns = plat_time_ns() - from->run_since_ns;
+        from->cpu_ns += slice_ns;
+        __atomic_add_fetch(&from->proc->cpu_ns, slice_ns, __ATOMIC_RELAXED);
     }
     if (to)
         switch_in(to, next);
@@ -256,6 +257,9 @@ _Noreturn void proc_thread_exit(void)
     /* Become a kernel thread first, off the address space: the last thread
      * may destroy the space as soon as this one is off the list. */
     unsigned long flags = arch_irq_save();
+    /* The running slice counts: no switch hook will see this thread as
+     * the process's again. */
+    __atomic_add_fetch(&p->cpu_ns, plat_time_ns() - pt->run_since_ns, __ATOMIC_RELAXED);
     thread_set_owner(thread_current(), NULL);
     vm_space_activate(NULL);
     arch_irq_restore(flags);

@@ -90,6 +90,7 @@ struct proc_thread {
     size_t start_frame_bytes;
     uintptr_t start_pc, start_sp, start_arg;   /* thread_create */
     uint64_t run_since_ns;          /* when it last got a CPU (switch_in) */
+    uint64_t cpu_ns;                /* its CPU time before that slice */
 };
 
 /* Largest trap frame the process layer keeps (fork copies at most this

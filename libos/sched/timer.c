@@ -3,8 +3,32 @@
  * platform's timer interrupt enters the kernel. */
 #include <stddef.h>
 #include <kern/panic.h>
+#include <kern/spinlock.h>
 #include <plat/timer.h>
 #include "internal.h"
+
+/* ---- the wall clock ---- */
+
+/* The wall time at plat_time_ns() == 0, read on first use; boot_wall_lock
+ * makes the slow read happen once, so every caller sees the same offset
+ * and CLOCK_REALTIME never steps. A leaf lock. */
+static struct spinlock boot_wall_lock = SPINLOCK_INIT;
+static uint64_t boot_wall_ns;
+static bool is_boot_wall_known;
+
+uint64_t clock_realtime_ns(void)
+{
+    if (!__atomic_load_n(&is_boot_wall_known, __ATOMIC_ACQUIRE)) {
+        unsigned long flags = spin_lock_irqsave(&boot_wall_lock);
+        if (!is_boot_wall_known) {
+            uint64_t wall = plat_wall_clock_ns(), now = plat_time_ns();
+            boot_wall_ns = wall > now ? wall - now : 0;
+            __atomic_store_n(&is_boot_wall_known, true, __ATOMIC_RELEASE);
+        }
+        spin_unlock_irqrestore(&boot_wall_lock, flags);
+    }
+    return plat_time_ns() + boot_wall_ns;
+}
 
 void timer_init(struct timer *t, timer_fn fn, void *arg)
 {

@@ -312,6 +312,28 @@ SYS_DEFINE(fchmodat)
     return path_call(OP_CHMOD, a);
 }
 
+/* utimensat(dirfd, path, times, flags); path NULL: futimens(dirfd, times),
+ * as Linux's system call does. */
+SYS_DEFINE(utimensat)
+{
+    (void)tf;
+    struct abi_timespec times[2];
+    if (a[2] && copy_from_user(times, (const void *)a[2], sizeof(times)) < 0)
+        return -EFAULT;
+    const struct abi_timespec *maybe_times = a[2] ? times : NULL;
+    if (a[3] & ~(unsigned long)AT_SYMLINK_NOFOLLOW)
+        return -EINVAL;
+    if (!a[1])
+        return vfs_futimens(ctx(), (int)a[0], maybe_times);
+    struct at_target t;
+    long rc = at_begin((long)a[0], (const char *)a[1], &t);
+    if (rc < 0)
+        return rc;
+    rc = vfs_utimens(t.ctx, t.path, maybe_times, a[3] & AT_SYMLINK_NOFOLLOW);
+    at_end(&t);
+    return rc;
+}
+
 SYS_DEFINE(fchmod)
 {
     (void)tf;

@@ -1,27 +1,31 @@
 /* Time calls. CLOCK_MONOTONIC is the platform's nanosecond clock;
- * CLOCK_REALTIME is the same clock plus the wall time at boot, read once
- * from the platform's real-time clock (plat_wall_clock_ns) when it has
- * one, else 0 (REALTIME then starts at the epoch). */
+ * CLOCK_REALTIME is the same clock plus the wall time at boot
+ * (clock_realtime_ns). The CPU-time clocks and times() count the time the
+ * process's (or the calling thread's) threads held a CPU, kernel time
+ * included (there is no user/system split: stime is 0). */
 #include <abi/errno.h>
 #include <abi/time.h>
+#include <plat/cpu.h>
 #include <plat/timer.h>
+#include <sched/timer.h>
 #include <sched/wait.h>
 #include "../proc/proc_internal.h"
 #include "syscall_internal.h"
 
 #define NS_PER_SEC 1000000000ULL
 
-static uint64_t boot_wall_ns_value;
-static bool is_boot_wall_known;
-
-static uint64_t boot_wall_ns(void)
+/* CPU time so far of the calling thread (is_process false) or of its whole
+ * process, counting the current slice, which the context-switch hook has
+ * not added yet. Interrupts stay off so no switch lands in between. */
+static uint64_t cpu_time_ns(bool is_process)
 {
-    if (!__atomic_load_n(&is_boot_wall_known, __ATOMIC_ACQUIRE)) {
-        uint64_t wall = plat_wall_clock_ns(), now = plat_time_ns();
-        boot_wall_ns_value = wall > now ? wall - now : 0;
-        __atomic_store_n(&is_boot_wall_known, true, __ATOMIC_RELEASE);
-    }
-    return boot_wall_ns_value;
+    unsigned long flags = arch_irq_save();
+    struct proc_thread *me = proc_thread_current();
+    uint64_t total = is_process ? __atomic_load_n(&me->proc->cpu_ns, __ATOMIC_RELAXED)
+                                : me->cpu_ns;
+    total += plat_time_ns() - me->run_since_ns;
+    arch_irq_restore(flags);
+    return total;
 }
 
 static struct abi_timespec ns_to_ts(uint64_t ns)
@@ -32,17 +36,19 @@ static struct abi_timespec ns_to_ts(uint64_t ns)
 SYS_DEFINE(clock_gettime)
 {
     (void)tf;
-    uint64_t now = plat_time_ns();
+    uint64_t now;
     switch (a[0]) {
     case ABI_CLOCK_REALTIME:
-        now += boot_wall_ns();
+        now = clock_realtime_ns();
         break;
     case ABI_CLOCK_MONOTONIC:
+        now = plat_time_ns();
         break;
     case ABI_CLOCK_PROCESS_CPUTIME_ID:
+        now = cpu_time_ns(true);
+        break;
     case ABI_CLOCK_THREAD_CPUTIME_ID:
-        /* No CPU-time accounting yet: the process's lifetime bounds it. */
-        now -= proc_current()->start_ns;
+        now = cpu_time_ns(false);
         break;
     default:
         return -EINVAL;
@@ -54,7 +60,7 @@ SYS_DEFINE(clock_gettime)
 SYS_DEFINE(gettimeofday)
 {
     (void)tf;
-    uint64_t now = plat_time_ns() + boot_wall_ns();
+    uint64_t now = clock_realtime_ns();
     struct abi_timeval tv = { (int64_t)(now / NS_PER_SEC), (long)((now % NS_PER_SEC) / 1000) };
     if (a[0] && copy_to_user((void *)a[0], &tv, sizeof(tv)) < 0)
         return -EFAULT;
@@ -101,10 +107,9 @@ SYS_DEFINE(nanosleep)
 SYS_DEFINE(times)
 {
     (void)tf;
-    uint64_t now = plat_time_ns();
     struct proc *p = proc_current();
-    /* No per-thread CPU accounting yet: user time is the lifetime. */
-    struct abi_tms_ns t = { now - p->start_ns, 0, p->children_ns, 0 };
+    struct abi_tms_ns t = { cpu_time_ns(true), 0, p->children_cpu_ns, 0 };
+    uint64_t now = plat_time_ns();
     if (a[0] && copy_to_user((void *)a[0], &t, sizeof(t)) < 0)
         return -EFAULT;
     return (long)now;

@@ -40,7 +40,7 @@ static const struct syscall_desc table[SYS_COUNT] = {
     ENTRY(fchmodat), ENTRY(truncate), ENTRY(ftruncate), ENTRY(umask), ENTRY(faccessat),
     ENTRY(pipe2), ENTRY(mknodat), ENTRY(poll), ENTRY(select), RESTARTABLE(fsync),
     ENTRY(sync), ENTRY(mount), ENTRY(umount), RESTARTABLE(ioctl), ENTRY(fchmod),
-    ENTRY(statfs), ENTRY(fstatfs),
+    ENTRY(statfs), ENTRY(fstatfs), ENTRY(utimensat),
 };
 
 void syscall_entry(struct trap_frame *tf)

@@ -51,6 +51,6 @@ SYS_DECLARE(fchmodat); SYS_DECLARE(truncate); SYS_DECLARE(ftruncate); SYS_DECLAR
 SYS_DECLARE(faccessat); SYS_DECLARE(pipe2); SYS_DECLARE(mknodat); SYS_DECLARE(poll);
 SYS_DECLARE(select); SYS_DECLARE(fsync); SYS_DECLARE(sync); SYS_DECLARE(mount);
 SYS_DECLARE(umount); SYS_DECLARE(ioctl); SYS_DECLARE(fchmod); SYS_DECLARE(statfs);
-SYS_DECLARE(fstatfs);
+SYS_DECLARE(fstatfs); SYS_DECLARE(utimensat);
 
 #endif

@@ -13,7 +13,8 @@ int clock_gettime(clockid_t clock, struct timespec *ts)
 
 int clock_getres(clockid_t clock, struct timespec *res)
 {
-    if (clock != CLOCK_REALTIME && clock != CLOCK_MONOTONIC) {
+    if (clock != CLOCK_REALTIME && clock != CLOCK_MONOTONIC &&
+        clock != CLOCK_PROCESS_CPUTIME_ID && clock != CLOCK_THREAD_CPUTIME_ID) {
         errno = EINVAL;
         return -1;
     }

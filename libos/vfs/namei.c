@@ -410,7 +410,7 @@ static int chmod_vnode(struct vfs_ctx *ctx, struct vnode *vn, uint32_t mode)
     vn->mode = (vn->mode & S_IFMT) | (mode & 07777);
     vn->ctime_ns = vfs_now_ns();
     spin_unlock(&vn->sb->lock);
-    return 0;
+    return vn->ops->write_attrs ? vn->ops->write_attrs(vn) : 0;
 }
 
 int vfs_chmod(struct vfs_ctx *ctx, const char *path, uint32_t mode)

@@ -314,7 +314,9 @@ static int ramfs_rename(struct vnode *from_dir, const char *from, size_t from_le
         to_dir->nlink++;
     }
     moved = NULL;
-    from_dir->mtime_ns = to_dir->mtime_ns = vn->ctime_ns = vfs_now_ns();
+    int64_t now = vfs_now_ns();
+    from_dir->mtime_ns = from_dir->ctime_ns = to_dir->mtime_ns = to_dir->ctime_ns = now;
+    vn->ctime_ns = now;
 out:
     spin_unlock(&sb->lock);
     kfree(moved);

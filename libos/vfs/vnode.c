@@ -7,7 +7,7 @@
 #include <abi/errno.h>
 #include <kern/panic.h>
 #include <mm/kmalloc.h>
-#include <plat/timer.h>
+#include <sched/timer.h>
 #include <vfs/fs.h>
 
 /* The layout must be newlib's, which both sides compile against. */
@@ -16,9 +16,10 @@ _Static_assert(offsetof(struct stat, st_size) == 16, "st_size at 16 as in newlib
 _Static_assert(offsetof(struct stat, st_atim) == 24, "st_atim at 24 as in newlib");
 _Static_assert(offsetof(struct stat, st_blksize) == 72, "st_blksize at 72 as in newlib");
 
+/* File times are wall-clock (CLOCK_REALTIME) nanoseconds. */
 int64_t vfs_now_ns(void)
 {
-    return (int64_t)plat_time_ns();
+    return (int64_t)clock_realtime_ns();
 }
 
 struct vnode *vnode_alloc(struct superblock *sb, const struct vnode_ops *ops, uint32_t mode,

@@ -192,6 +192,32 @@ touch new
 check "touch creates an empty file" "0 regular file" "$(stat -c '%s %F' new)"
 touch f1
 check "touch keeps an existing file's contents" "one${nl}two" "$(cat f1)"
+touch -d '2001-02-03 04:05:06' new
+check "touch -d sets the modification time" "981173106" "$(stat -c %Y new)"
+check "touch -d sets the access time" "981173106" "$(stat -c %X new)"
+touch -m -d @1000000000 new
+check "touch -m sets only the modification time" "1000000000 981173106" "$(stat -c '%Y %X' new)"
+touch -a -t 202012312359.30 new
+check "touch -a -t sets only the access time" "1000000000 1609459170" "$(stat -c '%Y %X' new)"
+touch -t 0102030405 f1
+check "touch -t YYMMDDhhmm" "981173100" "$(stat -c %Y f1)"
+touch -r new f1
+check "touch -r copies another file's times" "1000000000 1609459170" "$(stat -c '%Y %X' f1)"
+touch -c absent
+check_true "touch -c does not create" ! -e absent
+touch -d 'not a date' new 2> err.txt; st=$?
+check "touch -d of a bad date fails" "1 touch: invalid date 'not a date'" "$st $(cat err.txt)"
+now=$(date +%s)
+check "date +%s is a number" "1" "$(say "$now" | grep -c '^[0-9][0-9]*$')"
+touch new
+mtime=$(stat -c %Y new)
+check_true "touch sets an existing file's time to now (within a minute)" \
+    "$((mtime - now))" -le 60 -a "$((now - mtime))" -le 60
+touch fresh
+mtime=$(stat -c %Y fresh)
+check_true "a new file's time is now (within a minute)" \
+    "$((mtime - now))" -le 60 -a "$((now - mtime))" -le 60
+rm fresh
 rm new
 check_true "rm removes a file" ! -e new
 rm new 2> err.txt; st=$?

@@ -63,6 +63,14 @@ def check_manifest(image, outdir):
                 text = disk.debugfs_stat(image, guest) or ""
                 if "Mode:  %s" % rest[0][-4:] not in text:
                     failures.append("%s: mode not %s" % (guest, rest[0]))
+            elif kind == "times":
+                # debugfs prints "atime: 0x499602d2" (then ":nsec" on
+                # large inodes, then " -- date").
+                text = disk.debugfs_stat(image, guest) or ""
+                atime, mtime = (int(x) for x in rest[0].split())
+                for name, want in (("atime", atime), ("mtime", mtime)):
+                    if "%s: 0x%08x" % (name, want) not in text:
+                        failures.append("%s: %s not %d:\n%s" % (guest, name, want, text[:600]))
             elif kind == "range":
                 # Compare block by block through debugfs bmap (the file is
                 # too large to cat).

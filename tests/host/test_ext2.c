@@ -342,6 +342,11 @@ static void cmd_write(const char *image)
     OK(vfs_chmod(&ctx, "/mnt/hello.txt", 0600));
     fprintf(manifest, "mode /hello.txt 0100600\n");
 
+    /* utimensat reaches the disk (in seconds). */
+    static const struct abi_timespec set_times[2] = { { 1111111111, 0 }, { 1234567890, 0 } };
+    OK(vfs_utimens(&ctx, "/mnt/hello.txt", set_times, false));
+    fprintf(manifest, "times /hello.txt 1111111111 1234567890\n");
+
     /* fsync, sync, then a clean unmount; remount and read back. */
     fd = vfs_open(&ctx, "/mnt/hello.txt", O_RDONLY, 0);
     OK(vfs_fsync(&ctx, fd));
@@ -354,6 +359,9 @@ static void cmd_write(const char *image)
     OK(vfs_stat(&ctx, "/mnt/hello.txt", &st));
     CHECK((st.st_mode & 07777) == 0600 && st.st_nlink == 2, "hello mode %o nlink %d",
           st.st_mode, st.st_nlink);
+    CHECK(st.st_atim.tv_sec == 1111111111 && st.st_mtim.tv_sec == 1234567890,
+          "hello times after remount: atime %ld mtime %ld", (long)st.st_atim.tv_sec,
+          (long)st.st_mtim.tv_sec);
     unmount_image(dev);
     free(big);
 }

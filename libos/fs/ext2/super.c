@@ -25,12 +25,17 @@ int ext2_read_block(struct ext2_fs *fs, uint32_t block, struct bcache_buf **out)
     return rc == -EINVAL ? -EIO : rc;
 }
 
-/* Timestamps. There is no wall clock yet: time goes on from the latest
- * time the image records (last write or mount), so stamps never go back
- * and a deleted inode's dtime is never 0. */
+/* Timestamps, in seconds: the wall clock (vfs_now_ns), but never earlier
+ * than the latest time the image records (last write or mount) plus the
+ * time since mount, so stamps never go back, even without a real-time
+ * clock, and a deleted inode's dtime is never 0. */
 uint32_t ext2_now(struct ext2_fs *fs)
 {
-    return fs->time_base + (uint32_t)(((uint64_t)vfs_now_ns() - fs->mount_ns) / 1000000000);
+    uint64_t now_ns = (uint64_t)vfs_now_ns();
+    uint64_t wall_s = now_ns / 1000000000;
+    uint64_t base_s = fs->time_base + (now_ns - fs->mount_ns) / 1000000000;
+    uint64_t now_s = MAX(wall_s, base_s);
+    return now_s > UINT32_MAX ? UINT32_MAX : (uint32_t)now_s;
 }
 
 /* A corrupt structure: reported once per call site kind, never fatal. */

@@ -489,6 +489,18 @@ static int ext2_truncate(struct vnode *vn, uint64_t length)
     return rc;
 }
 
+/* chmod and utimensat changed the vnode: the inode follows. */
+static int ext2_write_attrs(struct vnode *vn)
+{
+    struct ext2_fs *fs = ext2_fs_of(vn);
+    mutex_lock(&fs->lock);
+    int rc = check_writable(fs);
+    if (rc == 0)
+        rc = ext2_write_inode(fs, ext2_info_of(vn), false);
+    mutex_unlock(&fs->lock);
+    return rc;
+}
+
 const struct vnode_ops ext2_vnode_ops = {
     .lookup = ext2_lookup,
     .create = ext2_create,
@@ -501,5 +513,6 @@ const struct vnode_ops ext2_vnode_ops = {
     .read = ext2_read,
     .write = ext2_write,
     .truncate = ext2_truncate,
+    .write_attrs = ext2_write_attrs,
     .inactive = ext2_inactive,
 };

@@ -41,6 +41,11 @@
 
 #include <abi/time.h>     /* struct abi_timespec */
 
+/* utimensat's special tv_nsec values (Linux's; newlib defines them only
+ * for Cygwin, so the process side's <sys/stat.h> takes these). */
+#define ABI_UTIME_NOW  ((1L << 30) - 1)
+#define ABI_UTIME_OMIT ((1L << 30) - 2)
+
 /* newlib's layout: dev_t short, ino_t/nlink_t/uid_t/gid_t unsigned short,
  * mode_t uint32_t, off_t/blksize_t/blkcnt_t long. 104 bytes on both. */
 struct stat {

@@ -200,6 +200,7 @@
 #define SYS_fchmod          118
 #define SYS_statfs          119
 #define SYS_fstatfs         120
+#define SYS_utimensat       121
 
 /* sockets */
 #define SYS_socket          130

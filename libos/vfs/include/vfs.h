@@ -98,6 +98,13 @@ int vfs_chdir(struct vfs_ctx *ctx, const char *path);
 long vfs_getcwd(struct vfs_ctx *ctx, char *buf, size_t size);
 int vfs_chmod(struct vfs_ctx *ctx, const char *path, uint32_t mode);
 int vfs_fchmod(struct vfs_ctx *ctx, int fd, uint32_t mode);
+/* utimensat and futimens: times[0] is the access time, times[1] the
+ * modification time; a tv_nsec of ABI_UTIME_NOW means now, ABI_UTIME_OMIT
+ * leaves that time alone; times NULL: both now. Explicit times need the
+ * owner or root (-EPERM), "now" also write permission (-EACCES). */
+int vfs_utimens(struct vfs_ctx *ctx, const char *path, const struct abi_timespec *times,
+                bool is_nofollow);
+int vfs_futimens(struct vfs_ctx *ctx, int fd, const struct abi_timespec *times);
 int vfs_truncate(struct vfs_ctx *ctx, const char *path, int64_t length);
 uint32_t vfs_umask(struct vfs_ctx *ctx, uint32_t mask);
 int vfs_access(struct vfs_ctx *ctx, const char *path, int amode);

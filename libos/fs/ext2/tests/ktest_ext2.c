@@ -130,6 +130,27 @@ KTEST(ext2_write_survives_remount, KTEST_DEFAULT)
     return 0;
 }
 
+KTEST(ext2_times_survive_remount, KTEST_DEFAULT)
+{
+    EXT2_SETUP(ctx, disk, "e2times", 0);
+    EXPECT_OK(vfs_test_put(&ctx, "mnt/stamped", "x", 0644));
+    struct stat st;
+    EXPECT_OK(vfs_stat(&ctx, "mnt/stamped", &st));
+    KTEST_EXPECT(st.st_mtim.tv_sec > 1600000000, "new file mtime %ld is before 2020",
+                 (long)st.st_mtim.tv_sec);
+    static const struct abi_timespec times[2] = { { 1111111111, 0 }, { 1234567890, 0 } };
+    EXPECT_OK(vfs_utimens(&ctx, "mnt/stamped", times, false));
+    EXPECT_OK(vfs_chmod(&ctx, "mnt/stamped", 0600));
+    EXPECT_OK(vfs_umount(&ctx, "mnt"));
+    EXPECT_OK(vfs_mount_source(&ctx, "ext2", "e2times", "mnt", 0));
+    EXPECT_OK(vfs_stat(&ctx, "mnt/stamped", &st));
+    EXPECT_RC(st.st_atim.tv_sec, 1111111111);
+    EXPECT_RC(st.st_mtim.tv_sec, 1234567890);
+    EXPECT_RC(st.st_mode & 07777, 0600);
+    EXT2_TEARDOWN(ctx, disk);
+    return 0;
+}
+
 struct listing {
     char names[512];
     size_t used;

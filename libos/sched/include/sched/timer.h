@@ -29,4 +29,9 @@ void timer_start(struct timer *t, uint64_t deadline_ns);
 bool timer_cancel(struct timer *t);
 bool timer_is_pending(const struct timer *t);
 
+/* CLOCK_REALTIME in nanoseconds since the epoch: plat_time_ns plus the wall
+ * time at boot, read once from the platform's real-time clock (0 when there
+ * is none, so the clock then starts at the epoch). Any context. */
+uint64_t clock_realtime_ns(void);
+
 #endif

@@ -1,6 +1,7 @@
 /* newlib's feature macros, plus the POSIX options Tandem provides (newlib
  * turns them on only for RTEMS and Cygwin): POSIX timers and the monotonic
- * clock (clock_gettime, nanosleep in <time.h>) and threads (<pthread.h>). */
+ * clock (clock_gettime, nanosleep in <time.h>), the process and thread
+ * CPU-time clocks (clock_gettime only) and threads (<pthread.h>). */
 #ifndef TANDEM_SYS_FEATURES_H
 #define TANDEM_SYS_FEATURES_H
 
@@ -11,6 +12,12 @@
 #endif
 #ifndef _POSIX_MONOTONIC_CLOCK
 #define _POSIX_MONOTONIC_CLOCK 200809L
+#endif
+#ifndef _POSIX_CPUTIME
+#define _POSIX_CPUTIME 200809L
+#endif
+#ifndef _POSIX_THREAD_CPUTIME
+#define _POSIX_THREAD_CPUTIME 200809L
 #endif
 #ifndef _POSIX_THREADS
 #define _POSIX_THREADS 200809L

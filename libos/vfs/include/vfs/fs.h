@@ -40,6 +40,9 @@ struct vnode_ops {
     long (*read)(struct vnode *vn, void *buf, size_t len, uint64_t offset);
     long (*write)(struct vnode *vn, const void *buf, size_t len, uint64_t offset);
     int (*truncate)(struct vnode *vn, uint64_t length);
+    /* The VFS changed the vnode's mode or times (chmod, utimensat): store
+     * them. NULL: nothing to store (the in-memory filesystems). */
+    int (*write_attrs)(struct vnode *vn);
     /* The last reference is gone: free the vnode when nothing else (a
      * directory entry) keeps it. Called with the superblock lock held,
      * except on a superblock with has_sleeping_inactive: then it is called
