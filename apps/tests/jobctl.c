@@ -73,6 +73,20 @@ static pid_t spawn_job(pid_t pgid, void (*body)(int arg), int arg)
     return pid;
 }
 
+/* Runs body(0) in a child that then exits 0; returns its wait status (or
+ * -1 when fork fails). */
+static int run_child(void (*body)(int arg))
+{
+    pid_t pid = fork_child();
+    if (pid < 0)
+        return -1;
+    if (pid == 0) {
+        body(0);
+        _exit(0);
+    }
+    return wait_for(pid);
+}
+
 static void body_pause(int arg)
 {
     (void)arg;
@@ -240,13 +254,7 @@ static void dev_tty_enxio_without_ctty(void)
     watchdog(WATCHDOG_S);
     CHECK_OK(pair_open(&p));
     tty = &p;
-    pid_t pid = fork_child();
-    CHECK_OK(pid);
-    if (pid == 0) {
-        sessions_without_terminal(0);
-        _exit(0);
-    }
-    int status = wait_for(pid);
+    int status = run_child(sessions_without_terminal);
     CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0, "new session: %s", status_str(status));
     pair_close(&p);
 }
@@ -273,13 +281,7 @@ static void open_without_noctty_acquires_ctty_and_dev_tty(void)
     watchdog(WATCHDOG_S);
     CHECK_OK(pair_open(&p));
     tty = &p;
-    pid_t pid = fork_child();
-    CHECK_OK(pid);
-    if (pid == 0) {
-        open_acquires_terminal(0);
-        _exit(0);
-    }
-    int status = wait_for(pid);
+    int status = run_child(open_acquires_terminal);
     CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0, "session leader: %s",
           status_str(status));
     CHECK(read_until(p.master, buf, sizeof(buf), "via-dev-tty\r\n", WAIT_MS) > 0,

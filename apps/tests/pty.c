@@ -324,14 +324,6 @@ static void session_on_slave_gets_sighup_when_master_closes(void)
     pair_close(&p);
 }
 
-/* Reads the master until needle shows, failing the subtest otherwise. */
-#define EXPECT_OUTPUT(screen, needle) do { \
-        watchdog_step = "waiting for " #needle; \
-        CHECK(screen_expect(screen, needle, WAIT_MS * 4) == 0, \
-              "shell: expected \"%s\", got \"%s\"", show(needle, (long)strlen(needle)), \
-              screen_rest(screen)); \
-    } while (0)
-
 /* Waits for a child on the slave while reading (and dropping) what it
  * writes, as a terminal does: a program that drains its output (tcdrain,
  * TCSADRAIN) would wait for us otherwise. The status, or -1. */
@@ -365,28 +357,21 @@ static void sh_on_slave_driven_from_master(void)
         return;
     }
     int master;
-    watchdog_step = "forkpty";
-    pid_t pid = forkpty(&master, NULL, NULL, NULL);
+    pid_t pid = spawn_sh_on_pty(&master, "pty$ ");
     CHECK_OK(pid);
-    if (pid == 0) {
-        char *argv[] = { "sh", "-i", NULL };
-        char *envp[] = { "PATH=/bin", "HOME=/", "TERM=vt100", "PS1=pty$ ", NULL };
-        execve("/bin/sh", argv, envp);
-        _exit(127);
-    }
     static struct screen screen;
     screen_init(&screen, master);
-    EXPECT_OUTPUT(&screen, "pty$ ");
+    EXPECT_ON_SCREEN(&screen, "pty$ ");
     const char *cmd = "X=abc; echo got-$X\r";
     watchdog_step = cmd;
     CHECK_EQ("type a command", (long)strlen(cmd), write(master, cmd, strlen(cmd)));
-    EXPECT_OUTPUT(&screen, "got-abc\r\n");
-    EXPECT_OUTPUT(&screen, "pty$ ");
+    EXPECT_ON_SCREEN(&screen, "got-abc\r\n");
+    EXPECT_ON_SCREEN(&screen, "pty$ ");
     cmd = "echo one && echo two\r";
     watchdog_step = cmd;
     CHECK_EQ("type a command", (long)strlen(cmd), write(master, cmd, strlen(cmd)));
-    EXPECT_OUTPUT(&screen, "\none\r\ntwo\r\n");
-    EXPECT_OUTPUT(&screen, "pty$ ");
+    EXPECT_ON_SCREEN(&screen, "\none\r\ntwo\r\n");
+    EXPECT_ON_SCREEN(&screen, "pty$ ");
     cmd = "exit 7\r";
     watchdog_step = cmd;
     CHECK_EQ("type exit", (long)strlen(cmd), write(master, cmd, strlen(cmd)));

@@ -4,7 +4,6 @@
  * (Ctrl-C, Ctrl-Z, jobs, bg, fg) and line editing. Only builtins and sh
  * itself exist in the tests image, so every program run is another sh. */
 #include <fcntl.h>
-#include <pty.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -139,63 +138,51 @@ static int type_line(int master, const char *keys)
     return write(master, keys, strlen(keys)) == (ssize_t)strlen(keys) ? 0 : -1;
 }
 
-#define EXPECT_SCREEN(screen, text) \
-    CHECK(screen_expect(screen, text, WAIT_MS * 4) == 0, "expected %s on the terminal, got %s", \
-          show(text, (long)strlen(text)), \
-          show(screen_rest(screen), (long)strlen(screen_rest(screen))))
-
 static void sh_job_control_on_pty(void)
 {
     watchdog(WATCHDOG_S * 4);
     int master;
-    watchdog_step = "forkpty";
-    pid_t pid = forkpty(&master, NULL, NULL, NULL);
+    pid_t pid = spawn_sh_on_pty(&master, "jc> ");
     CHECK_OK(pid);
-    if (pid == 0) {
-        char *argv[] = { "sh", "-i", NULL };
-        char *envp[] = { "PATH=/bin", "HOME=/", "TERM=vt100", "PS1=jc> ", NULL };
-        execve("/bin/sh", argv, envp);
-        _exit(127);
-    }
     static struct screen screen;
     screen_init(&screen, master);
-    EXPECT_SCREEN(&screen, "jc> ");
+    EXPECT_ON_SCREEN(&screen, "jc> ");
     /* Ctrl-C ends the foreground job and the prompt returns; $? is 130 */
     CHECK_OK(type_line(master, BUSY_JOB "\r"));
-    EXPECT_SCREEN(&screen, "busy-42\r\n");
+    EXPECT_ON_SCREEN(&screen, "busy-42\r\n");
     CHECK_OK(type_line(master, "\x03"));
-    EXPECT_SCREEN(&screen, "jc> ");
+    EXPECT_ON_SCREEN(&screen, "jc> ");
     CHECK_OK(type_line(master, "echo status=$?\r"));
-    EXPECT_SCREEN(&screen, "status=130\r\n");
+    EXPECT_ON_SCREEN(&screen, "status=130\r\n");
     /* a loop the shell runs itself stops at Ctrl-C too */
     CHECK_OK(type_line(master, "echo looping; while :; do :; done\r"));
-    EXPECT_SCREEN(&screen, "looping\r\n");
+    EXPECT_ON_SCREEN(&screen, "looping\r\n");
     CHECK_OK(type_line(master, "\x03"));
-    EXPECT_SCREEN(&screen, "jc> ");
+    EXPECT_ON_SCREEN(&screen, "jc> ");
     /* Ctrl-Z stops the job; jobs, bg, fg; Ctrl-C ends it */
     CHECK_OK(type_line(master, BUSY_JOB "\r"));
-    EXPECT_SCREEN(&screen, "busy-42\r\n");
+    EXPECT_ON_SCREEN(&screen, "busy-42\r\n");
     CHECK_OK(type_line(master, "\x1a"));
-    EXPECT_SCREEN(&screen, "[1]+  Stopped                 " BUSY_JOB "\r\n");
-    EXPECT_SCREEN(&screen, "jc> ");
+    EXPECT_ON_SCREEN(&screen, "[1]+  Stopped                 " BUSY_JOB "\r\n");
+    EXPECT_ON_SCREEN(&screen, "jc> ");
     CHECK_OK(type_line(master, "jobs\r"));
-    EXPECT_SCREEN(&screen, "[1]+  Stopped                 " BUSY_JOB "\r\n");
+    EXPECT_ON_SCREEN(&screen, "[1]+  Stopped                 " BUSY_JOB "\r\n");
     CHECK_OK(type_line(master, "bg\r"));
-    EXPECT_SCREEN(&screen, "[1]+ " BUSY_JOB " &\r\n");
+    EXPECT_ON_SCREEN(&screen, "[1]+ " BUSY_JOB " &\r\n");
     CHECK_OK(type_line(master, "jobs\r"));
-    EXPECT_SCREEN(&screen, "[1]+  Running                 " BUSY_JOB " &\r\n");
+    EXPECT_ON_SCREEN(&screen, "[1]+  Running                 " BUSY_JOB " &\r\n");
     CHECK_OK(type_line(master, "fg\r"));
-    EXPECT_SCREEN(&screen, "\n" BUSY_JOB "\r\n");
+    EXPECT_ON_SCREEN(&screen, "\n" BUSY_JOB "\r\n");
     CHECK_OK(type_line(master, "\x03"));
-    EXPECT_SCREEN(&screen, "jc> ");
+    EXPECT_ON_SCREEN(&screen, "jc> ");
     /* line editing: backspace, Ctrl-U, history */
     CHECK_OK(type_line(master, "echo abx\x7f" "c\r"));
-    EXPECT_SCREEN(&screen, "abc\r\n");
+    EXPECT_ON_SCREEN(&screen, "abc\r\n");
     CHECK_OK(type_line(master, "junk\x15" "echo clean\r"));
-    EXPECT_SCREEN(&screen, "clean\r\n");
+    EXPECT_ON_SCREEN(&screen, "clean\r\n");
     CHECK_OK(type_line(master, "\x1b[A\r"));
-    EXPECT_SCREEN(&screen, "clean\r\n");
-    EXPECT_SCREEN(&screen, "jc> ");
+    EXPECT_ON_SCREEN(&screen, "clean\r\n");
+    EXPECT_ON_SCREEN(&screen, "jc> ");
     CHECK_OK(type_line(master, "exit 4\r"));
     watchdog_step = "waiting for sh to exit";
     int status = wait_for(pid);

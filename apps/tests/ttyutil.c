@@ -242,3 +242,18 @@ int wait_note(int fd, int timeout_ms)
 
     return read_bytes(fd, buf, 1, timeout_ms) == 1 ? (unsigned char)buf[0] : -1;
 }
+
+pid_t spawn_sh_on_pty(int *master, const char *ps1)
+{
+    char prompt[64];
+    snprintf(prompt, sizeof(prompt), "PS1=%s", ps1);
+    watchdog_step = "forkpty";
+    pid_t pid = forkpty(master, NULL, NULL, NULL);
+    if (pid == 0) {
+        char *argv[] = { "sh", "-i", NULL };
+        char *envp[] = { "PATH=/bin", "HOME=/", "TERM=vt100", prompt, NULL };
+        execve("/bin/sh", argv, envp);
+        _exit(127);
+    }
+    return pid;
+}

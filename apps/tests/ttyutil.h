@@ -43,6 +43,17 @@ struct screen {
 void screen_init(struct screen *s, int fd);
 int screen_expect(struct screen *s, const char *needle, int timeout_ms);
 const char *screen_rest(const struct screen *s);
+/* Reads the screen until text shows (within WAIT_MS * 4), failing the
+ * subtest otherwise (CHECK of tap.h). */
+#define EXPECT_ON_SCREEN(screen, text) do { \
+        watchdog_step = "waiting for " #text; \
+        CHECK(screen_expect(screen, text, WAIT_MS * 4) == 0, \
+              "expected %s on the terminal, got %s", show(text, (long)strlen(text)), \
+              show(screen_rest(screen), (long)strlen(screen_rest(screen)))); \
+    } while (0)
+/* Starts `/bin/sh -i` on a new PTY (forkpty) with PS1=ps1; *master gets
+ * the master side. The child's pid, or -1. */
+pid_t spawn_sh_on_pty(int *master, const char *ps1);
 /* Whether poll says fd is readable right now. */
 int is_readable_now(int fd);
 /* poll's revents for fd and events within timeout_ms (0 on timeout). */

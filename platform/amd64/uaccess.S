@@ -27,11 +27,15 @@
 
     .section .text.uaccess, "ax", @progbits
 
-/* size_t amd64_copy_user(void *dst, const void *src, size_t n): the number
+/* size_t arch_copy_{from,to}_user_raw(void *dst, const void *src, size_t n)
+ * (one body: the direction does not matter to rep movsb): the number
  * of bytes not copied (0 on success). Either side may be the user one. */
-    .globl amd64_copy_user
-    .type amd64_copy_user, @function
-amd64_copy_user:
+    .globl arch_copy_from_user_raw
+    .type arch_copy_from_user_raw, @function
+    .globl arch_copy_to_user_raw
+    .type arch_copy_to_user_raw, @function
+arch_copy_from_user_raw:
+arch_copy_to_user_raw:
     movq %rdx, %rcx
     stac_if_smap
 1:  rep movsb
@@ -42,12 +46,13 @@ amd64_copy_user:
     movq %rcx, %rax
     ret
     ex_entry 1b, 2b
-    .size amd64_copy_user, . - amd64_copy_user
+    .size arch_copy_from_user_raw, . - arch_copy_from_user_raw
+    .size arch_copy_to_user_raw, . - arch_copy_to_user_raw
 
-/* size_t amd64_clear_user(void *dst, size_t n): bytes not cleared. */
-    .globl amd64_clear_user
-    .type amd64_clear_user, @function
-amd64_clear_user:
+/* size_t arch_clear_user_raw(void *dst, size_t n): bytes not cleared. */
+    .globl arch_clear_user_raw
+    .type arch_clear_user_raw, @function
+arch_clear_user_raw:
     movq %rsi, %rcx
     xorl %eax, %eax
     stac_if_smap
@@ -59,14 +64,14 @@ amd64_clear_user:
     movq %rcx, %rax
     ret
     ex_entry 1b, 2b
-    .size amd64_clear_user, . - amd64_clear_user
+    .size arch_clear_user_raw, . - arch_clear_user_raw
 
-/* long amd64_strncpy_user(char *dst, const char *src, size_t max): copies
+/* long arch_strncpy_from_user_raw(char *dst, const char *src, size_t max): copies
  * up to and including a NUL within max bytes; returns the NUL's index, max
  * when there was none, -1 on a fault. */
-    .globl amd64_strncpy_user
-    .type amd64_strncpy_user, @function
-amd64_strncpy_user:
+    .globl arch_strncpy_from_user_raw
+    .type arch_strncpy_from_user_raw, @function
+arch_strncpy_from_user_raw:
     xorl %eax, %eax
     stac_if_smap
 1:  cmpq %rdx, %rax
@@ -83,7 +88,7 @@ amd64_strncpy_user:
     movq $-1, %rax
     ret
     ex_entry 2b, 4b
-    .size amd64_strncpy_user, . - amd64_strncpy_user
+    .size arch_strncpy_from_user_raw, . - arch_strncpy_from_user_raw
 
 /* _Noreturn void arch_user_enter(struct trap_frame *tf): moves the user
  * frame to the top of the kernel stack (%gs:16, the slot entries from user

@@ -14,11 +14,11 @@
 
     .section .text.uaccess, "ax"
 
-/* size_t arm64_copy_from_user(void *dst, const void *user_src, size_t n):
+/* size_t arch_copy_from_user_raw(void *dst, const void *user_src, size_t n):
  * 0, or non-zero after a fault. */
-    .globl arm64_copy_from_user
-    .type arm64_copy_from_user, %function
-arm64_copy_from_user:
+    .globl arch_copy_from_user_raw
+    .type arch_copy_from_user_raw, %function
+arch_copy_from_user_raw:
     cbz     x2, 3f
     cmp     x2, #8
     b.lo    2f
@@ -40,12 +40,12 @@ arm64_copy_from_user:
     ret
     ex_entry 1b, 9b
     ex_entry 2b, 9b
-    .size arm64_copy_from_user, . - arm64_copy_from_user
+    .size arch_copy_from_user_raw, . - arch_copy_from_user_raw
 
-/* size_t arm64_copy_to_user(void *user_dst, const void *src, size_t n) */
-    .globl arm64_copy_to_user
-    .type arm64_copy_to_user, %function
-arm64_copy_to_user:
+/* size_t arch_copy_to_user_raw(void *user_dst, const void *src, size_t n) */
+    .globl arch_copy_to_user_raw
+    .type arch_copy_to_user_raw, %function
+arch_copy_to_user_raw:
     cbz     x2, 3f
     cmp     x2, #8
     b.lo    2f
@@ -67,12 +67,12 @@ arm64_copy_to_user:
     ret
     ex_entry 4b, 9b
     ex_entry 5b, 9b
-    .size arm64_copy_to_user, . - arm64_copy_to_user
+    .size arch_copy_to_user_raw, . - arch_copy_to_user_raw
 
-/* size_t arm64_clear_user(void *user_dst, size_t n) */
-    .globl arm64_clear_user
-    .type arm64_clear_user, %function
-arm64_clear_user:
+/* size_t arch_clear_user_raw(void *user_dst, size_t n) */
+    .globl arch_clear_user_raw
+    .type arch_clear_user_raw, %function
+arch_clear_user_raw:
     cbz     x1, 3f
     cmp     x1, #8
     b.lo    2f
@@ -92,13 +92,13 @@ arm64_clear_user:
     ret
     ex_entry 1b, 9b
     ex_entry 2b, 9b
-    .size arm64_clear_user, . - arm64_clear_user
+    .size arch_clear_user_raw, . - arch_clear_user_raw
 
-/* long arm64_strncpy_user(char *dst, const char *user_src, size_t max):
+/* long arch_strncpy_from_user_raw(char *dst, const char *user_src, size_t max):
  * the NUL's index, max when there was none, -1 after a fault. */
-    .globl arm64_strncpy_user
-    .type arm64_strncpy_user, %function
-arm64_strncpy_user:
+    .globl arch_strncpy_from_user_raw
+    .type arch_strncpy_from_user_raw, %function
+arch_strncpy_from_user_raw:
     mov     x4, #0
 1:  cmp     x4, x2
     b.eq    3f
@@ -113,7 +113,7 @@ arm64_strncpy_user:
 9:  mov     x0, #-1
     ret
     ex_entry 2b, 9b
-    .size arm64_strncpy_user, . - arm64_strncpy_user
+    .size arch_strncpy_from_user_raw, . - arch_strncpy_from_user_raw
 
 /* void arm64_fp_save(void *area): q0-q31, then FPSR and FPCR (528 bytes,
  * 16-byte aligned). */

@@ -246,30 +246,5 @@ void arch_gate_fill(void *page)
     arm64_sync_icache((uintptr_t)page, PAGE_SIZE);
 }
 
-/* ---- user-copy primitives (uaccess.S); the range checks are portable,
- * in libos/syscall/uaccess.c ---- */
-
-size_t arm64_copy_from_user(void *dst, const void *user_src, size_t n);
-size_t arm64_copy_to_user(void *user_dst, const void *src, size_t n);
-size_t arm64_clear_user(void *user_dst, size_t n);
-long arm64_strncpy_user(char *dst, const char *user_src, size_t max);
-
-size_t arch_copy_from_user_raw(void *dst, const void *user_src, size_t size)
-{
-    return arm64_copy_from_user(dst, user_src, size);
-}
-
-size_t arch_copy_to_user_raw(void *user_dst, const void *src, size_t size)
-{
-    return arm64_copy_to_user(user_dst, src, size);
-}
-
-size_t arch_clear_user_raw(void *user_dst, size_t size)
-{
-    return arm64_clear_user(user_dst, size);
-}
-
-long arch_strncpy_from_user_raw(char *dst, const char *user_src, size_t max)
-{
-    return arm64_strncpy_user(dst, user_src, max);
-}
+/* The user-copy primitives (arch_*_user_raw of plat/uaccess.h) are in
+ * uaccess.S; the range checks are portable, in libos/syscall/uaccess.c. */

@@ -236,6 +236,26 @@ def check_job_specs_and_exit(shell, cwd, prompt):
     return failures + t.failures
 
 
+def wait_for_notice(t, notice, prompt, what):
+    """Types empty lines until the shell prints notice (a regex) before a
+    prompt, for up to TIMEOUT_S: a loaded host may take a while to run the
+    job the notice is about."""
+    pattern = "(" + notice + prompt + "|" + prompt + ")"
+    m = None
+    deadline = time.time() + TIMEOUT_S
+    while time.time() < deadline:
+        t.send("\r")
+        m = t.expect(pattern, what)
+        if m is None or re.match(notice, m.group(0)):
+            break
+        time.sleep(0.05)
+    if m is not None and re.match(notice, m.group(0)):
+        print("ok - interactive: %s" % what)
+    else:
+        print("not ok - interactive: %s" % what)
+        t.failures += 1
+
+
 def main():
     shell, cwd = sys.argv[1], sys.argv[2]
     prompt = "# " if os.geteuid() == 0 else "$ "
@@ -281,38 +301,14 @@ def main():
     step("then echo multi\r", "^> ", "second continuation")
     step("fi\r", "^multi\n" + p, "multi-line command runs")
     step("(echo bgjob) &\r", r"^\[1\] \d+\n", "background job started")
-    # Empty lines until the notice comes, for up to TIMEOUT_S: a loaded
-    # host may take a while to run the job.
-    deadline = time.time() + TIMEOUT_S
-    while time.time() < deadline:
-        t.send("\r")
-        m = t.expect("(" + r"\[1\]\+  Done +\(echo bgjob\)\n" + p + "|" + p + ")",
-                     "background job finishes")
-        if m is None or "Done" in m.group(0):
-            break
-        time.sleep(0.05)
-    if m is not None and "Done" in m.group(0):
-        print("ok - interactive: finished background job reported")
-    else:
-        print("not ok - interactive: finished background job reported")
-        t.failures += 1
+    wait_for_notice(t, r"\[1\]\+  Done +\(echo bgjob\)\n", p,
+                    "finished background job reported")
     step("stty tostop\r", "^" + p, "stty tostop")
     step("stty -a\r", r"(^|[^-])tostop", "the mode a program set stays after it exits")
     t.expect("^" + p, "prompt after stty -a")
     step("(echo from-bg) &\r", r"^\[1\] \d+\n", "background writer started")
-    deadline = time.time() + TIMEOUT_S
-    while time.time() < deadline:
-        t.send("\r")
-        m = t.expect("(" + r"\[1\]\+  Stopped +\(echo from-bg\)\n" + p + "|" + p + ")",
-                     "background writer stops (tostop)")
-        if m is None or "Stopped" in m.group(0):
-            break
-        time.sleep(0.05)
-    if m is not None and "Stopped" in m.group(0):
-        print("ok - interactive: background writer stopped by SIGTTOU")
-    else:
-        print("not ok - interactive: background writer stopped by SIGTTOU")
-        t.failures += 1
+    wait_for_notice(t, r"\[1\]\+  Stopped +\(echo from-bg\)\n", p,
+                    "background writer stopped by SIGTTOU")
     step("stty -tostop; fg\r", r"\(echo from-bg\)\nfrom-bg\n" + p, "fg lets it write")
     step("false\r", "^" + p, "false")
     t.send("\x04")
