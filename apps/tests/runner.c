@@ -1,7 +1,9 @@
 /* The tests image's init (pid 1): runs every program in /bin/tests, each
  * in its own child with a time limit, prints TAP, reaps every orphan that
  * is re-parented to it, and exits 0 only when all passed (the image powers
- * off with init's status). Usage: runner [dir] [timeout_seconds]. */
+ * off with init's status). Usage: runner [dir] [timeout_seconds] [prefix]:
+ * with a prefix, only the programs whose names start with it run (the
+ * race-* programs at 2 CPUs, tests/meson.build). */
 #include <dirent.h>
 #include <errno.h>
 #include <signal.h>
@@ -83,6 +85,7 @@ int main(int argc, char **argv)
 {
     const char *dir = argc > 1 ? argv[1] : "/bin/tests";
     unsigned timeout_s = argc > 2 ? (unsigned)atoi(argv[2]) : DEFAULT_TIMEOUT_S;
+    const char *prefix = argc > 3 ? argv[3] : "";
     char *names[MAX_TESTS];
     int count = 0;
 
@@ -99,7 +102,7 @@ int main(int argc, char **argv)
     }
     struct dirent *e;
     while ((e = readdir(d)) && count < MAX_TESTS) {
-        if (e->d_name[0] == '.')
+        if (e->d_name[0] == '.' || strncmp(e->d_name, prefix, strlen(prefix)) != 0)
             continue;
         names[count++] = strdup(e->d_name);
     }
