@@ -18,6 +18,7 @@
 #define EXT2_VALID_FS 0x1u
 #define EXT2_ERROR_FS 0x2u
 
+#define EXT2_FEATURE_COMPAT_RESIZE_INODE 0x0010u
 #define EXT2_FEATURE_COMPAT_DIR_INDEX 0x0020u
 #define EXT2_FEATURE_INCOMPAT_FILETYPE 0x0002u
 #define EXT2_FEATURE_INCOMPAT_FLEX_BG 0x0200u
@@ -70,7 +71,7 @@ struct ext2_super {
     uint32_t s_algorithm_usage_bitmap;
     uint8_t s_prealloc_blocks;
     uint8_t s_prealloc_dir_blocks;
-    uint16_t s_padding1;
+    uint16_t s_reserved_gdt_blocks;     /* after the descriptors, with RESIZE_INODE */
     uint8_t s_journal_uuid[16];
     uint32_t s_journal_inum;
     uint32_t s_journal_dev;
