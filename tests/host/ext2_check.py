@@ -205,8 +205,9 @@ def main():
         # several groups each, so descriptors and backups are exercised
         disk.mke2fs(small_1k, 4 * MiB, 1024, source_dir=src, extra=["-g", "1024"])
         disk.mke2fs(small_4k, 4 * MiB, 4096, source_dir=src, extra=["-g", "256"])
-        # large geometry in a sparse file: 256 GiB of 4 KiB blocks, 2048 groups
-        disk.mke2fs(large, 256 << 30, 4096, inodes=32768)
+        # large geometry in a sparse file: 256 GiB of 4 KiB blocks, 2048
+        # groups, superblock copies only where sparse_super2 says
+        disk.mke2fs(large, 256 << 30, 4096, inodes=32768, extra=["-O", "sparse_super2"])
         try:
             run(exe, small_1k, small_4k, large, work)
             check_clean(large)

@@ -268,10 +268,17 @@ static int check_super(struct ext2_fs *fs)
 }
 
 /* Whether group g holds a copy of the superblock and descriptors: all of
- * them, or with sparse_super groups 0, 1 and the powers of 3, 5 and 7. */
+ * them; with sparse_super groups 0, 1 and the powers of 3, 5 and 7; with
+ * sparse_super2 group 0 and the (at most two) groups the superblock names. */
 static bool group_has_super(struct ext2_fs *fs, uint32_t g)
 {
-    if (!(fs->super.s_feature_ro_compat & EXT2_FEATURE_RO_COMPAT_SPARSE_SUPER) || g <= 1)
+    const struct ext2_super *s = &fs->super;
+    if (g == 0)
+        return true;
+    if (s->s_rev_level >= EXT2_DYNAMIC_REV &&
+        (s->s_feature_compat & EXT2_FEATURE_COMPAT_SPARSE_SUPER2))
+        return g == s->s_backup_bgs[0] || g == s->s_backup_bgs[1];
+    if (!(s->s_feature_ro_compat & EXT2_FEATURE_RO_COMPAT_SPARSE_SUPER) || g == 1)
         return true;
     for (uint32_t base = 3; base <= 7; base += 2) {
         uint64_t power = base;
