@@ -1,7 +1,8 @@
 /* PTY pairs: posix_openpt/grantpt/unlockpt/ptsname and openpty, a locked
  * slave, data both ways, poll on both ends, hangups in both directions
  * (POLLHUP and EIO; SIGHUP to a session on the slave when the master
- * closes), and /bin/sh run on a slave and driven from the master. */
+ * closes), /bin/sh run on a slave and driven from the master, and echo
+ * that never overruns the output ring. */
 #include <dirent.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -382,6 +383,35 @@ static void sh_on_slave_driven_from_master(void)
     close(master);
 }
 
+/* The slave's output ring full to 4 bytes of room, then a literal ^A
+ * typed after ^V: its echo ("\b \b^A", 5 bytes) must wait for room, not
+ * overrun the ring (before the fix TIOCOUTQ read 4097). */
+static void literal_echo_never_overruns_output(void)
+{
+    struct pty_pair p;
+    CHECK_OK(pair_open(&p));
+    CHECK_OK(fcntl(p.slave, F_SETFL, O_NONBLOCK));
+    CHECK_OK(fcntl(p.master, F_SETFL, O_NONBLOCK));
+    char fill[512];
+    memset(fill, 'x', sizeof(fill));
+    long n;
+    while ((n = write(p.slave, fill, sizeof(fill))) > 0)
+        ;
+    int err = errno, full = -1, queued = -1;
+    CHECK(n < 0 && err == EAGAIN, "filling: write %ld errno %d", n, err);
+    CHECK_OK(ioctl(p.slave, TIOCOUTQ, &full));
+    char got[16];
+    CHECK_EQ("bytes read to make room", 6, read_bytes(p.master, got, 6, WAIT_MS));
+    CHECK_EQ("^V typed", 1, write(p.master, "\x16", 1));
+    errno = 0;
+    n = write(p.master, "\x01", 1);
+    err = errno;
+    CHECK_OK(ioctl(p.slave, TIOCOUTQ, &queued));
+    CHECK(queued <= full, "TIOCOUTQ %d past the full ring's %d", queued, full);
+    CHECK(n == -1 && err == EAGAIN, "literal with 4 bytes of room: write %ld errno %d", n, err);
+    pair_close(&p);
+}
+
 int main(int argc, char **argv)
 {
     static const struct tap_test tests[] = {
@@ -393,6 +423,7 @@ int main(int argc, char **argv)
         TAP_TEST(slave_hangup_after_master_closes),
         TAP_TEST(session_on_slave_gets_sighup_when_master_closes),
         TAP_TEST(sh_on_slave_driven_from_master),
+        TAP_TEST(literal_echo_never_overruns_output),
     };
     return tap_main(argc, argv, tests, sizeof(tests) / sizeof(tests[0]));
 }

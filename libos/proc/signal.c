@@ -532,16 +532,29 @@ void sig_reset_on_exec(struct proc *p, struct proc_thread *pt)
 
 /* ---- alarm and ITIMER_REAL ------------------------------------------------ */
 
-/* The alarm timer's callback, in interrupt context. */
+/* The shortest ITIMER_REAL period: a shorter it_interval is rounded up to
+ * it, as Linux rounds interval timers up to its timer resolution. Without a
+ * floor a 1 us period would keep a CPU in timer interrupts for ever under
+ * emulation; 1 ms is the tick of the classic HZ=1000 kernel. */
+#define ITIMER_MIN_INTERVAL_NS  (1000 * 1000ULL)
+
+/* The alarm timer's callback, in interrupt context. A periodic timer moves
+ * to its first period boundary after now: the periods it missed (the CPU
+ * was busy, or the guest was descheduled) are dropped, not replayed, just
+ * as a second SIGALRM coalesces with one already pending. */
 static void alarm_fired(void *arg)
 {
     struct proc *p = arg;
     struct abi_siginfo info = { .si_signo = SIGALRM, .si_code = SI_TIMER };
     unsigned long flags = spin_lock_irqsave(&proc_lock);
     if (p->alarm_deadline_ns) {
-        if (p->alarm_interval_ns) {
-            p->alarm_deadline_ns += p->alarm_interval_ns;
-            timer_start(&p->alarm_timer, p->alarm_deadline_ns);
+        uint64_t interval = p->alarm_interval_ns;
+        if (interval) {
+            uint64_t now = plat_time_ns(), next = p->alarm_deadline_ns + interval;
+            if (next <= now)
+                next += ((now - next) / interval + 1) * interval;
+            p->alarm_deadline_ns = next;
+            timer_start(&p->alarm_timer, next);
         } else {
             p->alarm_deadline_ns = 0;
         }
@@ -561,15 +574,29 @@ void sig_alarm_cancel(struct proc *p)
         timer_cancel(&p->alarm_timer);
 }
 
-static uint64_t tv_to_ns(const struct abi_timeval *tv)
+/* 0 or -EINVAL: an interval timer refuses what it cannot represent. */
+static int tv_to_ns(const struct abi_timeval *tv, uint64_t *ns)
 {
-    return (uint64_t)tv->tv_sec * 1000000000ULL + (uint64_t)tv->tv_usec * 1000ULL;
+    if (tv->tv_usec < 0 || tv->tv_usec >= 1000000)
+        return -EINVAL;
+    return time_to_ns(tv->tv_sec, (int64_t)tv->tv_usec * 1000, ns) < 0 ? -EINVAL : 0;
 }
 
+/* Rounds up to whole microseconds: a pending time never reads as 0. */
 static struct abi_timeval ns_to_tv(uint64_t ns)
 {
+    ns = (ns + 999) / 1000 * 1000;
     return (struct abi_timeval){ (int64_t)(ns / 1000000000ULL),
                                  (long)((ns % 1000000000ULL) / 1000) };
+}
+
+/* What is left of an armed timer: at least 1 ns while armed, so a timer
+ * whose callback is about to run never reads as disarmed (as on Linux). */
+static uint64_t alarm_left_ns(const struct proc *p, uint64_t now)
+{
+    if (!p->alarm_deadline_ns)
+        return 0;
+    return p->alarm_deadline_ns > now ? p->alarm_deadline_ns - now : 1;
 }
 
 /* Reads and replaces the timer. value_ns 0 disarms. */
@@ -579,7 +606,7 @@ static void itimer_swap(struct proc *p, uint64_t value_ns, uint64_t interval_ns,
     uint64_t now = plat_time_ns();
     unsigned long flags = spin_lock_irqsave(&proc_lock);
     if (old_value_ns)
-        *old_value_ns = p->alarm_deadline_ns > now ? p->alarm_deadline_ns - now : 0;
+        *old_value_ns = alarm_left_ns(p, now);
     if (old_interval_ns)
         *old_interval_ns = p->alarm_interval_ns;
     spin_unlock_irqrestore(&proc_lock, flags);
@@ -599,12 +626,12 @@ long sig_setitimer(int which, const struct abi_itimerval *nv, struct abi_itimerv
 {
     if (which != ABI_ITIMER_REAL)
         return which == ABI_ITIMER_VIRTUAL || which == ABI_ITIMER_PROF ? -ENOSYS : -EINVAL;
-    if (nv->it_value.tv_usec < 0 || nv->it_value.tv_usec >= 1000000 ||
-        nv->it_interval.tv_usec < 0 || nv->it_interval.tv_usec >= 1000000 ||
-        nv->it_value.tv_sec < 0 || nv->it_interval.tv_sec < 0)
+    uint64_t value_ns, interval_ns, ov, oi;
+    if (tv_to_ns(&nv->it_value, &value_ns) < 0 || tv_to_ns(&nv->it_interval, &interval_ns) < 0)
         return -EINVAL;
-    uint64_t ov, oi;
-    itimer_swap(proc_current(), tv_to_ns(&nv->it_value), tv_to_ns(&nv->it_interval), &ov, &oi);
+    if (interval_ns && interval_ns < ITIMER_MIN_INTERVAL_NS)
+        interval_ns = ITIMER_MIN_INTERVAL_NS;
+    itimer_swap(proc_current(), value_ns, interval_ns, &ov, &oi);
     if (old) {
         old->it_value = ns_to_tv(ov);
         old->it_interval = ns_to_tv(oi);
@@ -619,8 +646,7 @@ long sig_getitimer(int which, struct abi_itimerval *cur)
     struct proc *p = proc_current();
     uint64_t now = plat_time_ns();
     unsigned long flags = spin_lock_irqsave(&proc_lock);
-    uint64_t left = p->alarm_deadline_ns > now ? p->alarm_deadline_ns - now : 0;
-    cur->it_value = ns_to_tv(left);
+    cur->it_value = ns_to_tv(alarm_left_ns(p, now));
     cur->it_interval = ns_to_tv(p->alarm_interval_ns);
     spin_unlock_irqrestore(&proc_lock, flags);
     return 0;

@@ -2,6 +2,7 @@
  * programmed for the earliest deadline, and timer_interrupt, where the
  * platform's timer interrupt enters the kernel. */
 #include <stddef.h>
+#include <abi/errno.h>
 #include <kern/panic.h>
 #include <kern/spinlock.h>
 #include <plat/timer.h>
@@ -28,6 +29,20 @@ uint64_t clock_realtime_ns(void)
         spin_unlock_irqrestore(&boot_wall_lock, flags);
     }
     return plat_time_ns() + boot_wall_ns;
+}
+
+int time_to_ns(int64_t sec, int64_t nsec, uint64_t *ns)
+{
+    const uint64_t ns_per_sec = 1000000000ULL;
+    if (sec < 0 || nsec < 0 || nsec >= (int64_t)ns_per_sec)
+        return -EINVAL;
+    /* Compare before multiplying: sec * 1e9 may not fit. */
+    if ((uint64_t)sec > (TIME_MAX_REL_NS - (uint64_t)nsec) / ns_per_sec) {
+        *ns = TIME_MAX_REL_NS;
+        return -ERANGE;
+    }
+    *ns = (uint64_t)sec * ns_per_sec + (uint64_t)nsec;
+    return 0;
 }
 
 void timer_init(struct timer *t, timer_fn fn, void *arg)

@@ -618,10 +618,12 @@ SYS_DEFINE(select)
     if (a[4]) {
         if (copy_from_user(&tv, (const void *)a[4], sizeof(tv)) < 0)
             return -EFAULT;
-        if (tv.tv_sec < 0 || tv.tv_usec < 0 || tv.tv_usec >= 1000000)
+        uint64_t rel_ns;        /* past TIME_MAX_REL_NS: for ever */
+        if (tv.tv_usec < 0 || tv.tv_usec >= 1000000 ||
+            time_to_ns(tv.tv_sec, (int64_t)tv.tv_usec * 1000, &rel_ns) == -EINVAL)
             return -EINVAL;
-        timeout_ns = tv.tv_sec * 1000000000LL + tv.tv_usec * 1000LL;
-        deadline = plat_time_ns() + (uint64_t)timeout_ns;
+        timeout_ns = (int64_t)rel_ns;
+        deadline = plat_time_ns() + rel_ns;
     }
     long rc = vfs_select(ctx(), nfds, a[1] ? &sets[0] : NULL, a[2] ? &sets[1] : NULL,
                          a[3] ? &sets[2] : NULL, timeout_ns);

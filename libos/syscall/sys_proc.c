@@ -161,9 +161,10 @@ SYS_DEFINE(futex)
         struct abi_timespec ts;
         if (copy_from_user(&ts, (const void *)a[3], sizeof(ts)) < 0)
             return -EFAULT;
-        if (ts.tv_sec < 0 || ts.tv_nsec < 0 || ts.tv_nsec >= 1000000000L)
+        uint64_t timeout_ns;    /* past TIME_MAX_REL_NS: for ever */
+        if (time_to_ns(ts.tv_sec, ts.tv_nsec, &timeout_ns) == -EINVAL)
             return -EINVAL;
-        deadline = plat_time_ns() + (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
+        deadline = plat_time_ns() + timeout_ns;
     }
     return futex_wait(a[0], (uint32_t)a[2], deadline);
 }

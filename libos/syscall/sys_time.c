@@ -78,11 +78,14 @@ SYS_DEFINE(nanosleep)
     struct abi_timespec req;
     if (copy_from_user(&req, (const void *)a[0], sizeof(req)) < 0)
         return -EFAULT;
-    if (req.tv_sec < 0 || req.tv_nsec < 0 || req.tv_nsec >= (long)NS_PER_SEC)
+    /* A longer sleep than TIME_MAX_REL_NS (-ERANGE) is a sleep for ever,
+     * as Linux clamps it. */
+    uint64_t req_ns;
+    if (time_to_ns(req.tv_sec, req.tv_nsec, &req_ns) == -EINVAL)
         return -EINVAL;
     if (a[1] && !user_range_ok(a[1], sizeof(req), VM_WRITE))
         return -EFAULT;
-    uint64_t deadline = plat_time_ns() + (uint64_t)req.tv_sec * NS_PER_SEC + (uint64_t)req.tv_nsec;
+    uint64_t deadline = plat_time_ns() + req_ns;
     struct waitq wq;
     struct spinlock lock = SPINLOCK_INIT;
     waitq_init(&wq);

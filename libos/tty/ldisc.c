@@ -294,6 +294,31 @@ static int receive_edit(struct ldisc *ld, unsigned char c, unsigned *events)
     return 0;
 }
 
+/* Output room an input byte's echo may take: 2 for any echo below ("^X",
+ * "\r\n", a beep), plus 3 for a literal byte's "\b \b" over VLNEXT's "^".
+ * receive_one checks it before changing anything, so no path overruns the
+ * ring. */
+static size_t echo_room_needed(const struct ldisc *ld, bool is_literal)
+{
+    return 2 + (is_literal && flag_on(ld->termios.c_lflag, ECHOCTL) ? 3 : 0);
+}
+
+/* The byte after VLNEXT is being stored: end the literal state and erase
+ * the "^" VLNEXT echoed (room checked by receive_one). Called only once
+ * the byte is certainly taken, so a byte that must wait for input room
+ * stays literal when it comes back. */
+static void lnext_finish(struct ldisc *ld)
+{
+    if (!ld->is_lnext)
+        return;
+    ld->is_lnext = false;
+    if (flag_on(ld->termios.c_lflag, ECHO) && flag_on(ld->termios.c_lflag, ECHOCTL)) {
+        out_put_raw(ld, '\b');
+        out_put_raw(ld, ' ');
+        out_put_raw(ld, '\b');
+    }
+}
+
 /* One input byte. Returns false when it cannot be taken yet (no room). */
 static bool receive_one(struct ldisc *ld, unsigned char c, unsigned *events)
 {
@@ -301,19 +326,12 @@ static bool receive_one(struct ldisc *ld, unsigned char c, unsigned *events)
     bool is_canonical = flag_on(t->c_lflag, ICANON);
     bool has_echo = flag_on(t->c_lflag, ECHO);
 
-    if (has_echo && out_room(ld) < 2)
-        return false;                   /* every echo below fits in 2 */
+    bool is_literal = ld->is_lnext;
+    if (has_echo && out_room(ld) < echo_room_needed(ld, is_literal))
+        return false;
     if (flag_on(t->c_iflag, ISTRIP))
         c &= 0x7f;
-    bool is_literal = ld->is_lnext;
-    if (is_literal) {
-        ld->is_lnext = false;
-        if (has_echo && flag_on(t->c_lflag, ECHOCTL)) {
-            out_put_raw(ld, '\b');      /* over the "^" of VLNEXT's echo */
-            out_put_raw(ld, ' ');
-            out_put_raw(ld, '\b');
-        }
-    } else {
+    if (!is_literal) {
         if (c == '\r') {
             if (flag_on(t->c_iflag, IGNCR))
                 return true;
@@ -350,6 +368,7 @@ static bool receive_one(struct ldisc *ld, unsigned char c, unsigned *events)
     if (!is_canonical) {
         if (ld->in_count == LDISC_INPUT_BYTES)
             return false;
+        lnext_finish(ld);
         in_put(ld, c, 0);
         ld->in_committed = ld->in_count;
         if (has_echo) {
@@ -381,12 +400,14 @@ static bool receive_one(struct ldisc *ld, unsigned char c, unsigned *events)
     if (ld->in_count >= LDISC_INPUT_BYTES - 1) {
         if (ld->in_committed > 0)
             return false;               /* a reader will make room */
+        lnext_finish(ld);
         if (has_echo) {                 /* the line alone fills it: beep, drop */
             out_put_raw(ld, '\a');
             *events |= LDISC_EV_OUTPUT;
         }
         return true;
     }
+    lnext_finish(ld);
     in_put(ld, c, 0);
     if (has_echo) {
         echo_char(ld, c);

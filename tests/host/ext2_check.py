@@ -24,6 +24,24 @@ def run(exe, *args):
         sys.exit("FAIL: %s %s exited %d" % (os.path.basename(exe), " ".join(args), p.returncode))
 
 
+def make_fuzz_tree(src):
+    """What tests/host/fuzz_ext2.c expects: keep.txt (never damaged),
+    small.txt, big.bin (indirect and double indirect on 1 KiB blocks),
+    dir/a.txt and a slow symlink."""
+    if os.path.exists(src):
+        shutil.rmtree(src)
+    os.makedirs(os.path.join(src, "dir"))
+    with open(os.path.join(src, "keep.txt"), "w") as f:
+        f.write("keep: this file is never damaged\n" * 8)
+    with open(os.path.join(src, "small.txt"), "w") as f:
+        f.write("small\n")
+    with open(os.path.join(src, "big.bin"), "wb") as f:
+        f.write(bytes((i * 7 + i // 1024) & 0xff for i in range(300 * 1024)))
+    with open(os.path.join(src, "dir", "a.txt"), "w") as f:
+        f.write("a\n")
+    os.symlink("/" + "long-target/" * 8, os.path.join(src, "link"))
+
+
 def check_clean(image):
     is_clean, report = disk.e2fsck(image)
     if not is_clean:
@@ -178,6 +196,24 @@ def main():
         make_source_tree(src)
         disk.mke2fs(image, 4 * MiB, 1024, source_dir=src)
         run(exe, "corrupt", image)
+    elif scenario == "fuzz":
+        src = os.path.join(work, "fuzz-src")
+        make_fuzz_tree(src)
+        small_1k = os.path.join(work, "fuzz-1k.img")
+        small_4k = os.path.join(work, "fuzz-4k.img")
+        large = os.path.join(work, "fuzz-large.img")
+        # several groups each, so descriptors and backups are exercised
+        disk.mke2fs(small_1k, 4 * MiB, 1024, source_dir=src, extra=["-g", "1024"])
+        disk.mke2fs(small_4k, 4 * MiB, 4096, source_dir=src, extra=["-g", "256"])
+        # large geometry in a sparse file: 256 GiB of 4 KiB blocks, 2048
+        # groups, superblock copies only where sparse_super2 says
+        disk.mke2fs(large, 256 << 30, 4096, inodes=32768, extra=["-O", "sparse_super2"])
+        try:
+            run(exe, small_1k, small_4k, large, work)
+            check_clean(large)
+        finally:
+            for image in (small_1k, small_4k, large):
+                os.unlink(image)
     else:
         sys.exit("unknown scenario " + scenario)
     print("ok: " + scenario)

@@ -369,6 +369,53 @@ static void echo_waits_for_output_room(void)
     CHECK(consumed == 0, "input waits while its echo has no room");
 }
 
+/* A literal byte echoes "\b \b" over VLNEXT's "^" and then itself ("^A"):
+ * 5 bytes. With 4 bytes of room it must wait, never overrun the ring. */
+static void lnext_echo_never_overruns_output_ring(void)
+{
+    reset();
+    static char big[LDISC_OUTPUT_BYTES];
+    memset(big, 'x', sizeof(big));
+    unsigned ev = 0;
+    CHECK(ldisc_write(&ld, big, LDISC_OUTPUT_BYTES - 6, &ev) == LDISC_OUTPUT_BYTES - 6, "fill");
+    feed("\x16");                       /* VLNEXT echoes "^\b": 4 bytes left */
+    size_t consumed;
+    ldisc_receive(&ld, "\x01", 1, &consumed);
+    CHECK(ldisc_output_pending(&ld) <= LDISC_OUTPUT_BYTES, "pending %zu > ring %d",
+          ldisc_output_pending(&ld), LDISC_OUTPUT_BYTES);
+    CHECK(consumed == 0, "literal taken with %d bytes of room", 4);
+    static char out[LDISC_OUTPUT_BYTES];
+    size_t n = ldisc_output_take(&ld, out, sizeof(out), &ev);
+    CHECK(n == LDISC_OUTPUT_BYTES - 4, "took %zu", n);
+    CHECK(out[0] == 'x' && memcmp(out + n - 2, "^\b", 2) == 0, "ring content overwritten");
+    feed("\x01\n");
+    CHECK(strcmp(output(), "\b \b^A\r\n") == 0, "literal echo '%s'", output());
+    const char *line = read_line();
+    CHECK(strcmp(line, "\x01\n") == 0, "line '%s'", line);
+}
+
+/* A literal byte that must wait for input room is still literal when it
+ * is taken: a literal ^C never turns into SIGINT. */
+static void lnext_waiting_for_input_room_stays_literal(void)
+{
+    reset();
+    set_lflag(0, ECHO);
+    static char big[LDISC_INPUT_BYTES];
+    memset(big, 'a', sizeof(big));
+    big[LDISC_INPUT_BYTES - 2] = '\n';
+    size_t consumed;
+    ldisc_receive(&ld, big, LDISC_INPUT_BYTES - 1, &consumed);
+    CHECK(consumed == LDISC_INPUT_BYTES - 1, "consumed %zu", consumed);
+    feed("\x16");
+    unsigned ev = ldisc_receive(&ld, "\x03", 1, &consumed);
+    CHECK(consumed == 0 && !(ev & LDISC_EV_SIGINT), "no input room: waits (ev %#x)", ev);
+    static char line[LDISC_INPUT_BYTES];
+    CHECK(ldisc_read(&ld, line, sizeof(line)) == LDISC_INPUT_BYTES - 1, "first line");
+    ev = feed("\x03\n");
+    CHECK(!(ev & LDISC_EV_SIGINT), "literal ^C raised SIGINT (ev %#x)", ev);
+    CHECK(strcmp(read_line(), "\x03\n") == 0, "literal ^C in the line");
+}
+
 static void cread_off_discards_input(void)
 {
     reset();
@@ -414,6 +461,8 @@ int main(void)
     full_raw_buffer_pushes_back();
     echo_waits_for_output_room();
     cread_off_discards_input();
+    lnext_echo_never_overruns_output_ring();
+    lnext_waiting_for_input_room_stays_literal();
     printf("test_ldisc: ok\n");
     return 0;
 }

@@ -28,6 +28,27 @@ static uint32_t blocks_in_group(struct ext2_fs *fs, uint32_t g)
     return left < fs->super.s_blocks_per_group ? left : fs->super.s_blocks_per_group;
 }
 
+/* Like find_clear over group g's block bitmap, but a clear bit for a
+ * metadata block (a corrupt bitmap) is never handed out: it is set, so
+ * the bitmap tells the truth again, and the search goes on. */
+static uint32_t find_data_bit(struct ext2_fs *fs, uint32_t g, struct bcache_buf *bitmap,
+                              uint32_t start, uint32_t limit)
+{
+    uint32_t first = fs->super.s_first_data_block + g * fs->super.s_blocks_per_group;
+    for (uint32_t bit = find_clear(bitmap->data, start, limit); bit < limit;
+         bit = find_clear(bitmap->data, bit + 1, limit)) {
+        if (ext2_data_block_ok(fs, first + bit))
+            return bit;
+        ext2_error(fs, "block bitmap marks a metadata block free", first + bit);
+        bitmap->data[bit / 8] |= (uint8_t)(1u << (bit & 7));
+        bcache_mark_dirty(bitmap);
+        if (fs->groups[g].bg_free_blocks_count)
+            fs->groups[g].bg_free_blocks_count--;
+        fs->is_meta_dirty = true;
+    }
+    return limit;
+}
+
 int ext2_alloc_block(struct ext2_fs *fs, uint32_t goal, uint32_t *out)
 {
     struct ext2_super *s = &fs->super;
@@ -46,9 +67,9 @@ int ext2_alloc_block(struct ext2_fs *fs, uint32_t goal, uint32_t *out)
             return rc;
         uint32_t limit = blocks_in_group(fs, g);
         uint32_t start = i == 0 ? goal_bit : 0;
-        uint32_t bit = find_clear(buf->data, start, limit);
+        uint32_t bit = find_data_bit(fs, g, buf, start, limit);
         if (bit == limit && start)
-            bit = find_clear(buf->data, 0, start);
+            bit = find_data_bit(fs, g, buf, 0, start);
         if (bit >= limit) {
             /* The count said free, the bitmap says full: trust the bitmap. */
             bcache_release(buf);
@@ -71,8 +92,8 @@ int ext2_alloc_block(struct ext2_fs *fs, uint32_t goal, uint32_t *out)
 void ext2_free_block(struct ext2_fs *fs, uint32_t block)
 {
     struct ext2_super *s = &fs->super;
-    if (!ext2_block_ok(fs, block)) {
-        ext2_error(fs, "freeing a block out of range", block);
+    if (!ext2_data_block_ok(fs, block)) {
+        ext2_error(fs, "freeing a metadata block or one out of range", block);
         return;
     }
     uint32_t g = (block - s->s_first_data_block) / s->s_blocks_per_group;

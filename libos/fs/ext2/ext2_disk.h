@@ -5,6 +5,7 @@
 #ifndef EXT2_DISK_H
 #define EXT2_DISK_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #define EXT2_SUPER_OFFSET 1024u
@@ -18,7 +19,9 @@
 #define EXT2_VALID_FS 0x1u
 #define EXT2_ERROR_FS 0x2u
 
+#define EXT2_FEATURE_COMPAT_RESIZE_INODE 0x0010u
 #define EXT2_FEATURE_COMPAT_DIR_INDEX 0x0020u
+#define EXT2_FEATURE_COMPAT_SPARSE_SUPER2 0x0200u
 #define EXT2_FEATURE_INCOMPAT_FILETYPE 0x0002u
 #define EXT2_FEATURE_INCOMPAT_FLEX_BG 0x0200u
 #define EXT2_FEATURE_RO_COMPAT_SPARSE_SUPER 0x0001u
@@ -70,7 +73,7 @@ struct ext2_super {
     uint32_t s_algorithm_usage_bitmap;
     uint8_t s_prealloc_blocks;
     uint8_t s_prealloc_dir_blocks;
-    uint16_t s_padding1;
+    uint16_t s_reserved_gdt_blocks;     /* after the descriptors, with RESIZE_INODE */
     uint8_t s_journal_uuid[16];
     uint32_t s_journal_inum;
     uint32_t s_journal_dev;
@@ -81,9 +84,12 @@ struct ext2_super {
     uint16_t s_desc_size;
     uint32_t s_default_mount_opts;
     uint32_t s_first_meta_bg;
-    uint8_t s_rest[760];
+    uint8_t s_rest[324];
+    uint32_t s_backup_bgs[2];   /* with SPARSE_SUPER2: the groups with copies */
+    uint8_t s_rest2[428];
 };
 _Static_assert(sizeof(struct ext2_super) == 1024, "ext2 superblock is 1024 bytes");
+_Static_assert(offsetof(struct ext2_super, s_backup_bgs) == 0x24c, "s_backup_bgs at 0x24c");
 
 struct ext2_group_desc {
     uint32_t bg_block_bitmap;

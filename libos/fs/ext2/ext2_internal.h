@@ -20,6 +20,12 @@
 #define EXT2_LINK_MAX 65000u
 #define EXT2_FAST_SYMLINK_MAX 59u       /* bytes that fit in i_block, NUL excluded */
 
+/* Blocks [start, end) that hold metadata: a superblock copy with its
+ * descriptors, a bitmap, an inode table. */
+struct ext2_extent {
+    uint32_t start, end;
+};
+
 struct ext2_fs {
     struct superblock *sb;
     struct blockdev *dev;
@@ -33,6 +39,9 @@ struct ext2_fs {
     uint32_t inode_size;
     uint32_t first_ino;
     uint32_t inode_table_blocks;        /* per group */
+    uint32_t reserved_gdt_blocks;       /* after each descriptor copy */
+    struct ext2_extent *meta;           /* every metadata extent, sorted, disjoint */
+    uint32_t meta_count;
     uint16_t mount_state;               /* s_state before we mounted */
     bool is_read_only;
     bool has_filetype;
@@ -64,6 +73,9 @@ static inline struct ext2_inode_info *ext2_info_of(struct vnode *vn)
 
 /* super.c */
 bool ext2_block_ok(struct ext2_fs *fs, uint64_t block);
+/* A block a file may own: in range and not metadata. A file's pointer
+ * that fails this is corruption (-EIO), never followed or freed. */
+bool ext2_data_block_ok(struct ext2_fs *fs, uint64_t block);
 int ext2_read_block(struct ext2_fs *fs, uint32_t block, struct bcache_buf **out);
 uint32_t ext2_now(struct ext2_fs *fs);
 void ext2_error(struct ext2_fs *fs, const char *what, uint64_t number);

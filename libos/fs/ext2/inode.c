@@ -291,8 +291,8 @@ int ext2_bmap(struct ext2_fs *fs, struct vnode *vn, uint64_t lblock, bool create
         ii->raw.i_block[idx[0]] = block;
         if (depth == 0 && is_new)
             *is_new = true;
-    } else if (!ext2_block_ok(fs, block)) {
-        ext2_error(fs, "inode block pointer out of range", ii->ino);
+    } else if (!ext2_data_block_ok(fs, block)) {
+        ext2_error(fs, "inode block pointer out of range or into metadata", ii->ino);
         return -EIO;
     }
     for (unsigned level = 1; level <= depth; level++) {
@@ -317,9 +317,9 @@ int ext2_bmap(struct ext2_fs *fs, struct vnode *vn, uint64_t lblock, bool create
             bcache_mark_dirty(buf);
             if (level == depth && is_new)
                 *is_new = true;
-        } else if (!ext2_block_ok(fs, next)) {
+        } else if (!ext2_data_block_ok(fs, next)) {
             bcache_release(buf);
-            ext2_error(fs, "indirect block pointer out of range", ii->ino);
+            ext2_error(fs, "indirect block pointer out of range or into metadata", ii->ino);
             return -EIO;
         }
         bcache_release(buf);
@@ -342,8 +342,8 @@ static void release_block(struct ext2_fs *fs, struct ext2_inode_info *ii, uint32
 static int free_tree(struct ext2_fs *fs, struct ext2_inode_info *ii, uint32_t block,
                      unsigned level, uint64_t from)
 {
-    if (!ext2_block_ok(fs, block)) {
-        ext2_error(fs, "block pointer out of range", ii->ino);
+    if (!ext2_data_block_ok(fs, block)) {
+        ext2_error(fs, "block pointer out of range or into metadata", ii->ino);
         return -EIO;
     }
     if (level == 0) {
@@ -438,6 +438,10 @@ static void release_xattr_block(struct ext2_fs *fs, struct ext2_inode_info *ii)
     if (!block)
         return;
     ii->raw.i_file_acl = 0;
+    if (!ext2_data_block_ok(fs, block)) {
+        ext2_error(fs, "attribute block out of range or in metadata", ii->ino);
+        return;
+    }
     struct bcache_buf *buf;
     if (ext2_read_block(fs, block, &buf) < 0)
         return;

@@ -134,6 +134,7 @@ static int mark_clean(struct ext2_fs *fs)
 
 static void fs_free(struct ext2_fs *fs)
 {
+    kfree(fs->meta);
     kfree(fs->groups);
     kfree(fs->sb);
     kfree(fs);
@@ -194,14 +195,26 @@ static const struct superblock_ops ext2_sb_ops = {
     .shutdown = ext2_shutdown,
 };
 
-/* Checks the superblock's numbers; fills the derived fields. */
+/* A superblock or descriptor table we refuse: says which number is wrong. */
+static int bad_image(struct ext2_fs *fs, const char *what, uint64_t number)
+{
+    ext2_error(fs, what, number);
+    return -EINVAL;
+}
+
+/* Checks the superblock's numbers against each other and the device, so
+ * that nothing derived from them (group count, descriptor table size,
+ * inode locations, bitmap bit ranges) can overflow or point outside the
+ * image; fills the derived fields. Sizes are computed in 64 bits. */
 static int check_super(struct ext2_fs *fs)
 {
     struct ext2_super *s = &fs->super;
     if (s->s_magic != EXT2_SUPER_MAGIC)
         return -EINVAL;
-    if (s->s_rev_level > EXT2_DYNAMIC_REV || s->s_log_block_size > 2)
-        return -EINVAL;
+    if (s->s_rev_level > EXT2_DYNAMIC_REV)
+        return bad_image(fs, "unknown revision", s->s_rev_level);
+    if (s->s_log_block_size > 2)
+        return bad_image(fs, "block size not 1, 2 or 4 KiB: log", s->s_log_block_size);
     fs->block_size = 1024u << s->s_log_block_size;
     fs->ptrs_per_block = fs->block_size / 4;
     if (s->s_rev_level == EXT2_GOOD_OLD_REV) {
@@ -212,46 +225,158 @@ static int check_super(struct ext2_fs *fs)
         fs->first_ino = s->s_first_ino;
         if (fs->inode_size < EXT2_GOOD_OLD_INODE_SIZE || fs->inode_size > fs->block_size ||
             (fs->inode_size & (fs->inode_size - 1)))
-            return -EINVAL;
+            return bad_image(fs, "bad inode size", fs->inode_size);
     }
-    uint32_t bits = fs->block_size * 8;
-    if (s->s_blocks_per_group == 0 || s->s_blocks_per_group > bits ||
-        s->s_inodes_per_group == 0 || s->s_inodes_per_group > bits ||
-        s->s_first_data_block != (fs->block_size == 1024 ? 1u : 0u) ||
-        s->s_blocks_count <= s->s_first_data_block + 1)
-        return -EINVAL;
-    fs->group_count = (s->s_blocks_count - s->s_first_data_block + s->s_blocks_per_group - 1) /
-                      s->s_blocks_per_group;
-    if ((uint64_t)fs->group_count * s->s_inodes_per_group < s->s_inodes_count ||
-        s->s_inodes_count < fs->first_ino || fs->first_ino <= EXT2_ROOT_INO)
-        return -EINVAL;
-    fs->desc_blocks = (fs->group_count * (uint32_t)sizeof(struct ext2_group_desc) +
-                       fs->block_size - 1) / fs->block_size;
-    fs->inode_table_blocks = (uint32_t)(((uint64_t)s->s_inodes_per_group * fs->inode_size +
-                                         fs->block_size - 1) / fs->block_size);
+    uint32_t bits = fs->block_size * 8;     /* what one bitmap block covers */
+    if (s->s_blocks_per_group < 8 || s->s_blocks_per_group > bits)
+        return bad_image(fs, "bad blocks per group", s->s_blocks_per_group);
+    if (s->s_inodes_per_group < fs->block_size / fs->inode_size || s->s_inodes_per_group > bits)
+        return bad_image(fs, "bad inodes per group", s->s_inodes_per_group);
+    if (s->s_first_data_block != (fs->block_size == 1024 ? 1u : 0u))
+        return bad_image(fs, "bad first data block", s->s_first_data_block);
+    if (s->s_blocks_count <= s->s_first_data_block + 1)
+        return bad_image(fs, "too few blocks", s->s_blocks_count);
     if ((uint64_t)s->s_blocks_count * fs->block_size >
         fs->dev->sector_count * BLOCKDEV_SECTOR_SIZE)
-        return -EINVAL;         /* the image is cut short */
-    if (fs->super.s_first_data_block + 1 + fs->desc_blocks > s->s_blocks_count)
-        return -EINVAL;
+        return bad_image(fs, "block count beyond the device", s->s_blocks_count);
+    uint64_t groups = ((uint64_t)s->s_blocks_count - s->s_first_data_block +
+                       s->s_blocks_per_group - 1) / s->s_blocks_per_group;
+    fs->group_count = (uint32_t)groups;     /* <= s_blocks_count */
+    /* Every group has s_inodes_per_group inodes, as mke2fs makes them (and
+     * Linux's ext4 insists): the allocator's per-group limits rely on it. */
+    if (groups * s->s_inodes_per_group != s->s_inodes_count)
+        return bad_image(fs, "inode count is not groups x inodes per group", s->s_inodes_count);
+    if (s->s_inodes_count < fs->first_ino || fs->first_ino <= EXT2_ROOT_INO)
+        return bad_image(fs, "bad first inode", fs->first_ino);
+    uint64_t desc_blocks = (groups * sizeof(struct ext2_group_desc) + fs->block_size - 1) /
+                           fs->block_size;
+    fs->reserved_gdt_blocks = 0;
+    if (s->s_rev_level >= EXT2_DYNAMIC_REV &&
+        (s->s_feature_compat & EXT2_FEATURE_COMPAT_RESIZE_INODE))
+        fs->reserved_gdt_blocks = s->s_reserved_gdt_blocks;
+    if (fs->reserved_gdt_blocks > fs->ptrs_per_block)
+        return bad_image(fs, "bad reserved descriptor blocks", fs->reserved_gdt_blocks);
+    /* The superblock and the descriptors (and their reserve) sit in the
+     * first group, which bounds the group count by the group size. */
+    if (1 + desc_blocks + fs->reserved_gdt_blocks > s->s_blocks_per_group ||
+        s->s_first_data_block + 1 + desc_blocks > s->s_blocks_count)
+        return bad_image(fs, "group descriptors do not fit in the first group", groups);
+    fs->desc_blocks = (uint32_t)desc_blocks;
+    fs->inode_table_blocks = (uint32_t)(((uint64_t)s->s_inodes_per_group * fs->inode_size +
+                                         fs->block_size - 1) / fs->block_size);
     return 0;
 }
 
+/* Whether group g holds a copy of the superblock and descriptors: all of
+ * them; with sparse_super groups 0, 1 and the powers of 3, 5 and 7; with
+ * sparse_super2 group 0 and the (at most two) groups the superblock names. */
+static bool group_has_super(struct ext2_fs *fs, uint32_t g)
+{
+    const struct ext2_super *s = &fs->super;
+    if (g == 0)
+        return true;
+    if (s->s_rev_level >= EXT2_DYNAMIC_REV &&
+        (s->s_feature_compat & EXT2_FEATURE_COMPAT_SPARSE_SUPER2))
+        return g == s->s_backup_bgs[0] || g == s->s_backup_bgs[1];
+    if (!(s->s_feature_ro_compat & EXT2_FEATURE_RO_COMPAT_SPARSE_SUPER) || g == 1)
+        return true;
+    for (uint32_t base = 3; base <= 7; base += 2) {
+        uint64_t power = base;
+        while (power < g)
+            power *= base;
+        if (power == g)
+            return true;
+    }
+    return false;
+}
+
+/* Heapsort by start (the kernel has no qsort): O(n log n) for any group
+ * count, no recursion, no extra memory. */
+static void sift_down(struct ext2_extent *e, uint32_t root, uint32_t n)
+{
+    for (;;) {
+        uint32_t child = 2 * root + 1;
+        if (child >= n)
+            return;
+        if (child + 1 < n && e[child + 1].start > e[child].start)
+            child++;
+        if (e[root].start >= e[child].start)
+            return;
+        struct ext2_extent t = e[root];
+        e[root] = e[child];
+        e[child] = t;
+        root = child;
+    }
+}
+
+static void sort_extents(struct ext2_extent *e, uint32_t n)
+{
+    for (uint32_t i = n / 2; i-- > 0;)
+        sift_down(e, i, n);
+    for (uint32_t end = n; end-- > 1;) {
+        struct ext2_extent t = e[0];
+        e[0] = e[end];
+        e[end] = t;
+        sift_down(e, 0, end);
+    }
+}
+
+/* Checks each descriptor and builds fs->meta, the sorted list of every
+ * metadata extent. Extents must lie in the image and must not overlap: a
+ * bitmap inside an inode table, or two groups sharing a bitmap, would let
+ * one structure's writes corrupt another. */
 static int check_groups(struct ext2_fs *fs)
 {
     struct ext2_super *s = &fs->super;
+    uint64_t count = 0;
+    for (uint32_t g = 0; g < fs->group_count; g++)
+        count += 3 + group_has_super(fs, g);
+    fs->meta = kmalloc(count * sizeof(*fs->meta));
+    if (!fs->meta)
+        return -ENOMEM;
+    uint32_t n = 0;
     for (uint32_t g = 0; g < fs->group_count; g++) {
         struct ext2_group_desc *gd = &fs->groups[g];
         if (!ext2_block_ok(fs, gd->bg_block_bitmap) || !ext2_block_ok(fs, gd->bg_inode_bitmap) ||
             !ext2_block_ok(fs, gd->bg_inode_table) ||
             (uint64_t)gd->bg_inode_table + fs->inode_table_blocks > s->s_blocks_count ||
             gd->bg_free_blocks_count > s->s_blocks_per_group ||
-            gd->bg_free_inodes_count > s->s_inodes_per_group) {
-            ext2_error(fs, "bad group descriptor", g);
-            return -EINVAL;
+            gd->bg_free_inodes_count > s->s_inodes_per_group)
+            return bad_image(fs, "bad group descriptor", g);
+        if (group_has_super(fs, g)) {
+            uint64_t first = s->s_first_data_block + (uint64_t)g * s->s_blocks_per_group;
+            uint64_t end = first + 1 + fs->desc_blocks + fs->reserved_gdt_blocks;
+            if (end > s->s_blocks_count)
+                return bad_image(fs, "superblock copy beyond the last block", g);
+            fs->meta[n++] = (struct ext2_extent){ (uint32_t)first, (uint32_t)end };
         }
+        fs->meta[n++] = (struct ext2_extent){ gd->bg_block_bitmap, gd->bg_block_bitmap + 1 };
+        fs->meta[n++] = (struct ext2_extent){ gd->bg_inode_bitmap, gd->bg_inode_bitmap + 1 };
+        fs->meta[n++] = (struct ext2_extent){ gd->bg_inode_table,
+                                              gd->bg_inode_table + fs->inode_table_blocks };
     }
+    sort_extents(fs->meta, n);
+    for (uint32_t i = 1; i < n; i++)
+        if (fs->meta[i].start < fs->meta[i - 1].end)
+            return bad_image(fs, "group metadata blocks overlap at", fs->meta[i].start);
+    fs->meta_count = n;
     return 0;
+}
+
+bool ext2_data_block_ok(struct ext2_fs *fs, uint64_t block)
+{
+    if (!ext2_block_ok(fs, block))
+        return false;
+    /* the last extent starting at or before block */
+    uint32_t low = 0, high = fs->meta_count;
+    while (low < high) {
+        uint32_t mid = low + (high - low) / 2;
+        if (fs->meta[mid].start <= block)
+            low = mid + 1;
+        else
+            high = mid;
+    }
+    return low == 0 || block >= fs->meta[low - 1].end;
 }
 
 static int ext2_mount(const char *source, unsigned flags, uint64_t size_limit_bytes,

@@ -7,6 +7,7 @@
 #include <mm/kmalloc.h>
 #include <vfs/bcache.h>
 #include "../../../vfs/tests/vfs_test.h"
+#include "../ext2_disk.h"
 
 extern const char ktest_ext2_image_start[], ktest_ext2_image_end[];
 
@@ -383,6 +384,56 @@ KTEST(ext2_unknown_features_refuse_or_read_only, KTEST_DEFAULT)
     struct vfs_statfs st;
     EXPECT_OK(vfs_statfs(&ctx, "mnt", &st));
     KTEST_EXPECT(st.flags & MOUNT_RDONLY, "not read-only");
+    EXT2_TEARDOWN(ctx, disk);
+    return 0;
+}
+
+/* Crafted images (issue 11): a bitmap placed inside the inode table is
+ * refused at mount; a file whose block pointer points into the inode table
+ * reads and writes -EIO and the table is not overwritten. */
+static struct ext2_group_desc *group0(struct ext2_disk *d)
+{
+    const struct ext2_super *s = (const struct ext2_super *)(d->mem + EXT2_SUPER_OFFSET);
+    uint32_t block_size = 1024u << s->s_log_block_size;
+    return (struct ext2_group_desc *)(d->mem + (size_t)(s->s_first_data_block + 1) * block_size);
+}
+
+static struct ext2_inode *raw_inode(struct ext2_disk *d, uint32_t ino)
+{
+    const struct ext2_super *s = (const struct ext2_super *)(d->mem + EXT2_SUPER_OFFSET);
+    uint32_t block_size = 1024u << s->s_log_block_size;
+    uint32_t inode_size = s->s_rev_level ? s->s_inode_size : 128;
+    size_t at = (size_t)group0(d)->bg_inode_table * block_size + (size_t)(ino - 1) * inode_size;
+    return (struct ext2_inode *)(d->mem + at);
+}
+
+KTEST(ext2_crafted_metadata_refused, KTEST_DEFAULT)
+{
+    TEST_CTX(ctx, "e2craft");
+    EXPECT_OK(vfs_mkdir(&ctx, "mnt", 0755));
+    struct ext2_disk disk;
+    EXPECT_OK(disk_create(&disk, "e2craft"));
+    struct ext2_group_desc *gd = group0(&disk), saved = *gd;
+    gd->bg_block_bitmap = gd->bg_inode_table + 1;
+    EXPECT_RC(vfs_mount_source(&ctx, "ext2", "e2craft", "mnt", 0), -EINVAL);
+    *gd = saved;
+
+    EXPECT_OK(vfs_mount_source(&ctx, "ext2", "e2craft", "mnt", 0));
+    struct stat st;
+    EXPECT_OK(vfs_stat(&ctx, "mnt/hello.txt", &st));
+    EXPECT_OK(vfs_umount(&ctx, "mnt"));
+    raw_inode(&disk, (uint32_t)st.st_ino)->i_block[0] = gd->bg_inode_table;
+    EXPECT_OK(vfs_mount_source(&ctx, "ext2", "e2craft", "mnt", 0));
+    char buf[64];
+    int fd = vfs_open(&ctx, "mnt/hello.txt", O_RDWR, 0);
+    EXPECT_OK(fd);
+    EXPECT_RC(vfs_read(&ctx, fd, buf, sizeof(buf)), -EIO);
+    EXPECT_RC(vfs_pwrite(&ctx, fd, "overwrite the inode table", 25, 0), -EIO);
+    EXPECT_OK(vfs_close(&ctx, fd));
+    EXPECT_OK(vfs_umount(&ctx, "mnt"));
+    /* the table still holds the root directory: remount, read a file */
+    EXPECT_OK(vfs_mount_source(&ctx, "ext2", "e2craft", "mnt", 0));
+    EXPECT_RC(read_file(&ctx, "mnt/dir/data.bin", buf, sizeof(buf)), (long)sizeof(buf));
     EXT2_TEARDOWN(ctx, disk);
     return 0;
 }

@@ -34,4 +34,15 @@ bool timer_is_pending(const struct timer *t);
  * is none, so the clock then starts at the epoch). Any context. */
 uint64_t clock_realtime_ns(void);
 
+/* The longest relative time the kernel keeps (2^62 ns, about 146 years):
+ * plat_time_ns() + TIME_MAX_REL_NS cannot overflow, so deadlines computed
+ * from it stay in the future. */
+#define TIME_MAX_REL_NS (1ULL << 62)
+
+/* Converts a user's seconds plus sub-second nanoseconds to nanoseconds.
+ * Returns 0; -EINVAL when sec < 0 or nsec is outside [0, 1e9); -ERANGE when
+ * the value is canonical but longer than TIME_MAX_REL_NS, and then *ns is
+ * TIME_MAX_REL_NS (a sleep treats it as "for ever", a timer refuses it). */
+int time_to_ns(int64_t sec, int64_t nsec, uint64_t *ns);
+
 #endif
