@@ -36,6 +36,8 @@ struct vm_space {
     struct mutex lock;          /* areas and the page tables' contents */
     struct list areas;
     uintptr_t brk_start, brk_cur;
+    uint64_t as_limit_bytes;    /* RLIMIT_AS; UINT64_MAX: unlimited. Fork copies */
+    uint64_t data_limit_bytes;  /* RLIMIT_DATA (brk and private writable maps) */
 };
 
 static uint64_t gate_pa;        /* the one gate page, filled once */
@@ -229,6 +231,8 @@ struct vm_space *vm_space_create(void)
         return NULL;
     list_init(&vm->areas);
     mutex_init(&vm->lock);
+    vm->as_limit_bytes = UINT64_MAX;
+    vm->data_limit_bytes = UINT64_MAX;
     vm->as = arch_mmu_create();
     if (!vm->as)
         goto fail_space;
@@ -278,6 +282,8 @@ struct vm_space *vm_space_fork(struct vm_space *parent)
     if (!child)
         return NULL;
     mutex_lock(&parent->lock);
+    child->as_limit_bytes = parent->as_limit_bytes;
+    child->data_limit_bytes = parent->data_limit_bytes;
     child->brk_start = parent->brk_start;
     child->brk_cur = parent->brk_cur;
     struct list *pos;
@@ -516,6 +522,50 @@ static uintptr_t find_gap(struct vm_space *vm, size_t len)
     return top - VM_USER_MIN >= len ? top - len : 0;
 }
 
+/* Whether a region counts against the data limit (Linux's data_vm:
+ * private writable mappings but the stack). */
+static bool is_data_region(unsigned prot, enum vm_kind kind)
+{
+    return (prot & VM_WRITE) && kind != VM_KIND_STACK && kind != VM_KIND_GATE;
+}
+
+/* Whether len more bytes of regions (of data regions when is_data) stay
+ * within the limits. vm->lock held. */
+static bool limits_allow(struct vm_space *vm, uint64_t len, bool is_data)
+{
+    if (vm->as_limit_bytes == UINT64_MAX && (!is_data || vm->data_limit_bytes == UINT64_MAX))
+        return true;
+    uint64_t total = 0, data = 0;
+    struct list *pos;
+    list_for_each(pos, &vm->areas) {
+        struct vm_area *a = list_entry(pos, struct vm_area, link);
+        if (a->kind == VM_KIND_GATE)
+            continue;
+        total += a->end - a->start;
+        if (is_data_region(a->prot, a->kind))
+            data += a->end - a->start;
+    }
+    if (len > vm->as_limit_bytes || total > vm->as_limit_bytes - len)
+        return false;
+    return !is_data || (len <= vm->data_limit_bytes && data <= vm->data_limit_bytes - len);
+}
+
+void vm_set_limits(struct vm_space *vm, uint64_t as_limit_bytes, uint64_t data_limit_bytes)
+{
+    mutex_lock(&vm->lock);
+    vm->as_limit_bytes = as_limit_bytes;
+    vm->data_limit_bytes = data_limit_bytes;
+    mutex_unlock(&vm->lock);
+}
+
+void vm_get_limits(struct vm_space *vm, uint64_t *as_limit_bytes, uint64_t *data_limit_bytes)
+{
+    mutex_lock(&vm->lock);
+    *as_limit_bytes = vm->as_limit_bytes;
+    *data_limit_bytes = vm->data_limit_bytes;
+    mutex_unlock(&vm->lock);
+}
+
 long vm_mmap(struct vm_space *vm, uintptr_t addr, size_t len, unsigned prot, unsigned flags)
 {
     if (!len || (prot & ~(unsigned)(VM_READ | VM_WRITE | VM_EXEC)))
@@ -534,7 +584,11 @@ long vm_mmap(struct vm_space *vm, uintptr_t addr, size_t len, unsigned prot, uns
     if (!na)
         return -ENOMEM;
     mutex_lock(&vm->lock);
-    long rc;
+    long rc = -ENOMEM;
+    /* Counted whole even when MAP_FIXED replaces regions: stricter than
+     * Linux, never looser. */
+    if (!limits_allow(vm, len, is_data_region(prot, VM_KIND_ANON)))
+        goto fail;
     if (flags & MAP_FIXED) {
         rc = range_unmap(vm, addr, addr + len);
         if (rc < 0)
@@ -635,7 +689,7 @@ uintptr_t vm_brk(struct vm_space *vm, uintptr_t addr)
         goto out;
     uintptr_t old_end = ALIGN_UP(cur, PAGE_SIZE), new_end = ALIGN_UP(addr, PAGE_SIZE);
     if (new_end > old_end) {
-        if (!range_is_free(vm, old_end, new_end))
+        if (!range_is_free(vm, old_end, new_end) || !limits_allow(vm, new_end - old_end, true))
             goto out;
         struct vm_area *heap = old_end > ALIGN_UP(vm->brk_start, PAGE_SIZE)
                              ? area_find(vm, old_end - 1) : NULL;

@@ -37,6 +37,13 @@ struct vm_space *vm_space_create(void);
 void vm_space_destroy(struct vm_space *vm);
 /* A copy-on-write copy of parent (fork). NULL when memory is short. */
 struct vm_space *vm_space_fork(struct vm_space *parent);
+/* Size limits of a space (RLIMIT_AS: every region; RLIMIT_DATA: brk and
+ * private writable regions but the stack), UINT64_MAX when unlimited, the
+ * default. mmap, brk and vm_map_region (the ELF loader) past a limit fail
+ * with -ENOMEM; lowering a limit below the current use takes nothing away.
+ * Fork copies them; exec carries them to the new space. */
+void vm_set_limits(struct vm_space *vm, uint64_t as_limit_bytes, uint64_t data_limit_bytes);
+void vm_get_limits(struct vm_space *vm, uint64_t *as_limit_bytes, uint64_t *data_limit_bytes);
 /* Makes vm the lower half on this CPU (NULL: the kernel's, empty). */
 void vm_space_activate(struct vm_space *vm);
 
