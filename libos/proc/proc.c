@@ -665,6 +665,7 @@ int proc_start_init(const char *path, char *const argv[], char *const envp[],
     unsigned long flags = spin_lock_irqsave(&proc_lock);
     p->pid = pt->tid = next_id++;
     p->pgid = p->sid = p->pid;
+    p->is_unkillable = true;
     list_push_back(&all_procs, &p->all_link);
     list_push_back(&p->threads, &pt->link);
     p->thread_count = 1;

@@ -42,6 +42,7 @@ struct proc {
     struct list all_link;           /* all_procs */
     int wait_status;                /* valid in PROC_ZOMBIE */
     bool is_exiting;                /* exit_group or a fatal signal began */
+    bool is_unkillable;             /* init: no default-action signals */
     bool is_stopped;
     int stop_sig;
     bool has_stop_report;           /* for WUNTRACED */
