@@ -194,6 +194,20 @@ SYS_DEFINE(getgid)
     return proc_current()->files.cred.gid;
 }
 
+SYS_DEFINE(prlimit)
+{
+    (void)tf;
+    struct abi_rlimit nl, old;
+    if (a[2] && copy_from_user(&nl, (const void *)a[2], sizeof(nl)) < 0)
+        return -EFAULT;
+    if (a[3] && !user_range_ok(a[3], sizeof(old), VM_WRITE))
+        return -EFAULT;
+    long rc = proc_prlimit((int)a[0], (int)a[1], a[2] ? &nl : NULL, a[3] ? &old : NULL);
+    if (rc == 0 && a[3] && copy_to_user((void *)a[3], &old, sizeof(old)) < 0)
+        return -EFAULT;
+    return rc;
+}
+
 SYS_DEFINE(uname)
 {
     (void)tf;

@@ -27,6 +27,7 @@ static const struct syscall_desc table[SYS_COUNT] = {
     ENTRY(setsid), ENTRY(getsid), ENTRY(setpgid), ENTRY(getpgid), ENTRY(thread_create),
     ENTRY(thread_exit), ENTRY(futex), ENTRY(set_tls), ENTRY(getuid), ENTRY(getgid),
     ENTRY(uname), ENTRY(reboot),
+    ENTRY(prlimit),
     ENTRY(brk), ENTRY(mmap), ENTRY(munmap), ENTRY(mprotect),
     ENTRY(sigaction), ENTRY(sigprocmask), ENTRY(sigpending), ENTRY(sigsuspend),
     ENTRY(sigaltstack), ENTRY(sigreturn), ENTRY(alarm), ENTRY(setitimer),

@@ -31,6 +31,7 @@ SYS_DECLARE(kill); SYS_DECLARE(tgkill); SYS_DECLARE(setsid); SYS_DECLARE(getsid)
 SYS_DECLARE(setpgid); SYS_DECLARE(getpgid); SYS_DECLARE(thread_create);
 SYS_DECLARE(thread_exit); SYS_DECLARE(futex); SYS_DECLARE(set_tls); SYS_DECLARE(getuid);
 SYS_DECLARE(getgid); SYS_DECLARE(uname); SYS_DECLARE(reboot);
+SYS_DECLARE(prlimit);
 /* sys_mem.c */
 SYS_DECLARE(brk); SYS_DECLARE(mmap); SYS_DECLARE(munmap); SYS_DECLARE(mprotect);
 /* sys_signal.c */

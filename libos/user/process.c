@@ -203,8 +203,12 @@ long sysconf(int name)
         return 4096;
     case _SC_CLK_TCK:
         return CLOCKS_PER_SEC;
-    case _SC_OPEN_MAX:
-        return 256;
+    case _SC_OPEN_MAX: {
+        struct rlimit rl;
+        if (getrlimit(RLIMIT_NOFILE, &rl) < 0 || rl.rlim_cur > 0x7fffffff)
+            return 256;
+        return (long)rl.rlim_cur;
+    }
     case _SC_ARG_MAX:
         return 128 * 1024;
     case _SC_NPROCESSORS_CONF:

@@ -445,7 +445,8 @@ int vfs_truncate_vnode(struct vnode *vn, int64_t length)
         return -EINVAL;
     if (vn->sb->flags & MOUNT_RDONLY)
         return -EROFS;
-    return vn->ops->truncate(vn, (uint64_t)length);
+    int rc = vfs_fsize_check(vn, (uint64_t)length);
+    return rc < 0 ? rc : vn->ops->truncate(vn, (uint64_t)length);
 }
 
 int vfs_truncate(struct vfs_ctx *ctx, const char *path, int64_t length)

@@ -41,6 +41,11 @@
  *   reboot(how)                  Linux's RB_* magic values (sys/reboot.h):
  *                                syncs, then resets or powers off; EPERM
  *                                for non-root, EINVAL for other values
+ *   prlimit(pid, resource, const struct abi_rlimit *new, struct abi_rlimit
+ *                                *old)  abi/resource.h; pid 0 is the
+ *                                caller; new and old may be NULL; EINVAL
+ *                                for a bad resource or soft > hard, EPERM
+ *                                to raise a hard limit without root
  *   brk(addr)                    returns the break in effect afterwards;
  *                                brk(0) returns the current one
  *   mmap(addr, len, prot, flags, fd, off)  abi/mman.h; returns the address
@@ -133,6 +138,7 @@
 #define SYS_getgid          20
 #define SYS_uname           21
 #define SYS_reboot          22
+#define SYS_prlimit         29
 
 /* memory */
 #define SYS_brk             30

@@ -167,4 +167,15 @@ void vfs_shutdown(void);
  * replaces it with vfs_set_sigpipe_hook. */
 void vfs_set_sigpipe_hook(void (*hook)(void));
 
+/* Resource limits the process layer sets (libos/proc/rlimit.c).
+ * vfs_ctx_set_fd_limit: RLIMIT_NOFILE, descriptors from limit up are
+ * refused (EMFILE, or EBADF for a dup2 target); capped at FDTABLE_MAX; a
+ * plain store, safe under any lock while ctx is alive; fork copies it.
+ * vfs_set_fsize_hooks: RLIMIT_FSIZE of the calling process (limit) and what
+ * to do when a write or truncate would pass it (exceeded: SIGXFSZ); writes
+ * to regular files stop at the limit and then fail with -EFBIG. Without
+ * hooks files have no size limit. */
+void vfs_ctx_set_fd_limit(struct vfs_ctx *ctx, uint64_t limit);
+void vfs_set_fsize_hooks(uint64_t (*limit)(void), void (*exceeded)(void));
+
 #endif

@@ -221,12 +221,16 @@ struct fdtable *fdtable_create(void);
 struct fdtable *fdtable_clone(struct fdtable *fdt);
 void fdtable_destroy(struct fdtable *fdt);
 /* Installs f (the table takes the caller's reference) at the lowest free
- * descriptor >= min_fd. Returns the descriptor or -EMFILE. */
+ * descriptor >= min_fd below the table's limit (RLIMIT_NOFILE). Returns the
+ * descriptor or -EMFILE. */
 int fd_install(struct fdtable *fdt, struct file *f, int min_fd, bool cloexec);
 /* A held reference to the file at fd, or NULL. */
 struct file *fd_get(struct fdtable *fdt, int fd);
 struct file *fd_remove(struct fdtable *fdt, int fd);
+/* -EBADF for newfd at or past the table's limit. */
 int fd_replace(struct fdtable *fdt, int newfd, struct file *f, bool cloexec);
+/* The descriptor limit (RLIMIT_NOFILE, at most FDTABLE_MAX). */
+int fd_limit(struct fdtable *fdt);
 int fd_get_cloexec(struct fdtable *fdt, int fd);
 int fd_set_cloexec(struct fdtable *fdt, int fd, bool cloexec);
 void fdtable_close_on_exec(struct fdtable *fdt);
