@@ -1,9 +1,12 @@
 /* Race: tgkill against the exit of its target thread. One thread creates
  * and joins threads in a loop, every other one a target; another thread
  * tgkills the current target until it is gone. A signal sent to a thread
- * that exited must go nowhere: before the fix tgkill wrote the pending set
- * of a freed thread, which the next thread created reuses (seen here as a
- * SIGUSR1 arriving in a thread nobody signalled). Bounded time. */
+ * that exited must go nowhere. Before the fix tgkill wrote the pending set
+ * of a thread it had found under proc_lock after dropping the lock, so a
+ * freed thread's memory, perhaps reused for the next thread, could be
+ * written: that would show here as a SIGUSR1 taken by a thread nobody
+ * signalled. The window is a few instructions: this test hammers the path
+ * but did not catch the old code in the runs made (bounded time). */
 #include <pthread.h>
 #include <sched.h>
 #include <signal.h>
