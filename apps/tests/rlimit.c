@@ -362,13 +362,14 @@ static void *idle_thread(void *arg)
     return NULL;
 }
 
-/* Holds a child alive until the pipe closes. */
-static pid_t forked_sleeper(int hold_fd)
+/* A child alive until the pipe's write end closes. */
+static pid_t forked_sleeper(int hold[2])
 {
     pid_t pid = fork();
     if (pid == 0) {
         char c;
-        read(hold_fd, &c, 1);
+        close(hold[1]);
+        read(hold[0], &c, 1);
         _exit(0);
     }
     return pid;
@@ -392,8 +393,8 @@ static void child_nproc_user(void)
     STEP(3, tandem_syscall3(SYS_setresuid, NOBODY_UID, NOBODY_UID, NOBODY_UID) == 0);
     STEP(4, getuid() == NOBODY_UID);
     /* this process is 1 of 3 */
-    STEP(5, forked_sleeper(hold[0]) > 0);
-    STEP(6, forked_sleeper(hold[0]) > 0);
+    STEP(5, forked_sleeper(hold) > 0);
+    STEP(6, forked_sleeper(hold) > 0);
     errno = 0;
     STEP(7, fork() < 0 && errno == EAGAIN);
     pthread_t t;
