@@ -34,13 +34,13 @@ int vfs_ctx_init(struct vfs_ctx *ctx, struct cred cred)
     return 0;
 }
 
-int vfs_ctx_fork(struct vfs_ctx *child, const struct vfs_ctx *parent)
+int vfs_ctx_fork(struct vfs_ctx *child, struct vfs_ctx *parent)
 {
     memset(child, 0, sizeof(*child));
     child->fds = fdtable_clone(parent->fds);
     if (!child->fds)
         return -ENOMEM;
-    child->cred = parent->cred;
+    vfs_cred_get(parent, &child->cred);
     child->umask = parent->umask;
     child->root = parent->root;
     vnode_get(child->root);
@@ -127,7 +127,7 @@ int vfs_mknod(struct vfs_ctx *ctx, const char *path, uint32_t mode, uint32_t rde
         type = S_IFREG;
     if (type != S_IFREG && type != S_IFCHR && type != S_IFIFO)
         return -EINVAL;
-    if (type == S_IFCHR && ctx->cred.uid != 0)
+    if (type == S_IFCHR && ctx->cred.euid != 0)
         return -EPERM;
     return make_node(ctx, path, type | (mode & ~ctx->umask & 07777), rdev);
 }
@@ -402,7 +402,7 @@ long vfs_getcwd(struct vfs_ctx *ctx, char *buf, size_t size)
 /* chmod and fchmod: the owner or root changes the permission bits. */
 static int chmod_vnode(struct vfs_ctx *ctx, struct vnode *vn, uint32_t mode)
 {
-    if (ctx->cred.uid != 0 && ctx->cred.uid != vn->uid)
+    if (ctx->cred.euid != 0 && ctx->cred.euid != vn->uid)
         return -EPERM;
     if (vn->sb->flags & MOUNT_RDONLY)
         return -EROFS;

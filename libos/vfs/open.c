@@ -112,6 +112,8 @@ int vfs_at_view(struct vfs_ctx *ctx, int dirfd, const char *path, struct vfs_ctx
         return rc;
     *view = *ctx;
     view->cwd = start;          /* the reference vfs_at_start took */
+    view->cred_lock = (struct spinlock)SPINLOCK_INIT;
+    vfs_cred_get(ctx, &view->cred);     /* the view's own copy */
     return 1;
 }
 

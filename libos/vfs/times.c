@@ -26,7 +26,7 @@ static int check_may_set(struct vfs_ctx *ctx, struct vnode *vn,
 {
     if (vn->sb->flags & MOUNT_RDONLY)
         return -EROFS;
-    if (ctx->cred.uid == 0 || ctx->cred.uid == vn->uid)
+    if (ctx->cred.euid == 0 || ctx->cred.euid == vn->uid)
         return 0;
     if (times && (is_explicit(&times[0]) || is_explicit(&times[1])))
         return -EPERM;
