@@ -175,6 +175,288 @@ static void fork_and_exec_keep_ids(void)
     IN_CHILD(fork_and_exec_keep_ids_body);
 }
 
+/* ---- files ---------------------------------------------------------------- */
+
+#define DIR "/tmp/creds"
+#define USER 1000
+#define GROUP 100
+#define SUPP 2000               /* a supplementary group of USER */
+
+/* Creates path (as root) with owner, group and mode. */
+static int make_file(const char *path, uid_t uid, gid_t gid, mode_t mode)
+{
+    int fd = open(path, O_CREAT | O_TRUNC | O_WRONLY, 0600);
+    if (fd < 0)
+        return -1;
+    write(fd, "#!/bin/sh\n", 10);
+    close(fd);
+    if (chown(path, uid, gid) < 0 || chmod(path, mode) < 0)
+        return -1;
+    return 0;
+}
+
+static int become_user(void)
+{
+    gid_t groups[1] = { SUPP };
+    if (setgroups(1, groups) < 0 || setresgid(GROUP, GROUP, GROUP) < 0 ||
+        setresuid(USER, USER, USER) < 0)
+        return -1;
+    return 0;
+}
+
+/* The fixture: DIR (0755 root), with files for owner, group and other
+ * access, a private directory, a writable one and a sticky one. */
+static int make_fixture(void)
+{
+    mkdir("/tmp", 01777);
+    mkdir(DIR, 0755);
+    chmod(DIR, 0755);
+    mkdir(DIR "/private", 0700);
+    mkdir(DIR "/open", 0777);
+    chmod(DIR "/open", 0777);
+    mkdir(DIR "/sticky", 0777);
+    chmod(DIR "/sticky", 01777);
+    if (make_file(DIR "/mine", USER, GROUP, 0600) < 0 ||
+        make_file(DIR "/group", 0, SUPP, 0060) < 0 ||
+        make_file(DIR "/other", 0, 0, 0006) < 0 ||
+        make_file(DIR "/none", 0, 0, 0000) < 0 ||
+        make_file(DIR "/owner-denied", USER, SUPP, 0066) < 0 ||
+        make_file(DIR "/private/f", 0, 0, 0666) < 0 ||
+        make_file(DIR "/rootexec", 0, 0, 0700) < 0 ||
+        make_file(DIR "/noexec", 0, 0, 0644) < 0 ||
+        make_file(DIR "/sticky/roots", 0, 0, 0666) < 0)
+        return -1;
+    return 0;
+}
+
+static int can_open(const char *path, int flags)
+{
+    int fd = open(path, flags);
+    if (fd >= 0)
+        close(fd);
+    return fd >= 0 ? 0 : -1;
+}
+
+static void file_rules_body(void)
+{
+    CHECK_OK(become_user());
+    CHECK_OK(can_open(DIR "/mine", O_RDWR));
+    CHECK_OK(can_open(DIR "/group", O_RDWR));           /* a supplementary group */
+    CHECK_OK(can_open(DIR "/other", O_RDWR));
+    CHECK_ERRNO(can_open(DIR "/none", O_RDONLY), EACCES);
+    CHECK_ERRNO(can_open(DIR "/none", O_WRONLY), EACCES);
+    CHECK_ERRNO(can_open(DIR "/owner-denied", O_RDONLY), EACCES);    /* owner bits rule */
+    /* search permission on every component */
+    struct stat st;
+    CHECK_ERRNO(stat(DIR "/private/f", &st), EACCES);
+    CHECK_ERRNO(can_open(DIR "/private/f", O_RDONLY), EACCES);
+    CHECK_ERRNO(chdir(DIR "/private"), EACCES);
+    /* the parent needs write and search */
+    CHECK_ERRNO(open(DIR "/new", O_CREAT | O_WRONLY, 0644), EACCES);
+    CHECK_ERRNO(mkdir(DIR "/newdir", 0755), EACCES);
+    CHECK_ERRNO(unlink(DIR "/other"), EACCES);
+    CHECK_ERRNO(rename(DIR "/other", DIR "/open/x"), EACCES);
+    CHECK_ERRNO(rmdir(DIR "/open"), EACCES);
+    CHECK_ERRNO(symlink("x", DIR "/link"), EACCES);
+    /* a new file is the creator's */
+    int fd = open(DIR "/open/made", O_CREAT | O_WRONLY | O_TRUNC, 0644);
+    CHECK_OK(fd);
+    CHECK_OK(fstat(fd, &st));
+    close(fd);
+    CHECK(st.st_uid == USER && st.st_gid == GROUP, "new file: expected %d:%d, got %d:%d", USER,
+          GROUP, st.st_uid, st.st_gid);
+    CHECK_OK(mkdir(DIR "/open/madedir", 0755));
+    CHECK_OK(stat(DIR "/open/madedir", &st));
+    CHECK(st.st_uid == USER, "new directory: expected owner %d, got %d", USER, st.st_uid);
+    /* chmod: owner only */
+    CHECK_ERRNO(chmod(DIR "/other", 0777), EPERM);
+    CHECK_OK(chmod(DIR "/mine", 0640));
+    /* times: explicit ones for the owner only, "now" for a writer too */
+    struct timespec ts[2] = { { 1, 0 }, { 1, 0 } };
+    CHECK_ERRNO(utimensat(AT_FDCWD, DIR "/other", ts, 0), EPERM);
+    CHECK_OK(utimensat(AT_FDCWD, DIR "/other", NULL, 0));
+    CHECK_ERRNO(utimensat(AT_FDCWD, DIR "/none", NULL, 0), EACCES);
+    CHECK_OK(utimensat(AT_FDCWD, DIR "/mine", ts, 0));
+    /* exec needs an x bit for us */
+    char *argv[] = { "x", NULL };
+    CHECK_ERRNO(execv(DIR "/rootexec", argv), EACCES);
+    CHECK_ERRNO(execv(DIR "/noexec", argv), EACCES);
+    body_done = 1;
+}
+
+static void files_judged_by_owner_group_other(void)
+{
+    CHECK_OK(make_fixture());
+    IN_CHILD(file_rules_body);
+}
+
+static void root_bypass_body(void)
+{
+    CHECK_OK(can_open(DIR "/none", O_RDWR));
+    CHECK_OK(can_open(DIR "/private/f", O_RDWR));
+    CHECK_OK(access(DIR "/rootexec", X_OK));                  /* an x bit exists */
+    CHECK_ERRNO(access(DIR "/noexec", X_OK), EACCES);         /* none does */
+    char *argv[] = { "x", NULL };
+    CHECK_ERRNO(execv(DIR "/noexec", argv), EACCES);
+    CHECK_OK(chmod(DIR "/mine", 0600));                       /* not the owner */
+    body_done = 1;
+}
+
+static void root_bypasses_permission_bits(void)
+{
+    CHECK_OK(make_fixture());
+    IN_CHILD(root_bypass_body);
+}
+
+static void access_real_ids_body(void)
+{
+    gid_t groups[1] = { SUPP };
+    CHECK_OK(setgroups(1, groups));
+    CHECK_OK(setresuid(USER, 0, 0));        /* real USER, effective root */
+    CHECK_ERRNO(access(DIR "/none", R_OK), EACCES);
+    CHECK_OK(faccessat(AT_FDCWD, DIR "/none", R_OK, AT_EACCESS));
+    CHECK_OK(access(DIR "/mine", R_OK | W_OK));
+    CHECK_OK(can_open(DIR "/none", O_RDONLY));               /* open: effective */
+    CHECK_ERRNO(access(DIR "/private/f", F_OK), EACCES);     /* the lookup too */
+    CHECK_ERRNO(faccessat(AT_FDCWD, DIR "/none", R_OK, 0x100), EINVAL);
+    body_done = 1;
+}
+
+static void access_uses_real_ids(void)
+{
+    CHECK_OK(make_fixture());
+    IN_CHILD(access_real_ids_body);
+}
+
+static void sticky_body(void)
+{
+    CHECK_OK(become_user());
+    int fd = open(DIR "/sticky/users", O_CREAT | O_WRONLY, 0666);
+    CHECK_OK(fd);
+    close(fd);
+    CHECK_ERRNO(unlink(DIR "/sticky/roots"), EPERM);
+    CHECK_ERRNO(rename(DIR "/sticky/roots", DIR "/sticky/mine"), EPERM);
+    CHECK_ERRNO(rename(DIR "/sticky/users", DIR "/sticky/roots"), EPERM);   /* the target */
+    CHECK_OK(rename(DIR "/sticky/users", DIR "/sticky/users2"));
+    CHECK_OK(unlink(DIR "/sticky/users2"));
+    body_done = 1;
+}
+
+static void sticky_directory_protects_entries(void)
+{
+    CHECK_OK(make_fixture());
+    IN_CHILD(sticky_body);
+    struct stat st;
+    CHECK_OK(stat(DIR "/sticky/roots", &st));
+    CHECK_OK(unlink(DIR "/sticky/roots"));          /* root may */
+}
+
+static void chown_user_body(void)
+{
+    CHECK_OK(become_user());
+    CHECK_ERRNO(chown(DIR "/mine", 0, -1), EPERM);          /* giving away: root only */
+    CHECK_ERRNO(chown(DIR "/other", USER, -1), EPERM);      /* taking: root only */
+    CHECK_OK(chown(DIR "/mine", USER, -1));                 /* to itself: allowed */
+    CHECK_OK(chown(DIR "/mine", -1, SUPP));                 /* to one of its groups */
+    CHECK_ERRNO(chown(DIR "/mine", -1, 3000), EPERM);
+    CHECK_ERRNO(chown(DIR "/other", -1, GROUP), EPERM);     /* not the owner */
+    int fd = open(DIR "/mine", O_RDONLY);
+    CHECK_OK(fd);
+    CHECK_OK(fchown(fd, -1, GROUP));
+    CHECK_ERRNO(fchown(fd, 0, -1), EPERM);
+    close(fd);
+    CHECK_OK(chmod(DIR "/mine", 06755));
+    struct stat st;
+    CHECK_OK(stat(DIR "/mine", &st));
+    CHECK_EQ("setuid bit set by the owner", 06755, st.st_mode & 07777);
+    CHECK_OK(chown(DIR "/mine", -1, SUPP));
+    CHECK_OK(stat(DIR "/mine", &st));
+    CHECK(st.st_gid == SUPP && (st.st_mode & 07777) == 0755,
+          "after chgrp: expected group %d mode 0755, got %d %04o", SUPP, st.st_gid,
+          st.st_mode & 07777);
+    body_done = 1;
+}
+
+static void chown_follows_linux_rules(void)
+{
+    CHECK_OK(make_fixture());
+    IN_CHILD(chown_user_body);
+    /* root gives files away, and the owner is stored */
+    CHECK_OK(chown(DIR "/other", 4321, 1234));
+    struct stat st;
+    CHECK_OK(stat(DIR "/other", &st));
+    CHECK(st.st_uid == 4321 && st.st_gid == 1234, "chown by root: expected 4321:1234, got %d:%d",
+          st.st_uid, st.st_gid);
+    CHECK_OK(symlink("other", DIR "/ownlink"));
+    CHECK_OK(lchown(DIR "/ownlink", 77, 78));
+    CHECK_OK(lstat(DIR "/ownlink", &st));
+    CHECK(st.st_uid == 77 && st.st_gid == 78, "lchown: expected 77:78, got %d:%d", st.st_uid,
+          st.st_gid);
+    CHECK_OK(stat(DIR "/ownlink", &st));
+    CHECK_EQ("lchown left the target", 4321, st.st_uid);
+    CHECK_OK(unlink(DIR "/ownlink"));
+    CHECK_OK(fchownat(AT_FDCWD, DIR "/other", 0, 0, 0));
+    CHECK_ERRNO(fchownat(AT_FDCWD, DIR "/other", 0, 0, 0x1000), EINVAL);
+}
+
+/* ---- signals -------------------------------------------------------------- */
+
+/* A child that becomes uid and waits to be killed. */
+static pid_t spawn_as(uid_t ruid, uid_t suid, int ready_fd)
+{
+    pid_t pid = fork();
+    if (pid == 0) {
+        if (setresuid(ruid, ruid, suid) < 0)
+            _exit(2);
+        write(ready_fd, "r", 1);
+        for (;;)
+            pause();
+    }
+    char c;
+    if (pid > 0)
+        read(ready_fd - 1, &c, 1);
+    return pid;
+}
+
+static void signals_body(void)
+{
+    int fds[2];
+    CHECK_OK(pipe(fds));
+    CHECK(fds[1] == fds[0] + 1, "pipe fds not adjacent");
+    pid_t other = spawn_as(2000, 2000, fds[1]);
+    pid_t saved_me = spawn_as(2000, USER, fds[1]);      /* saved uid USER */
+    pid_t same = spawn_as(USER, USER, fds[1]);
+    CHECK_OK(other);
+    CHECK_OK(saved_me);
+    CHECK_OK(same);
+    CHECK_OK(setresuid(USER, USER, USER));
+    CHECK_ERRNO(kill(other, SIGTERM), EPERM);
+    CHECK_ERRNO(kill(other, 0), EPERM);
+    CHECK_OK(kill(other, SIGCONT));             /* same session */
+    CHECK_OK(kill(saved_me, SIGKILL));          /* its saved uid is ours */
+    CHECK_OK(kill(same, SIGKILL));
+    CHECK_OK(kill(0, 0));                       /* the group: other refuses, we accept */
+    body_done = 1;
+}
+
+static void signals_to_other_users_eperm(void)
+{
+    /* the children stay in this group: the root parent ends them */
+    pid_t pid = fork();
+    CHECK_OK(pid);
+    if (pid == 0) {
+        setpgid(0, 0);
+        body_done = 0;
+        signals_body();
+        fflush(stdout);
+        _exit(body_done ? 0 : 1);
+    }
+    int status = wait_for(pid);
+    kill(-pid, SIGKILL);        /* as root: the children left in its group */
+    CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0, "signals child: %s",
+          status_str(status));
+}
+
 static int print_ids(void)
 {
     gid_t groups[32];
@@ -198,6 +480,12 @@ int main(int argc, char **argv)
         TAP_TEST(seteuid_and_unprivileged_setuid),
         TAP_TEST(setreuid_follows_linux_rules),
         TAP_TEST(fork_and_exec_keep_ids),
+        TAP_TEST(files_judged_by_owner_group_other),
+        TAP_TEST(root_bypasses_permission_bits),
+        TAP_TEST(access_uses_real_ids),
+        TAP_TEST(sticky_directory_protects_entries),
+        TAP_TEST(chown_follows_linux_rules),
+        TAP_TEST(signals_to_other_users_eperm),
     };
     return tap_main(argc, argv, tests, sizeof(tests) / sizeof(tests[0]));
 }

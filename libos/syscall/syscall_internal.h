@@ -54,6 +54,6 @@ SYS_DECLARE(umount); SYS_DECLARE(ioctl); SYS_DECLARE(fchmod); SYS_DECLARE(statfs
 SYS_DECLARE(fstatfs); SYS_DECLARE(utimensat);
 /* sys_cred.c */
 SYS_DECLARE(geteuid); SYS_DECLARE(getegid); SYS_DECLARE(setresuid); SYS_DECLARE(setresgid);
-SYS_DECLARE(getgroups); SYS_DECLARE(setgroups);
+SYS_DECLARE(getgroups); SYS_DECLARE(setgroups); SYS_DECLARE(fchownat); SYS_DECLARE(fchown);
 
 #endif

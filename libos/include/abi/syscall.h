@@ -99,6 +99,9 @@
  *   getcwd(buf, size)            returns the length including the NUL
  *                                (Linux's syscall), -ERANGE when too small
  *   fchmodat(dirfd, path, mode, flags), fchmod(fd, mode)
+ *   fchownat(dirfd, path, uid, gid, flags), fchown(fd, uid, gid)  Linux's
+ *                                rules; -1 keeps an id; flags:
+ *                                AT_SYMLINK_NOFOLLOW
  *   statfs(path, struct abi_statfs *), fstatfs(fd, struct abi_statfs *)
  *                                abi/statfs.h (Linux's 64-bit layout)
  *   truncate(path, len), ftruncate(fd, len)

@@ -92,6 +92,9 @@ void vfs_ctx_release(struct vfs_ctx *ctx);
 /* Descriptors and I/O. */
 int vfs_open(struct vfs_ctx *ctx, const char *path, int flags, uint32_t mode);
 int vfs_openat(struct vfs_ctx *ctx, int dirfd, const char *path, int flags, uint32_t mode);
+/* Opens a program for exec to read: needs execute permission (not read)
+ * and a regular file (-EACCES). */
+int vfs_open_exec(struct vfs_ctx *ctx, const char *path);
 /* For the other *at calls: when path is relative and dirfd is not
  * AT_FDCWD, fills view, a copy of ctx whose cwd is that directory, and
  * returns 1 (release it with vfs_at_view_release); 0 when ctx itself
@@ -133,6 +136,10 @@ int vfs_chdir(struct vfs_ctx *ctx, const char *path);
 long vfs_getcwd(struct vfs_ctx *ctx, char *buf, size_t size);
 int vfs_chmod(struct vfs_ctx *ctx, const char *path, uint32_t mode);
 int vfs_fchmod(struct vfs_ctx *ctx, int fd, uint32_t mode);
+/* chown (is_nofollow: lchown) and fchown; CRED_ID_UNCHANGED keeps an id. */
+int vfs_chown(struct vfs_ctx *ctx, const char *path, uint32_t uid, uint32_t gid,
+              bool is_nofollow);
+int vfs_fchown(struct vfs_ctx *ctx, int fd, uint32_t uid, uint32_t gid);
 /* utimensat and futimens: times[0] is the access time, times[1] the
  * modification time; a tv_nsec of ABI_UTIME_NOW means now, ABI_UTIME_OMIT
  * leaves that time alone; times NULL: both now. Explicit times need the
@@ -143,6 +150,9 @@ int vfs_futimens(struct vfs_ctx *ctx, int fd, const struct abi_timespec *times);
 int vfs_truncate(struct vfs_ctx *ctx, const char *path, int64_t length);
 uint32_t vfs_umask(struct vfs_ctx *ctx, uint32_t mask);
 int vfs_access(struct vfs_ctx *ctx, const char *path, int amode);
+/* faccessat: flags AT_EACCESS (judge by the effective ids, not the real
+ * ones) and AT_SYMLINK_NOFOLLOW. */
+int vfs_faccess(struct vfs_ctx *ctx, const char *path, int amode, int flags);
 int vfs_mknod(struct vfs_ctx *ctx, const char *path, uint32_t mode, uint32_t rdev);
 int vfs_mkfifo(struct vfs_ctx *ctx, const char *path, uint32_t mode);
 
