@@ -256,7 +256,7 @@ static int exec_load(struct vfs_ctx *ctx, const char *path, const struct exec_st
     struct elf64_phdr *ph = NULL;
     void *chunk = NULL;
     int rc;
-    int fd = vfs_open(ctx, path, O_RDONLY | O_CLOEXEC, 0);
+    int fd = vfs_open_exec(ctx, path);
     if (fd < 0)
         return fd;
     struct stat st;
@@ -324,7 +324,7 @@ out:
 static int read_script_line(struct vfs_ctx *ctx, const char *path,
                             char line[EXEC_SCRIPT_LINE_MAX])
 {
-    int fd = vfs_open(ctx, path, O_RDONLY | O_CLOEXEC, 0);
+    int fd = vfs_open_exec(ctx, path);
     if (fd < 0)
         return fd;
     struct stat st;

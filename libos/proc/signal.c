@@ -133,6 +133,23 @@ int sig_send_thread(struct proc_thread *pt, int sig, const struct abi_siginfo *i
 
 /* ---- kill, tgkill ------------------------------------------------------- */
 
+/* May me send sig to p (Linux's kill_ok_by_cred)? Root may; otherwise the
+ * sender's real or effective uid must be the target's real or saved uid;
+ * SIGCONT also goes to any process of the sender's session. The target's
+ * ids are read without its cred_lock: a set*id racing with the send is
+ * judged by the ids before or after it. proc_lock held. */
+static bool may_signal(struct proc *me, struct proc *p, int sig)
+{
+    const struct cred *from = &me->files.cred;
+    const struct cred *to = &p->files.cred;
+    if (from->euid == 0 || p == me)
+        return true;
+    if (sig == SIGCONT && p->sid == me->sid)
+        return true;
+    return from->euid == to->uid || from->euid == to->suid || from->uid == to->uid ||
+           from->uid == to->suid;
+}
+
 int sig_kill(int pid, int sig)
 {
     struct proc *me = proc_current();
@@ -144,16 +161,23 @@ int sig_kill(int pid, int sig)
     if (pid > 0) {
         struct proc *p = proc_find(pid);
         if (p) {
-            rc = 0;
-            if (sig)
+            rc = may_signal(me, p, sig) ? 0 : -EPERM;
+            if (rc == 0 && sig)
                 sig_send_proc(p, sig, &info);
         }
     } else {
+        /* A group: success when one member got it; EPERM when members
+         * exist but none may be signalled (kill -1 skips those, as Linux). */
         int pgid = pid == 0 ? me->pgid : -pid;
         for (struct proc *p = proc_iter(NULL); p; p = proc_iter(p)) {
             bool is_target = pid == -1 ? (p->pid != 1 && p != me) : p->pgid == pgid;
             if (!is_target || p->state != PROC_ALIVE)
                 continue;
+            if (!may_signal(me, p, sig)) {
+                if (rc == -ESRCH && pid != -1)
+                    rc = -EPERM;
+                continue;
+            }
             rc = 0;
             if (sig)
                 sig_send_proc(p, sig, &info);
@@ -172,6 +196,10 @@ int sig_tgkill(int pid, int tid, int sig)
     unsigned long flags = spin_lock_irqsave(&proc_lock);
     struct proc *p = proc_find(pid);
     struct proc_thread *target = NULL;
+    if (p && p->state == PROC_ALIVE && !may_signal(me, p, sig)) {
+        spin_unlock_irqrestore(&proc_lock, flags);
+        return -EPERM;
+    }
     if (p && p->state == PROC_ALIVE) {
         struct list *pos;
         list_for_each(pos, &p->threads) {

@@ -234,7 +234,7 @@ SYS_DEFINE(reboot)
 {
     (void)tf;
     unsigned how = (unsigned)a[0];
-    if (proc_current()->files.cred.uid != 0)
+    if (proc_current()->files.cred.euid != 0)
         return -EPERM;
     if (how == REBOOT_ENABLE_CAD || how == REBOOT_DISABLE_CAD)
         return 0;                       /* no Ctrl-Alt-Del to configure */

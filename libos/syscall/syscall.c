@@ -42,6 +42,8 @@ static const struct syscall_desc table[SYS_COUNT] = {
     ENTRY(pipe2), ENTRY(mknodat), ENTRY(poll), ENTRY(select), RESTARTABLE(fsync),
     ENTRY(sync), ENTRY(mount), ENTRY(umount), RESTARTABLE(ioctl), ENTRY(fchmod),
     ENTRY(statfs), ENTRY(fstatfs), ENTRY(utimensat),
+    ENTRY(geteuid), ENTRY(getegid), ENTRY(setresuid), ENTRY(setresgid), ENTRY(getgroups),
+    ENTRY(setgroups), ENTRY(fchownat), ENTRY(fchown),
 };
 
 void syscall_entry(struct trap_frame *tf)

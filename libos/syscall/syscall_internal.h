@@ -53,5 +53,8 @@ SYS_DECLARE(faccessat); SYS_DECLARE(pipe2); SYS_DECLARE(mknodat); SYS_DECLARE(po
 SYS_DECLARE(select); SYS_DECLARE(fsync); SYS_DECLARE(sync); SYS_DECLARE(mount);
 SYS_DECLARE(umount); SYS_DECLARE(ioctl); SYS_DECLARE(fchmod); SYS_DECLARE(statfs);
 SYS_DECLARE(fstatfs); SYS_DECLARE(utimensat);
+/* sys_cred.c */
+SYS_DECLARE(geteuid); SYS_DECLARE(getegid); SYS_DECLARE(setresuid); SYS_DECLARE(setresgid);
+SYS_DECLARE(getgroups); SYS_DECLARE(setgroups); SYS_DECLARE(fchownat); SYS_DECLARE(fchown);
 
 #endif

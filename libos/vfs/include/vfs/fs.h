@@ -207,6 +207,14 @@ int vfs_lookup(struct vfs_ctx *ctx, struct vnode *start, const char *path, unsig
  * last name may be "." or "..", which callers reject as they must. */
 int vfs_lookup_parent(struct vfs_ctx *ctx, struct vnode *start, const char *path,
                       struct vnode **dir, char *name, bool *has_trailing_slash);
+/* The same, judged by cred (a copy from vfs_cred_get) rather than by ctx's
+ * credentials of the moment: an operation that checks more after the
+ * lookup passes the copy it checks with, so one set of ids judges it all. */
+int vfs_lookup_as(struct vfs_ctx *ctx, const struct cred *cred, struct vnode *start,
+                  const char *path, unsigned flags, struct vnode **out);
+int vfs_lookup_parent_as(struct vfs_ctx *ctx, const struct cred *cred, struct vnode *start,
+                         const char *path, struct vnode **dir, char *name,
+                         bool *has_trailing_slash);
 
 /* Files. */
 struct file *file_alloc(struct vnode *vn, const struct file_ops *ops, int flags);
