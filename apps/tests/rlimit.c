@@ -409,6 +409,8 @@ static void child_nproc_user(void)
     if (pid == 0)
         _exit(0);
     STEP(12, pid > 0 && wait_for(pid) == 0);
+    struct rlimit rl;
+    STEP(13, prlimit(getppid(), RLIMIT_NOFILE, NULL, &rl) < 0 && errno == EPERM);
 }
 
 static void nproc_limit(void)

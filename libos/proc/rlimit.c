@@ -46,10 +46,11 @@ void proc_rlimit_init(struct proc *p)
     memcpy(p->rlimits, rlimit_defaults, sizeof(p->rlimits));
 }
 
-/* Root may raise hard limits and is exempt from RLIMIT_NPROC. */
+/* Linux's CAP_SYS_RESOURCE: an effective root may raise hard limits and
+ * set another user's; a real or effective root is exempt from NPROC. */
 static bool is_privileged(const struct proc *p)
 {
-    return p->files.cred.uid == 0;
+    return p->files.cred.euid == 0;
 }
 
 uint64_t proc_rlimit_cur(struct proc *p, int resource)
@@ -127,9 +128,9 @@ out:;
  * tasks; root is exempt). proc_lock held. */
 bool proc_nproc_allows_one_more(struct proc *p)
 {
-    if (is_privileged(p))
-        return true;
     uint32_t uid = p->files.cred.uid;
+    if (uid == 0 || is_privileged(p))
+        return true;
     uint64_t limit = p->rlimits[RLIMIT_NPROC].rlim_cur, count = 0;
     for (struct proc *q = proc_iter(NULL); q; q = proc_iter(q)) {
         if (q->state == PROC_ALIVE && q->files.cred.uid == uid)
