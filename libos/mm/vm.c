@@ -47,7 +47,8 @@ struct vm_space {
 static uint64_t gate_pa;        /* the one gate page, filled once */
 static struct vm_stats stats;
 
-#define UNMAP_BATCH 64
+#define UNMAP_BATCH 64                  /* pages per arch_mmu_unmap, at most */
+#define UNMAP_SPAN (2UL << 20)          /* bytes per arch_mmu_unmap/protect, at most */
 
 /* ---- pages ---------------------------------------------------------- */
 
@@ -105,26 +106,51 @@ static unsigned mmu_flags(unsigned prot, bool is_writable)
     return flags;
 }
 
+/* Moves *va to the next mapped page below end and returns true with its
+ * physical address, or returns false at end. The architecture skips
+ * unmapped table levels whole, so a huge untouched range costs little;
+ * each call into it is bounded (MMU_SCAN_STEPS) with interrupts off. */
+static bool next_mapped(struct vm_space *vm, uintptr_t *va, uintptr_t end, uint64_t *pa)
+{
+    while (*va < end)
+        if (arch_mmu_next_mapped(vm->as, *va, end, va, pa, NULL))
+            return true;
+    return false;
+}
+
 /* Unmaps the pages of [start, end) and drops their mapping counts; the TLB
- * is invalidated (by arch_mmu_unmap) before any page can be freed. */
+ * is invalidated (by arch_mmu_unmap) before any page can be freed. Each
+ * arch_mmu_unmap covers at most UNMAP_SPAN, so the page-table work done
+ * with interrupts off stays bounded whatever the range. */
 static void unmap_pages(struct vm_space *vm, uintptr_t start, uintptr_t end)
 {
     uint64_t pas[UNMAP_BATCH];
+    uintptr_t va = start;
 
-    for (uintptr_t chunk = start; chunk < end; chunk += UNMAP_BATCH * PAGE_SIZE) {
-        uintptr_t chunk_end = MIN(end, chunk + UNMAP_BATCH * PAGE_SIZE);
-        unsigned n = 0;
-        for (uintptr_t va = chunk; va < chunk_end; va += PAGE_SIZE) {
-            uint64_t pa;
-            unsigned flags;
-            if (arch_mmu_query(vm->as, va, &pa, &flags) == 0)
-                pas[n++] = pa;
+    while (next_mapped(vm, &va, end, &pas[0])) {
+        uintptr_t first = va;
+        uintptr_t batch_end = MIN(end, ALIGN_DOWN(first, UNMAP_SPAN) + UNMAP_SPAN);
+        unsigned n = 1;
+        va += PAGE_SIZE;
+        while (n < UNMAP_BATCH && next_mapped(vm, &va, batch_end, &pas[n])) {
+            n++;
+            va += PAGE_SIZE;
         }
-        if (!n)
-            continue;
-        arch_mmu_unmap(vm->as, chunk, chunk_end - chunk);
+        arch_mmu_unmap(vm->as, first, va - first);
         for (unsigned i = 0; i < n; i++)
             user_page_unref(pas[i]);
+    }
+}
+
+/* Sets the MMU flags of the mapped pages of [start, end), one span of a
+ * last-level table at a time, skipping what is unmapped. */
+static void protect_pages(struct vm_space *vm, uintptr_t start, uintptr_t end, unsigned flags)
+{
+    uintptr_t va = start;
+    while (next_mapped(vm, &va, end, NULL)) {
+        uintptr_t span_end = MIN(end, ALIGN_DOWN(va, UNMAP_SPAN) + UNMAP_SPAN);
+        arch_mmu_protect(vm->as, va, span_end - va, flags);
+        va = span_end;
     }
 }
 
@@ -370,12 +396,10 @@ struct vm_space *vm_space_fork(struct vm_space *parent)
         /* Both sides read-only first, so no write lands after the copy of
          * the mapping; a write then faults into cow_break. */
         if (a->prot & VM_WRITE)
-            arch_mmu_protect(parent->as, a->start, a->end - a->start, shared_flags);
-        for (uintptr_t va = a->start; va < a->end; va += PAGE_SIZE) {
-            uint64_t pa;
-            unsigned flags;
-            if (arch_mmu_query(parent->as, va, &pa, &flags) < 0)
-                continue;
+            protect_pages(parent, a->start, a->end, shared_flags);
+        uintptr_t va = a->start;
+        uint64_t pa;
+        for (; next_mapped(parent, &va, a->end, &pa); va += PAGE_SIZE) {
             user_page_ref(pa);
             if (arch_mmu_map(child->as, va, pa, PAGE_SIZE, shared_flags) < 0) {
                 user_page_unref(pa);
@@ -723,7 +747,7 @@ int vm_mprotect(struct vm_space *vm, uintptr_t addr, size_t len, unsigned prot)
         area_account(vm, a, 1);
         /* Write permission comes back page by page through faults, which
          * keep shared (COW) pages read-only. */
-        arch_mmu_protect(vm->as, a->start, a->end - a->start, mmu_flags(prot, false));
+        protect_pages(vm, a->start, a->end, mmu_flags(prot, false));
     }
 out:
     mutex_unlock(&vm->lock);
@@ -831,11 +855,9 @@ size_t vm_mapped_pages(struct vm_space *vm)
         struct vm_area *a = list_entry(pos, struct vm_area, link);
         if (a->kind == VM_KIND_GATE)
             continue;
-        for (uintptr_t va = a->start; va < a->end; va += PAGE_SIZE) {
-            uint64_t pa;
-            unsigned flags;
-            n += arch_mmu_query(vm->as, va, &pa, &flags) == 0;
-        }
+        uint64_t pa;
+        for (uintptr_t va = a->start; next_mapped(vm, &va, a->end, &pa); va += PAGE_SIZE)
+            n++;
     }
     mutex_unlock(&vm->lock);
     return n;

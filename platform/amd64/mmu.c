@@ -174,6 +174,20 @@ static uint64_t *walk_create(struct arch_aspace *as, uintptr_t va, int target_le
     return &table[table_index(va, target_level)];
 }
 
+/* Bytes one entry maps at a level (1 = PT ... 4 = PML4). */
+static inline uint64_t level_span(int level)
+{
+    return 1UL << (PAGE_SHIFT + 9 * (level - 1));
+}
+
+/* The first address after va's entry at level, end when that passes end
+ * (or wraps): how a scan skips an unmapped entry at once. */
+static inline uintptr_t skip_entry(uintptr_t va, int level, uintptr_t end)
+{
+    uintptr_t next = ALIGN_DOWN(va, level_span(level)) + level_span(level);
+    return next <= va || next > end ? end : next;
+}
+
 static uint64_t pte_bits(uintptr_t va, unsigned flags)
 {
     uint64_t bits = PTE_P | PTE_A;
@@ -252,8 +266,10 @@ static int unmap_locked(struct arch_aspace *as, uintptr_t va, size_t size)
 
     while (va < end) {
         uint64_t *entries[5];
-        uintptr_t next = MIN(end, ALIGN_DOWN(va, LARGE_PAGE_SIZE) + LARGE_PAGE_SIZE);
         int level = walk(as, va, entries);
+        /* Past this PT or large page; past the whole missing table when
+         * the walk stopped higher. */
+        uintptr_t next = skip_entry(va, MAX(level, 2), end);
 
         if (level == 2 && (*entries[2] & PTE_P)) {
             /* A 2 MiB page: removed only when the range covers all of it. */
@@ -354,6 +370,32 @@ int arch_mmu_query(struct arch_aspace *as, uintptr_t va, uint64_t *pa, unsigned 
     return 0;
 }
 
+int arch_mmu_next_mapped(struct arch_aspace *as, uintptr_t va, uintptr_t end, uintptr_t *at,
+                         uint64_t *pa, unsigned *flags)
+{
+    int found = 0;
+    unsigned long irq = spin_lock_irqsave(&kernel_pt_lock);
+    for (unsigned steps = 0; va < end && steps < MMU_SCAN_STEPS; steps++) {
+        uint64_t *entries[5];
+        int level = walk(as, va, entries);
+        uint64_t e = *entries[level];
+        if ((e & PTE_P) && level < 4) {
+            uint64_t span = level_span(level);
+            uint64_t base = level == 1 ? (e & PTE_ADDR) : (e & PTE_ADDR & ~(span - 1));
+            if (pa)
+                *pa = base + (va & (span - 1));
+            if (flags)
+                *flags = mmu_flags(e);
+            found = 1;
+            break;
+        }
+        va = skip_entry(va, level, end);
+    }
+    spin_unlock_irqrestore(&kernel_pt_lock, irq);
+    *at = MIN(va, end);
+    return found;
+}
+
 /* ---- process address spaces (plat/uspace.h) ---- */
 
 struct arch_aspace *arch_mmu_create(void)
@@ -433,12 +475,16 @@ int arch_mmu_protect(struct arch_aspace *as, uintptr_t va, size_t size, unsigned
         return -EINVAL;
     uint64_t bits = pte_bits(va, flags);
     unsigned long irq = spin_lock_irqsave(&kernel_pt_lock);
-    for (uintptr_t p = va; p < va + size; p += PAGE_SIZE) {
+    for (uintptr_t p = va, end = va + size; p < end;) {
         uint64_t *entries[5];
-        if (walk(as, p, entries) != 1 || !(*entries[1] & PTE_P))
+        int level = walk(as, p, entries);
+        if (level != 1 || !(*entries[1] & PTE_P)) {
+            p = skip_entry(p, level, end);      /* nothing mapped below it */
             continue;
+        }
         *entries[1] = (*entries[1] & PTE_ADDR) | bits;
         invlpg(p);
+        p += PAGE_SIZE;
     }
     spin_unlock_irqrestore(&kernel_pt_lock, irq);
     if (as != &kernel_aspace)
