@@ -92,12 +92,14 @@ static uint64_t gate_page(void)
     return pa;
 }
 
-/* MMU flags for a region's protection. PROT_NONE pages stay mapped for the
- * kernel only, so that their contents survive an mprotect round trip. */
+/* MMU flags for a region's protection. PROT_NONE pages stay in the page
+ * table with no access at all (MMU_NONE), so that their contents survive
+ * an mprotect round trip while user code and the kernel's user copies
+ * fault on them alike. */
 static unsigned mmu_flags(unsigned prot, bool is_writable)
 {
     if (!(prot & (VM_READ | VM_WRITE | VM_EXEC)))
-        return MMU_READ;
+        return MMU_NONE;
     unsigned flags = MMU_USER | MMU_READ;
     if ((prot & VM_WRITE) && is_writable)
         flags |= MMU_WRITE;

@@ -28,6 +28,10 @@
 #define PTE_PXN         (1UL << 53)
 #define PTE_UXN         (1UL << 54)
 #define PTE_ADDR_MASK   0x0000fffffffff000UL
+/* Software bit of a level-3 entry with VALID clear (the MMU ignores the
+ * other bits then): an MMU_NONE page, its address kept. */
+#define PTE_SW_NONE     (1UL << 55)
+#define PTE_MAPPED      (PTE_VALID | PTE_SW_NONE)
 
 /* MAIR indices (head.S programs MAIR_EL1 to match). */
 #define ATTR_DEVICE     0
@@ -176,8 +180,9 @@ static int map_level(uint64_t table_pa, int level, uint64_t va, uint64_t pa,
         uint64_t pte = table[idx];
 
         if (level == 3) {
-            uint64_t want = pa | attrs | PTE_VALID | PTE_TABLE;
-            if (pte & PTE_VALID) {
+            uint64_t want = (attrs & PTE_SW_NONE) ? pa | PTE_SW_NONE
+                                                  : pa | attrs | PTE_VALID | PTE_TABLE;
+            if (pte & PTE_MAPPED) {
                 if (pte != want)
                     return -EEXIST;
             } else {
@@ -218,6 +223,10 @@ static uint64_t walk(uint64_t root_pa, uint64_t va, uint64_t *leaf_size)
     uint64_t table_pa = root_pa;
     for (int level = 0; level <= 3; level++) {
         uint64_t pte = table_ptr(table_pa)[pte_index(va, level)];
+        if (level == 3 && !(pte & PTE_VALID) && (pte & PTE_SW_NONE)) {
+            *leaf_size = PAGE_SIZE;
+            return pte;
+        }
         if (!(pte & PTE_VALID))
             return 0;
         if (level == 3 || !pte_is_table(pte, level)) {
@@ -280,7 +289,7 @@ static int unmap_level(uint64_t table_pa, int level, uint64_t va, uint64_t size)
         unsigned idx = pte_index(va, level);
         uint64_t pte = table[idx];
 
-        if (pte & PTE_VALID) {
+        if (pte & PTE_MAPPED) {
             if (pte_is_table(pte, level)) {
                 uint64_t next = pte & PTE_ADDR_MASK;
                 int e = unmap_level(next, level + 1, va, chunk);
@@ -308,6 +317,8 @@ static int unmap_level(uint64_t table_pa, int level, uint64_t va, uint64_t size)
 
 static uint64_t attrs_from_flags(unsigned flags)
 {
+    if (flags & MMU_NONE)
+        return PTE_SW_NONE;
     uint64_t attrs = PTE_AF;
 
     if (flags & MMU_DEVICE)
@@ -330,6 +341,8 @@ static uint64_t attrs_from_flags(unsigned flags)
 
 static unsigned flags_from_pte(uint64_t pte)
 {
+    if (!(pte & PTE_VALID))
+        return MMU_NONE;
     unsigned flags = MMU_READ;
 
     if (!(pte & PTE_RDONLY))
@@ -672,7 +685,7 @@ int arch_mmu_protect(struct arch_aspace *as, uintptr_t va, size_t size, unsigned
         int level;
         uint64_t *entry = walk_entry(as->root_pa, p, &level);
         uint64_t pte = *entry;
-        if (level != 3 || !(pte & PTE_VALID)) {
+        if (level != 3 || !(pte & PTE_MAPPED)) {
             /* Nothing mapped below this entry (or a block, which
              * arch_mmu_map never makes): skip all of it. */
             p = skip_entry(p, level, end);
@@ -681,7 +694,7 @@ int arch_mmu_protect(struct arch_aspace *as, uintptr_t va, size_t size, unsigned
         uint64_t pa = pte & PTE_ADDR_MASK;
         if ((flags & (MMU_USER | MMU_EXEC)) == (MMU_USER | MMU_EXEC))
             arm64_sync_icache((uintptr_t)phys_to_virt(pa), PAGE_SIZE);
-        *entry = pa | attrs | PTE_VALID | PTE_TABLE;
+        *entry = (attrs & PTE_SW_NONE) ? pa | PTE_SW_NONE : pa | attrs | PTE_VALID | PTE_TABLE;
         p += PAGE_SIZE;
     }
     tlb_flush_range(va, size);

@@ -13,6 +13,10 @@
 #define MMU_EXEC   0x04u
 #define MMU_USER   0x08u
 #define MMU_DEVICE 0x10u   /* uncached device memory (MMIO) */
+/* A page kept in the table with no access at all, from user or kernel
+ * mode (PROT_NONE): query and the scans still report it (with MMU_NONE
+ * alone as its flags), every access faults. The other flags are ignored. */
+#define MMU_NONE   0x20u
 
 /* An address space's page-table root. Opaque to libos/. */
 struct arch_aspace;
