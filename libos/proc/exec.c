@@ -301,6 +301,14 @@ static int exec_load(struct vfs_ctx *ctx, const char *path, const struct exec_st
     rc = -ENOMEM;
     if (!vm)
         goto out;
+    /* The size limits are the process's: they hold for the new program
+     * from its first segment on. */
+    struct vm_space *old_vm = vm_space_current();
+    if (old_vm) {
+        uint64_t as_limit, data_limit;
+        vm_get_limits(old_vm, &as_limit, &data_limit);
+        vm_set_limits(vm, as_limit, data_limit);
+    }
     uintptr_t brk_start = 0;
     rc = load_segments(vm, ctx, fd, ph, eh.e_phnum, &brk_start, chunk);
     if (rc == 0)
