@@ -8,6 +8,7 @@
 #include <unistd.h>
 #include <fcntl.h>
 #include <sys/stat.h>
+#include <sys/mman.h>
 #include <sys/uio.h>
 #include <time.h>
 #include <tandem/syscall.h>
@@ -112,6 +113,43 @@ static void efault_poll_select_futex(void)
     EXPECT_EFAULT("futex", tandem_syscall4(SYS_futex, bad, 0, 0, 0));
 }
 
+/* PROT_NONE pages fault for the kernel's user copies as for user code, on
+ * both architectures (a guard page is a guard page), whether they were
+ * touched before the mprotect or never; their contents survive. */
+static void efault_prot_none(void)
+{
+    int fds[2];
+    CHECK_OK(pipe(fds));
+    char *p = mmap(NULL, 3 * 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    CHECK(p != MAP_FAILED, "mmap: errno %d", errno);
+    memset(p, 'x', 2 * 4096);               /* pages 0 and 1 touched, 2 not */
+    CHECK_OK(mprotect(p, 3 * 4096, PROT_NONE));
+    CHECK_EQ("write(3 bytes) into the pipe", 3, write(fds[1], "abc", 3));
+    for (int page = 0; page < 3; page++) {
+        long rc = tandem_syscall3(SYS_write, fds[1], (long)(p + page * 4096), 16);
+        CHECK(rc == -EFAULT, "write from PROT_NONE page %d: expected -EFAULT, got %ld", page, rc);
+        rc = tandem_syscall3(SYS_read, fds[0], (long)(p + page * 4096), 1);
+        CHECK(rc == -EFAULT, "read into PROT_NONE page %d: expected -EFAULT, got %ld", page, rc);
+    }
+    /* Calls that copy without checking the region first (the user copy
+     * itself must fault): a path and an iovec array in PROT_NONE pages. */
+    for (int page = 0; page < 3; page++) {
+        char *at = p + page * 4096 + 4096 - 64;
+        long rc = tandem_syscall4(SYS_openat, AT_FDCWD, (long)at, O_RDONLY, 0);
+        CHECK(rc == -EFAULT, "openat with a path in PROT_NONE page %d: expected -EFAULT, got %ld",
+              page, rc);
+        rc = tandem_syscall3(SYS_writev, fds[1], (long)at, 1);
+        CHECK(rc == -EFAULT, "writev with an iovec in PROT_NONE page %d: expected -EFAULT, got %ld",
+              page, rc);
+    }
+    CHECK_OK(mprotect(p, 3 * 4096, PROT_READ));
+    CHECK(p[0] == 'x' && p[2 * 4096 - 1] == 'x' && p[2 * 4096] == 0,
+          "contents after PROT_NONE and back: '%c' '%c' %d", p[0], p[2 * 4096 - 1], p[2 * 4096]);
+    CHECK_OK(munmap(p, 3 * 4096));
+    close(fds[0]);
+    close(fds[1]);
+}
+
 int main(int argc, char **argv)
 {
     static const struct tap_test tests[] = {
@@ -121,6 +159,7 @@ int main(int argc, char **argv)
         TAP_TEST(efault_process_calls),
         TAP_TEST(efault_signal_calls),
         TAP_TEST(efault_poll_select_futex),
+        TAP_TEST(efault_prot_none),
     };
     return tap_main(argc, argv, tests, sizeof(tests) / sizeof(tests[0]));
 }

@@ -33,15 +33,22 @@ struct vm_area {
 
 struct vm_space {
     struct arch_aspace *as;
-    struct mutex lock;          /* areas and the page tables' contents */
+    struct mutex lock;          /* every field below, and the page tables' contents */
     struct list areas;
     uintptr_t brk_start, brk_cur;
+    size_t area_count;          /* regions, the gate excluded */
+    size_t area_count_max;      /* VM_MAP_COUNT_MAX unless a test lowers it */
+    uint64_t total_bytes;       /* bytes of those regions: VmSize, against as_limit */
+    uint64_t data_bytes;        /* writable non-stack regions: against data_limit */
+    uint64_t as_limit_bytes;    /* RLIMIT_AS; UINT64_MAX: unlimited. Fork copies */
+    uint64_t data_limit_bytes;  /* RLIMIT_DATA (brk and private writable maps) */
 };
 
 static uint64_t gate_pa;        /* the one gate page, filled once */
 static struct vm_stats stats;
 
-#define UNMAP_BATCH 64
+#define UNMAP_BATCH 64                  /* pages per arch_mmu_unmap, at most */
+#define UNMAP_SPAN (2UL << 20)          /* bytes per arch_mmu_unmap/protect, at most */
 
 /* ---- pages ---------------------------------------------------------- */
 
@@ -85,12 +92,14 @@ static uint64_t gate_page(void)
     return pa;
 }
 
-/* MMU flags for a region's protection. PROT_NONE pages stay mapped for the
- * kernel only, so that their contents survive an mprotect round trip. */
+/* MMU flags for a region's protection. PROT_NONE pages stay in the page
+ * table with no access at all (MMU_NONE), so that their contents survive
+ * an mprotect round trip while user code and the kernel's user copies
+ * fault on them alike. */
 static unsigned mmu_flags(unsigned prot, bool is_writable)
 {
     if (!(prot & (VM_READ | VM_WRITE | VM_EXEC)))
-        return MMU_READ;
+        return MMU_NONE;
     unsigned flags = MMU_USER | MMU_READ;
     if ((prot & VM_WRITE) && is_writable)
         flags |= MMU_WRITE;
@@ -99,30 +108,97 @@ static unsigned mmu_flags(unsigned prot, bool is_writable)
     return flags;
 }
 
+/* Moves *va to the next mapped page below end and returns true with its
+ * physical address, or returns false at end. The architecture skips
+ * unmapped table levels whole, so a huge untouched range costs little;
+ * each call into it is bounded (MMU_SCAN_STEPS) with interrupts off. */
+static bool next_mapped(struct vm_space *vm, uintptr_t *va, uintptr_t end, uint64_t *pa)
+{
+    while (*va < end)
+        if (arch_mmu_next_mapped(vm->as, *va, end, va, pa, NULL))
+            return true;
+    return false;
+}
+
 /* Unmaps the pages of [start, end) and drops their mapping counts; the TLB
- * is invalidated (by arch_mmu_unmap) before any page can be freed. */
+ * is invalidated (by arch_mmu_unmap) before any page can be freed. Each
+ * arch_mmu_unmap covers at most UNMAP_SPAN, so the page-table work done
+ * with interrupts off stays bounded whatever the range. */
 static void unmap_pages(struct vm_space *vm, uintptr_t start, uintptr_t end)
 {
     uint64_t pas[UNMAP_BATCH];
+    uintptr_t va = start;
 
-    for (uintptr_t chunk = start; chunk < end; chunk += UNMAP_BATCH * PAGE_SIZE) {
-        uintptr_t chunk_end = MIN(end, chunk + UNMAP_BATCH * PAGE_SIZE);
-        unsigned n = 0;
-        for (uintptr_t va = chunk; va < chunk_end; va += PAGE_SIZE) {
-            uint64_t pa;
-            unsigned flags;
-            if (arch_mmu_query(vm->as, va, &pa, &flags) == 0)
-                pas[n++] = pa;
+    while (next_mapped(vm, &va, end, &pas[0])) {
+        uintptr_t first = va;
+        uintptr_t batch_end = MIN(end, ALIGN_DOWN(first, UNMAP_SPAN) + UNMAP_SPAN);
+        unsigned n = 1;
+        va += PAGE_SIZE;
+        while (n < UNMAP_BATCH && next_mapped(vm, &va, batch_end, &pas[n])) {
+            n++;
+            va += PAGE_SIZE;
         }
-        if (!n)
-            continue;
-        arch_mmu_unmap(vm->as, chunk, chunk_end - chunk);
+        arch_mmu_unmap(vm->as, first, va - first);
         for (unsigned i = 0; i < n; i++)
             user_page_unref(pas[i]);
     }
 }
 
+/* Sets the MMU flags of the mapped pages of [start, end), one span of a
+ * last-level table at a time, skipping what is unmapped. */
+static void protect_pages(struct vm_space *vm, uintptr_t start, uintptr_t end, unsigned flags)
+{
+    uintptr_t va = start;
+    while (next_mapped(vm, &va, end, NULL)) {
+        uintptr_t span_end = MIN(end, ALIGN_DOWN(va, UNMAP_SPAN) + UNMAP_SPAN);
+        arch_mmu_protect(vm->as, va, span_end - va, flags);
+        va = span_end;
+    }
+}
+
 /* ---- regions -------------------------------------------------------- */
+
+/* Whether a region counts against the data limit (Linux's data_vm:
+ * private writable memory other than the stack). */
+static bool is_data(unsigned prot, enum vm_kind kind)
+{
+    return (prot & VM_WRITE) && kind != VM_KIND_STACK && kind != VM_KIND_GATE;
+}
+
+/* Adds (sign 1) or removes (sign -1) a region's size to the space's
+ * totals. Every change of a region's bounds or protection goes through
+ * here, under vm->lock. */
+static void area_account(struct vm_space *vm, const struct vm_area *a, int sign)
+{
+    if (a->kind == VM_KIND_GATE)
+        return;
+    uint64_t bytes = a->end - a->start;
+    if (sign > 0) {
+        vm->area_count++;
+        vm->total_bytes += bytes;
+        if (is_data(a->prot, a->kind))
+            vm->data_bytes += bytes;
+    } else {
+        vm->area_count--;
+        vm->total_bytes -= bytes;
+        if (is_data(a->prot, a->kind))
+            vm->data_bytes -= bytes;
+    }
+}
+
+/* -ENOMEM when adding total bytes (data of them counting as data) and
+ * new_areas regions would pass a limit. vm->lock held. */
+static int check_grow(struct vm_space *vm, uint64_t total, uint64_t data, size_t new_areas)
+{
+    if (vm->area_count + new_areas > vm->area_count_max)
+        return -ENOMEM;
+    if (total > vm->as_limit_bytes || vm->total_bytes > vm->as_limit_bytes - total)
+        return -ENOMEM;
+    if (data && (data > vm->data_limit_bytes ||
+                 vm->data_bytes > vm->data_limit_bytes - data))
+        return -ENOMEM;
+    return 0;
+}
 
 static struct vm_area *area_find(struct vm_space *vm, uintptr_t addr)
 {
@@ -150,6 +226,7 @@ static bool range_is_free(struct vm_space *vm, uintptr_t start, uintptr_t end)
 
 static void area_insert(struct vm_space *vm, struct vm_area *na)
 {
+    area_account(vm, na, 1);
     struct list *pos;
     list_for_each(pos, &vm->areas) {
         struct vm_area *a = list_entry(pos, struct vm_area, link);
@@ -175,16 +252,22 @@ static struct vm_area *area_new(uintptr_t start, uintptr_t end, unsigned prot,
     return a;
 }
 
-/* Splits the region containing addr (strictly inside) in two at addr. */
+/* Splits the region containing addr (strictly inside) in two at addr.
+ * -ENOMEM at the map count limit. */
 static int split_at(struct vm_space *vm, uintptr_t addr)
 {
     struct vm_area *a = area_find(vm, addr);
     if (!a || a->start == addr)
         return 0;
+    if (vm->area_count >= vm->area_count_max)
+        return -ENOMEM;
     struct vm_area *b = area_new(addr, a->end, a->prot, a->kind);
     if (!b)
         return -ENOMEM;
+    area_account(vm, a, -1);
     a->end = addr;
+    area_account(vm, a, 1);
+    area_account(vm, b, 1);
     list_insert_after(&a->link, &b->link);
     return 0;
 }
@@ -194,10 +277,24 @@ static bool range_is_user(uintptr_t start, size_t len)
     return start >= VM_USER_MIN && len <= GATE_ADDRESS && start <= GATE_ADDRESS - len;
 }
 
+/* -ENOMEM when splitting the regions straddling start and end would pass
+ * the region count limit; checked first so that a failure changes nothing. */
+static int check_splits(struct vm_space *vm, uintptr_t start, uintptr_t end)
+{
+    size_t splits = 0;
+    struct vm_area *a = area_find(vm, start);
+    splits += a && a->start != start;
+    a = area_find(vm, end);
+    splits += a && a->start != end;
+    return vm->area_count + splits > vm->area_count_max ? -ENOMEM : 0;
+}
+
 /* Removes every region in [start, end), splitting those that straddle. */
 static int range_unmap(struct vm_space *vm, uintptr_t start, uintptr_t end)
 {
-    int rc = split_at(vm, start);
+    int rc = check_splits(vm, start, end);
+    if (rc == 0)
+        rc = split_at(vm, start);
     if (rc == 0)
         rc = split_at(vm, end);
     if (rc < 0)
@@ -211,6 +308,7 @@ static int range_unmap(struct vm_space *vm, uintptr_t start, uintptr_t end)
         if (a->end <= start || a->kind == VM_KIND_GATE)
             continue;
         unmap_pages(vm, a->start, a->end);
+        area_account(vm, a, -1);
         list_remove(&a->link);
         kfree(a);
     }
@@ -229,6 +327,9 @@ struct vm_space *vm_space_create(void)
         return NULL;
     list_init(&vm->areas);
     mutex_init(&vm->lock);
+    vm->as_limit_bytes = UINT64_MAX;
+    vm->data_limit_bytes = UINT64_MAX;
+    vm->area_count_max = VM_MAP_COUNT_MAX;
     vm->as = arch_mmu_create();
     if (!vm->as)
         goto fail_space;
@@ -260,6 +361,7 @@ void vm_space_destroy(struct vm_space *vm)
             arch_mmu_unmap(vm->as, a->start, a->end - a->start);
         else
             unmap_pages(vm, a->start, a->end);
+        area_account(vm, a, -1);
         list_remove(&a->link);
         kfree(a);
     }
@@ -280,6 +382,9 @@ struct vm_space *vm_space_fork(struct vm_space *parent)
     mutex_lock(&parent->lock);
     child->brk_start = parent->brk_start;
     child->brk_cur = parent->brk_cur;
+    child->as_limit_bytes = parent->as_limit_bytes;
+    child->data_limit_bytes = parent->data_limit_bytes;
+    child->area_count_max = parent->area_count_max;
     struct list *pos;
     list_for_each(pos, &parent->areas) {
         struct vm_area *a = list_entry(pos, struct vm_area, link);
@@ -293,12 +398,10 @@ struct vm_space *vm_space_fork(struct vm_space *parent)
         /* Both sides read-only first, so no write lands after the copy of
          * the mapping; a write then faults into cow_break. */
         if (a->prot & VM_WRITE)
-            arch_mmu_protect(parent->as, a->start, a->end - a->start, shared_flags);
-        for (uintptr_t va = a->start; va < a->end; va += PAGE_SIZE) {
-            uint64_t pa;
-            unsigned flags;
-            if (arch_mmu_query(parent->as, va, &pa, &flags) < 0)
-                continue;
+            protect_pages(parent, a->start, a->end, shared_flags);
+        uintptr_t va = a->start;
+        uint64_t pa;
+        for (; next_mapped(parent, &va, a->end, &pa); va += PAGE_SIZE) {
             user_page_ref(pa);
             if (arch_mmu_map(child->as, va, pa, PAGE_SIZE, shared_flags) < 0) {
                 user_page_unref(pa);
@@ -324,8 +427,10 @@ int vm_map_region(struct vm_space *vm, uintptr_t start, size_t len, unsigned pro
     mutex_lock(&vm->lock);
     int rc = -EEXIST;
     if (range_is_free(vm, start, end)) {
-        struct vm_area *a = area_new(start, end, prot, kind);
-        rc = a ? 0 : -ENOMEM;
+        rc = check_grow(vm, end - start, is_data(prot, kind) ? end - start : 0, 1);
+        struct vm_area *a = rc == 0 ? area_new(start, end, prot, kind) : NULL;
+        if (rc == 0 && !a)
+            rc = -ENOMEM;
         if (a)
             area_insert(vm, a);
     }
@@ -502,6 +607,25 @@ bool vm_range_allowed(struct vm_space *vm, uintptr_t addr, size_t len, unsigned 
 
 /* ---- mmap, munmap, mprotect, brk ------------------------------------- */
 
+/* Bytes of regions inside [start, end), and of those counting as data. */
+static void range_usage(struct vm_space *vm, uintptr_t start, uintptr_t end,
+                        uint64_t *total, uint64_t *data)
+{
+    *total = *data = 0;
+    struct list *pos;
+    list_for_each(pos, &vm->areas) {
+        struct vm_area *a = list_entry(pos, struct vm_area, link);
+        if (a->start >= end)
+            break;
+        if (a->end <= start || a->kind == VM_KIND_GATE)
+            continue;
+        uint64_t bytes = MIN(a->end, end) - MAX(a->start, start);
+        *total += bytes;
+        if (is_data(a->prot, a->kind))
+            *data += bytes;
+    }
+}
+
 static uintptr_t find_gap(struct vm_space *vm, size_t len)
 {
     uintptr_t top = VM_MMAP_TOP;
@@ -536,9 +660,17 @@ long vm_mmap(struct vm_space *vm, uintptr_t addr, size_t len, unsigned prot, uns
     mutex_lock(&vm->lock);
     long rc;
     if (flags & MAP_FIXED) {
-        rc = range_unmap(vm, addr, addr + len);
+        /* The limits see the space as it will be: what the new region
+         * replaces is given back first (Linux checks the same way). */
+        uint64_t old_total, old_data;
+        range_usage(vm, addr, addr + len, &old_total, &old_data);
+        rc = check_grow(vm, len - old_total, is_data(prot, VM_KIND_ANON) ? len - old_data : 0, 1);
+        if (rc == 0)
+            rc = range_unmap(vm, addr, addr + len);
         if (rc < 0)
             goto fail;
+    } else if ((rc = check_grow(vm, len, is_data(prot, VM_KIND_ANON) ? len : 0, 1)) < 0) {
+        goto fail;
     } else if (addr && IS_ALIGNED(addr, PAGE_SIZE) && range_is_user(addr, len) &&
                range_is_free(vm, addr, addr + len)) {
         /* the hint is free: take it */
@@ -598,7 +730,9 @@ int vm_mprotect(struct vm_space *vm, uintptr_t addr, size_t len, unsigned prot)
         }
         at = a->end;
     }
-    rc = split_at(vm, addr);
+    rc = check_splits(vm, addr, end);
+    if (rc == 0)
+        rc = split_at(vm, addr);
     if (rc == 0)
         rc = split_at(vm, end);
     if (rc < 0)
@@ -610,10 +744,12 @@ int vm_mprotect(struct vm_space *vm, uintptr_t addr, size_t len, unsigned prot)
             break;
         if (a->end <= addr)
             continue;
+        area_account(vm, a, -1);
         a->prot = prot;
+        area_account(vm, a, 1);
         /* Write permission comes back page by page through faults, which
          * keep shared (COW) pages read-only. */
-        arch_mmu_protect(vm->as, a->start, a->end - a->start, mmu_flags(prot, false));
+        protect_pages(vm, a->start, a->end, mmu_flags(prot, false));
     }
 out:
     mutex_unlock(&vm->lock);
@@ -635,13 +771,16 @@ uintptr_t vm_brk(struct vm_space *vm, uintptr_t addr)
         goto out;
     uintptr_t old_end = ALIGN_UP(cur, PAGE_SIZE), new_end = ALIGN_UP(addr, PAGE_SIZE);
     if (new_end > old_end) {
-        if (!range_is_free(vm, old_end, new_end))
+        if (!range_is_free(vm, old_end, new_end) ||
+            check_grow(vm, new_end - old_end, new_end - old_end, 1) < 0)
             goto out;
         struct vm_area *heap = old_end > ALIGN_UP(vm->brk_start, PAGE_SIZE)
                              ? area_find(vm, old_end - 1) : NULL;
         if (heap && heap->kind == VM_KIND_ANON && heap->end == old_end &&
             heap->prot == (VM_READ | VM_WRITE)) {
+            area_account(vm, heap, -1);
             heap->end = new_end;
+            area_account(vm, heap, 1);
         } else {
             struct vm_area *a = area_new(old_end, new_end, VM_READ | VM_WRITE, VM_KIND_ANON);
             if (!a)
@@ -680,16 +819,33 @@ size_t vm_region_count(struct vm_space *vm)
 
 size_t vm_region_bytes(struct vm_space *vm)
 {
-    size_t bytes = 0;
-    struct list *pos;
     mutex_lock(&vm->lock);
-    list_for_each(pos, &vm->areas) {
-        struct vm_area *a = list_entry(pos, struct vm_area, link);
-        if (a->kind != VM_KIND_GATE)
-            bytes += a->end - a->start;
-    }
+    size_t bytes = vm->total_bytes;
     mutex_unlock(&vm->lock);
     return bytes;
+}
+
+void vm_set_limits(struct vm_space *vm, uint64_t as_limit_bytes, uint64_t data_limit_bytes)
+{
+    mutex_lock(&vm->lock);
+    vm->as_limit_bytes = as_limit_bytes;
+    vm->data_limit_bytes = data_limit_bytes;
+    mutex_unlock(&vm->lock);
+}
+
+void vm_set_map_count_max(struct vm_space *vm, size_t max_regions)
+{
+    mutex_lock(&vm->lock);
+    vm->area_count_max = max_regions;
+    mutex_unlock(&vm->lock);
+}
+
+void vm_get_limits(struct vm_space *vm, uint64_t *as_limit_bytes, uint64_t *data_limit_bytes)
+{
+    mutex_lock(&vm->lock);
+    *as_limit_bytes = vm->as_limit_bytes;
+    *data_limit_bytes = vm->data_limit_bytes;
+    mutex_unlock(&vm->lock);
 }
 
 size_t vm_mapped_pages(struct vm_space *vm)
@@ -701,11 +857,9 @@ size_t vm_mapped_pages(struct vm_space *vm)
         struct vm_area *a = list_entry(pos, struct vm_area, link);
         if (a->kind == VM_KIND_GATE)
             continue;
-        for (uintptr_t va = a->start; va < a->end; va += PAGE_SIZE) {
-            uint64_t pa;
-            unsigned flags;
-            n += arch_mmu_query(vm->as, va, &pa, &flags) == 0;
-        }
+        uint64_t pa;
+        for (uintptr_t va = a->start; next_mapped(vm, &va, a->end, &pa); va += PAGE_SIZE)
+            n++;
     }
     mutex_unlock(&vm->lock);
     return n;

@@ -62,6 +62,11 @@ struct elf64_phdr {
 /* The "#!" line, newline included, fits in this many bytes (Linux 5.1+'s
  * BINPRM_BUF_SIZE): a longer one is ENOEXEC. */
 #define EXEC_SCRIPT_LINE_MAX 256
+/* The main thread's stack follows RLIMIT_STACK within these bounds: room
+ * for the arguments at least, and no more than leaves the gap above the
+ * mmap area (VM_MMAP_TOP) a gap still. */
+#define EXEC_STACK_MIN (EXEC_ARGS_MAX + 128 * 1024)
+#define EXEC_STACK_MAX (256UL << 20)
 
 /* The ELF machine this kernel runs. */
 static uint16_t elf_machine(void)
@@ -183,10 +188,10 @@ static int load_segments(struct vm_space *vm, struct vfs_ctx *ctx, int fd,
 
 /* Lays out the initial stack (from the top: random bytes, strings, then
  * 16-byte aligned auxv, envp, argv, argc) and returns its stack pointer. */
-static int build_stack(struct vm_space *vm, const struct exec_strings *es,
+static int build_stack(struct vm_space *vm, size_t stack_bytes, const struct exec_strings *es,
                        const struct elf64_ehdr *eh, uintptr_t phdr_addr, uintptr_t *sp_out)
 {
-    int rc = vm_map_region(vm, VM_STACK_TOP - VM_STACK_SIZE, VM_STACK_SIZE,
+    int rc = vm_map_region(vm, VM_STACK_TOP - stack_bytes, stack_bytes,
                            VM_READ | VM_WRITE, VM_KIND_STACK);
     if (rc < 0)
         return rc;
@@ -245,12 +250,13 @@ static void strings_free(struct exec_strings *es);
 /* Builds the new image of path in a fresh space: *vm_out, entry and stack
  * pointer. Touches nothing of the caller's process. */
 static int exec_load(struct vfs_ctx *ctx, const char *path, const struct exec_strings *es,
-                     struct vm_space **vm_out, uintptr_t *entry, uintptr_t *sp)
+                     size_t stack_bytes, struct vm_space **vm_out, uintptr_t *entry,
+                     uintptr_t *sp)
 {
     struct elf64_phdr *ph = NULL;
     void *chunk = NULL;
     int rc;
-    int fd = vfs_open(ctx, path, O_RDONLY | O_CLOEXEC, 0);
+    int fd = vfs_open_exec(ctx, path);
     if (fd < 0)
         return fd;
     struct stat st;
@@ -295,10 +301,18 @@ static int exec_load(struct vfs_ctx *ctx, const char *path, const struct exec_st
     rc = -ENOMEM;
     if (!vm)
         goto out;
+    /* The size limits are the process's: they hold for the new program
+     * from its first segment on. */
+    struct vm_space *old_vm = vm_space_current();
+    if (old_vm) {
+        uint64_t as_limit, data_limit;
+        vm_get_limits(old_vm, &as_limit, &data_limit);
+        vm_set_limits(vm, as_limit, data_limit);
+    }
     uintptr_t brk_start = 0;
     rc = load_segments(vm, ctx, fd, ph, eh.e_phnum, &brk_start, chunk);
     if (rc == 0)
-        rc = build_stack(vm, es, &eh, phdr_addr, sp);
+        rc = build_stack(vm, stack_bytes, es, &eh, phdr_addr, sp);
     if (rc < 0) {
         vm_space_destroy(vm);
         goto out;
@@ -318,7 +332,7 @@ out:
 static int read_script_line(struct vfs_ctx *ctx, const char *path,
                             char line[EXEC_SCRIPT_LINE_MAX])
 {
-    int fd = vfs_open(ctx, path, O_RDONLY | O_CLOEXEC, 0);
+    int fd = vfs_open_exec(ctx, path);
     if (fd < 0)
         return fd;
     struct stat st;
@@ -402,14 +416,14 @@ static int script_strings(const struct exec_strings *es, const char *interp, con
  * for a program (the image got es), else the interpreter's arguments the
  * image got (the caller frees them). */
 static int exec_load_any(struct vfs_ctx *ctx, const char *path, struct exec_strings *es,
-                         struct exec_strings **script_es, struct vm_space **vm,
-                         uintptr_t *entry, uintptr_t *sp)
+                         size_t stack_bytes, struct exec_strings **script_es,
+                         struct vm_space **vm, uintptr_t *entry, uintptr_t *sp)
 {
     char line[EXEC_SCRIPT_LINE_MAX];
     *script_es = NULL;
     int rc = read_script_line(ctx, path, line);
     if (rc <= 0)
-        return rc < 0 ? rc : exec_load(ctx, path, es, vm, entry, sp);
+        return rc < 0 ? rc : exec_load(ctx, path, es, stack_bytes, vm, entry, sp);
     char *interp, *arg;
     rc = parse_script_line(line, &interp, &arg);
     if (rc < 0)
@@ -419,7 +433,7 @@ static int exec_load_any(struct vfs_ctx *ctx, const char *path, struct exec_stri
         return -ENOMEM;
     rc = script_strings(es, interp, arg, path, ses);
     if (rc == 0)
-        rc = exec_load(ctx, interp, ses, vm, entry, sp);
+        rc = exec_load(ctx, interp, ses, stack_bytes, vm, entry, sp);
     if (rc < 0) {
         strings_free(ses);
         return rc;
@@ -436,6 +450,15 @@ static size_t argv_bytes(const struct exec_strings *es)
     return es->envc ? es->offsets[es->argc] : es->used;
 }
 
+/* The main thread's stack size for p's RLIMIT_STACK (soft). */
+static size_t stack_bytes_for(struct proc *p)
+{
+    uint64_t limit = proc_rlimit_cur(p, RLIMIT_STACK);
+    limit = MAX(limit, (uint64_t)EXEC_STACK_MIN);
+    limit = MIN(limit, (uint64_t)EXEC_STACK_MAX);
+    return ALIGN_UP((size_t)limit, PAGE_SIZE);
+}
+
 /* The core: es holds the arguments, path is kernel memory. */
 static int exec_image(struct trap_frame *tf, const char *path, struct exec_strings *es)
 {
@@ -445,7 +468,8 @@ static int exec_image(struct trap_frame *tf, const char *path, struct exec_strin
     uintptr_t entry, sp;
     struct exec_strings *script_es;
 
-    int rc = exec_load_any(&p->files, path, es, &script_es, &vm, &entry, &sp);
+    int rc = exec_load_any(&p->files, path, es, stack_bytes_for(p), &script_es, &vm, &entry,
+                           &sp);
     if (rc < 0)
         return rc;
     const struct exec_strings *used = script_es ? script_es : es;
@@ -476,8 +500,10 @@ static int exec_image(struct trap_frame *tf, const char *path, struct exec_strin
         return -EINTR;          /* the way out ends this thread */
     }
 
-    /* The point of no return: the new image replaces the old. */
+    /* The point of no return: the new image replaces the old. Its size
+     * limits are the process's (prlimit sets them under the same mutex). */
     mutex_lock(&proc_vm_mutex);
+    proc_rlimit_apply_vm(p, vm);
     flags = arch_irq_save();
     struct vm_space *old = p->vm;
     p->vm = vm;
@@ -514,7 +540,7 @@ int proc_exec_try_load(struct vfs_ctx *ctx, const char *path)
     struct vm_space *vm;
     uintptr_t entry, sp;
     if (rc == 0)
-        rc = exec_load(ctx, path, es, &vm, &entry, &sp);
+        rc = exec_load(ctx, path, es, VM_STACK_SIZE, &vm, &entry, &sp);
     if (rc == 0)
         vm_space_destroy(vm);
     strings_free(es);

@@ -344,6 +344,13 @@ long proc_fork(struct trap_frame *tf)
     memcpy(child->name, parent->name, sizeof(child->name));
 
     flags = spin_lock_irqsave(&proc_lock);
+    if (!proc_nproc_allows_one_more(parent)) {
+        spin_unlock_irqrestore(&proc_lock, flags);
+        vfs_ctx_release(&child->files);
+        rc = -EAGAIN;
+        goto fail_vm;
+    }
+    memcpy(child->rlimits, parent->rlimits, sizeof(child->rlimits));
     child->pid = pt->tid = next_id++;
     child->pgid = parent->pgid;
     child->sid = parent->sid;
@@ -404,7 +411,7 @@ long proc_thread_create(uintptr_t entry, uintptr_t stack, uintptr_t tls, uintptr
     arch_user_set_tls(pt->user_state, tls);
 
     flags = spin_lock_irqsave(&proc_lock);
-    if (p->is_exiting) {
+    if (p->is_exiting || !proc_nproc_allows_one_more(p)) {
         spin_unlock_irqrestore(&proc_lock, flags);
         kfree(pt);
         return -EAGAIN;
@@ -648,6 +655,7 @@ int proc_start_init(const char *path, char *const argv[], char *const envp[],
                     const char *console)
 {
     vfs_set_sigpipe_hook(sig_pipe_hook);
+    proc_rlimit_register();
     proc_procfs_register();
     struct proc *p = proc_alloc();
     if (!p)
@@ -665,6 +673,8 @@ int proc_start_init(const char *path, char *const argv[], char *const envp[],
     unsigned long flags = spin_lock_irqsave(&proc_lock);
     p->pid = pt->tid = next_id++;
     p->pgid = p->sid = p->pid;
+    p->is_unkillable = true;
+    proc_rlimit_init(p);
     list_push_back(&all_procs, &p->all_link);
     list_push_back(&p->threads, &pt->link);
     p->thread_count = 1;

@@ -13,6 +13,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <abi/resource.h>
 #include <abi/signal.h>
 #include <abi/time.h>
 #include <kern/list.h>
@@ -42,6 +43,7 @@ struct proc {
     struct list all_link;           /* all_procs */
     int wait_status;                /* valid in PROC_ZOMBIE */
     bool is_exiting;                /* exit_group or a fatal signal began */
+    bool is_unkillable;             /* init: no default-action signals */
     bool is_stopped;
     int stop_sig;
     bool has_stop_report;           /* for WUNTRACED */
@@ -63,6 +65,7 @@ struct proc {
     uint64_t children_ns;           /* lifetime of reaped children */
     uint64_t cpu_ns;                /* CPU time of its threads (atomic adds) */
     uint64_t children_cpu_ns;       /* CPU time of reaped children */
+    struct abi_rlimit rlimits[RLIM_NLIMITS];  /* rlim_cur also read atomically */
     char name[16];
     struct proc_cmdline *cmdline;   /* argv of the last exec, for /proc; NULL
                                      * once a zombie (proc_lock) */
@@ -154,6 +157,15 @@ long sig_getitimer(int which, struct abi_itimerval *cur);
 long sig_alarm(unsigned seconds);
 void sig_alarm_cancel(struct proc *p);
 void sig_pipe_hook(void);
+
+/* rlimit.c */
+void proc_rlimit_init(struct proc *p);                  /* the defaults (init) */
+void proc_rlimit_register(void);                       /* the VFS's hooks */
+uint64_t proc_rlimit_cur(struct proc *p, int resource); /* soft; any context */
+/* RLIMIT_AS and RLIMIT_DATA of p onto vm (fork, exec, prlimit). */
+void proc_rlimit_apply_vm(struct proc *p, struct vm_space *vm);
+long proc_prlimit(int pid, int resource, const struct abi_rlimit *nl, struct abi_rlimit *old);
+bool proc_nproc_allows_one_more(struct proc *p);        /* proc_lock held */
 
 /* futex.c */
 long futex_wait(uintptr_t uaddr, uint32_t val, uint64_t deadline_ns);

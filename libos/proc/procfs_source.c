@@ -71,7 +71,8 @@ struct proc_view {
     char state;
     char name[16];
     unsigned num_threads;
-    uint32_t uid, gid, umask;
+    uint32_t uid, gid, umask;       /* uid, gid: the effective ids (the owner) */
+    uint32_t ruid, suid, rgid, sgid;
     uint64_t start_ns;
     uint64_t cpu_ns, children_cpu_ns;
     int exit_code;              /* zombies: the wait status */
@@ -118,8 +119,12 @@ static void view_fill_locked(struct proc *p, struct proc_view *v)
     memcpy(v->name, p->name, sizeof(v->name));
     v->name[sizeof(v->name) - 1] = '\0';
     v->num_threads = p->state == PROC_ZOMBIE ? 1 : p->thread_count;
-    v->uid = p->files.cred.uid;
-    v->gid = p->files.cred.gid;
+    v->uid = p->files.cred.euid;
+    v->gid = p->files.cred.egid;
+    v->ruid = p->files.cred.uid;
+    v->suid = p->files.cred.suid;
+    v->rgid = p->files.cred.gid;
+    v->sgid = p->files.cred.sgid;
     v->umask = p->files.umask;
     v->start_ns = p->start_ns;
     v->cpu_ns = __atomic_load_n(&p->cpu_ns, __ATOMIC_RELAXED);
@@ -185,9 +190,10 @@ static void render_status(struct procfs_text *t, const struct proc_view *v)
     procfs_printf(t, "Name:\t%s\nUmask:\t%04o\nState:\t%c (%s)\nTgid:\t%d\nPid:\t%d\nPPid:\t%d\n",
                 v->name, (unsigned)v->umask, v->state, state_name(v->state), v->pid, v->pid,
                 v->ppid);
-    procfs_printf(t, "Uid:\t%u\t%u\t%u\t%u\nGid:\t%u\t%u\t%u\t%u\n", (unsigned)v->uid,
-                (unsigned)v->uid, (unsigned)v->uid, (unsigned)v->uid, (unsigned)v->gid,
-                (unsigned)v->gid, (unsigned)v->gid, (unsigned)v->gid);
+    /* real, effective, saved, filesystem (the effective one here) */
+    procfs_printf(t, "Uid:\t%u\t%u\t%u\t%u\nGid:\t%u\t%u\t%u\t%u\n", (unsigned)v->ruid,
+                (unsigned)v->uid, (unsigned)v->suid, (unsigned)v->uid, (unsigned)v->rgid,
+                (unsigned)v->gid, (unsigned)v->sgid, (unsigned)v->gid);
     if (!v->is_zombie)
         procfs_printf(t, "VmSize:\t%8zu kB\nVmRSS:\t%8zu kB\n", v->vm_bytes / 1024,
                     v->rss_pages * (PAGE_SIZE / 1024));

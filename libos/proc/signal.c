@@ -38,6 +38,16 @@ static bool sig_is_ignored(const struct proc *p, int sig)
     return h == ABI_SIG_IGN || (h == ABI_SIG_DFL && (ABI_SIGBIT(sig) & SIG_DEFAULT_IGNORE));
 }
 
+/* Init (pid 1) gets only the signals it has a handler for, as on Linux:
+ * one sent to it with the default action (SIGKILL and SIGSTOP always) is
+ * dropped, so no process can end or stop it. A fault's signal is not sent
+ * but queued by proc_user_fault, and still ends it. proc_lock held. */
+static bool is_dropped_by_init(const struct proc *p, int sig)
+{
+    return p->is_unkillable &&
+           (sig == SIGKILL || sig == SIGSTOP || p->actions[sig].handler == ABI_SIG_DFL);
+}
+
 /* Signals pt could take now. proc_lock held. */
 static abi_sigset_t deliverable(const struct proc_thread *pt)
 {
@@ -76,7 +86,7 @@ static void proc_continue(struct proc *p)
 
 int sig_send_proc(struct proc *p, int sig, const struct abi_siginfo *info)
 {
-    if (p->state != PROC_ALIVE || p->is_exiting)
+    if (p->state != PROC_ALIVE || p->is_exiting || is_dropped_by_init(p, sig))
         return 0;
     if (sig == SIGKILL || sig == SIGCONT)
         proc_continue(p);
@@ -97,27 +107,48 @@ int sig_send_proc(struct proc *p, int sig, const struct abi_siginfo *info)
     return 0;
 }
 
-int sig_send_thread(struct proc_thread *pt, int sig, const struct abi_siginfo *info)
+/* Queues sig for one thread; whole-process effects for SIGKILL, SIGCONT
+ * and the stops. proc_lock held. */
+static int send_thread_locked(struct proc_thread *pt, int sig, const struct abi_siginfo *info)
 {
-    unsigned long flags = spin_lock_irqsave(&proc_lock);
     struct proc *p = pt->proc;
-    if (sig == SIGKILL || sig == SIGCONT || (ABI_SIGBIT(sig) & SIG_STOPS)) {
-        /* whole-process effects */
-        int rc = sig_send_proc(p, sig, info);
-        spin_unlock_irqrestore(&proc_lock, flags);
-        return rc;
-    }
-    if (!sig_is_ignored(p, sig)) {
-        if (!(pt->pending & ABI_SIGBIT(sig)))
-            pt->pending_info[sig] = *info;
-        pt->pending |= ABI_SIGBIT(sig);
-        sig_update_pending(pt);
-    }
-    spin_unlock_irqrestore(&proc_lock, flags);
+    if (sig == SIGKILL || sig == SIGCONT || (ABI_SIGBIT(sig) & SIG_STOPS))
+        return sig_send_proc(p, sig, info);
+    if (is_dropped_by_init(p, sig) || sig_is_ignored(p, sig))
+        return 0;
+    if (!(pt->pending & ABI_SIGBIT(sig)))
+        pt->pending_info[sig] = *info;
+    pt->pending |= ABI_SIGBIT(sig);
+    sig_update_pending(pt);
     return 0;
 }
 
+int sig_send_thread(struct proc_thread *pt, int sig, const struct abi_siginfo *info)
+{
+    unsigned long flags = spin_lock_irqsave(&proc_lock);
+    int rc = send_thread_locked(pt, sig, info);
+    spin_unlock_irqrestore(&proc_lock, flags);
+    return rc;
+}
+
 /* ---- kill, tgkill ------------------------------------------------------- */
+
+/* May me send sig to p (Linux's kill_ok_by_cred)? Root may; otherwise the
+ * sender's real or effective uid must be the target's real or saved uid;
+ * SIGCONT also goes to any process of the sender's session. The target's
+ * ids are read without its cred_lock: a set*id racing with the send is
+ * judged by the ids before or after it. proc_lock held. */
+static bool may_signal(struct proc *me, struct proc *p, int sig)
+{
+    const struct cred *from = &me->files.cred;
+    const struct cred *to = &p->files.cred;
+    if (from->euid == 0 || p == me)
+        return true;
+    if (sig == SIGCONT && p->sid == me->sid)
+        return true;
+    return from->euid == to->uid || from->euid == to->suid || from->uid == to->uid ||
+           from->uid == to->suid;
+}
 
 int sig_kill(int pid, int sig)
 {
@@ -130,16 +161,23 @@ int sig_kill(int pid, int sig)
     if (pid > 0) {
         struct proc *p = proc_find(pid);
         if (p) {
-            rc = 0;
-            if (sig)
+            rc = may_signal(me, p, sig) ? 0 : -EPERM;
+            if (rc == 0 && sig)
                 sig_send_proc(p, sig, &info);
         }
     } else {
+        /* A group: success when one member got it; EPERM when members
+         * exist but none may be signalled (kill -1 skips those, as Linux). */
         int pgid = pid == 0 ? me->pgid : -pid;
         for (struct proc *p = proc_iter(NULL); p; p = proc_iter(p)) {
             bool is_target = pid == -1 ? (p->pid != 1 && p != me) : p->pgid == pgid;
             if (!is_target || p->state != PROC_ALIVE)
                 continue;
+            if (!may_signal(me, p, sig)) {
+                if (rc == -ESRCH && pid != -1)
+                    rc = -EPERM;
+                continue;
+            }
             rc = 0;
             if (sig)
                 sig_send_proc(p, sig, &info);
@@ -158,6 +196,10 @@ int sig_tgkill(int pid, int tid, int sig)
     unsigned long flags = spin_lock_irqsave(&proc_lock);
     struct proc *p = proc_find(pid);
     struct proc_thread *target = NULL;
+    if (p && p->state == PROC_ALIVE && !may_signal(me, p, sig)) {
+        spin_unlock_irqrestore(&proc_lock, flags);
+        return -EPERM;
+    }
     if (p && p->state == PROC_ALIVE) {
         struct list *pos;
         list_for_each(pos, &p->threads) {
@@ -166,12 +208,13 @@ int sig_tgkill(int pid, int tid, int sig)
                 target = pt;
         }
     }
+    /* Sent before the lock is dropped: proc_thread_exit unlinks and frees
+     * a thread's proc_thread, and it unlinks it under proc_lock. */
+    int rc = target ? 0 : -ESRCH;
+    if (target && sig)
+        rc = send_thread_locked(target, sig, &info);
     spin_unlock_irqrestore(&proc_lock, flags);
-    /* A thread found under the lock stays until it exits itself; the race
-     * with that exit is the caller's (as with pthread_kill). */
-    if (!target)
-        return -ESRCH;
-    return sig ? sig_send_thread(target, sig, &info) : 0;
+    return rc;
 }
 
 /* ---- faults ------------------------------------------------------------- */

@@ -284,7 +284,7 @@ static long path_call(enum path_op op, const unsigned long *a)
         rc = vfs_chmod(t.ctx, t.path, (uint32_t)a[2]);
         break;
     case OP_ACCESS:
-        rc = vfs_access(t.ctx, t.path, (int)a[2]);
+        rc = vfs_faccess(t.ctx, t.path, (int)a[2], (int)a[3]);
         break;
     case OP_MKNOD:
         rc = vfs_mknod(t.ctx, t.path, (uint32_t)a[2], (uint32_t)a[3]);
@@ -332,6 +332,35 @@ SYS_DEFINE(utimensat)
     rc = vfs_utimens(t.ctx, t.path, maybe_times, a[3] & AT_SYMLINK_NOFOLLOW);
     at_end(&t);
     return rc;
+}
+
+/* An owner argument: -1 as 32 or 16 bits (newlib's uid_t) keeps it. */
+static uint32_t owner_arg(unsigned long arg)
+{
+    uint32_t id = (uint32_t)arg;
+    return id == CRED_ID_UNCHANGED || id == 0xffffu ? CRED_ID_UNCHANGED : id;
+}
+
+/* fchownat(dirfd, path, uid, gid, flags): AT_SYMLINK_NOFOLLOW is lchown. */
+SYS_DEFINE(fchownat)
+{
+    (void)tf;
+    if (a[4] & ~(unsigned long)AT_SYMLINK_NOFOLLOW)
+        return -EINVAL;
+    struct at_target t;
+    long rc = at_begin((long)a[0], (const char *)a[1], &t);
+    if (rc < 0)
+        return rc;
+    rc = vfs_chown(t.ctx, t.path, owner_arg(a[2]), owner_arg(a[3]),
+                   a[4] & AT_SYMLINK_NOFOLLOW);
+    at_end(&t);
+    return rc;
+}
+
+SYS_DEFINE(fchown)
+{
+    (void)tf;
+    return vfs_fchown(ctx(), (int)a[0], owner_arg(a[1]), owner_arg(a[2]));
 }
 
 SYS_DEFINE(fchmod)

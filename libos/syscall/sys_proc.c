@@ -195,6 +195,20 @@ SYS_DEFINE(getgid)
     return proc_current()->files.cred.gid;
 }
 
+SYS_DEFINE(prlimit)
+{
+    (void)tf;
+    struct abi_rlimit nl, old;
+    if (a[2] && copy_from_user(&nl, (const void *)a[2], sizeof(nl)) < 0)
+        return -EFAULT;
+    if (a[3] && !user_range_ok(a[3], sizeof(old), VM_WRITE))
+        return -EFAULT;
+    long rc = proc_prlimit((int)a[0], (int)a[1], a[2] ? &nl : NULL, a[3] ? &old : NULL);
+    if (rc == 0 && a[3] && copy_to_user((void *)a[3], &old, sizeof(old)) < 0)
+        return -EFAULT;
+    return rc;
+}
+
 SYS_DEFINE(uname)
 {
     (void)tf;
@@ -221,7 +235,7 @@ SYS_DEFINE(reboot)
 {
     (void)tf;
     unsigned how = (unsigned)a[0];
-    if (proc_current()->files.cred.uid != 0)
+    if (proc_current()->files.cred.euid != 0)
         return -EPERM;
     if (how == REBOOT_ENABLE_CAD || how == REBOOT_DISABLE_CAD)
         return 0;                       /* no Ctrl-Alt-Del to configure */

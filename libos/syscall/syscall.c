@@ -27,6 +27,7 @@ static const struct syscall_desc table[SYS_COUNT] = {
     ENTRY(setsid), ENTRY(getsid), ENTRY(setpgid), ENTRY(getpgid), ENTRY(thread_create),
     ENTRY(thread_exit), ENTRY(futex), ENTRY(set_tls), ENTRY(getuid), ENTRY(getgid),
     ENTRY(uname), ENTRY(reboot),
+    ENTRY(prlimit),
     ENTRY(brk), ENTRY(mmap), ENTRY(munmap), ENTRY(mprotect),
     ENTRY(sigaction), ENTRY(sigprocmask), ENTRY(sigpending), ENTRY(sigsuspend),
     ENTRY(sigaltstack), ENTRY(sigreturn), ENTRY(alarm), ENTRY(setitimer),
@@ -41,6 +42,8 @@ static const struct syscall_desc table[SYS_COUNT] = {
     ENTRY(pipe2), ENTRY(mknodat), ENTRY(poll), ENTRY(select), RESTARTABLE(fsync),
     ENTRY(sync), ENTRY(mount), ENTRY(umount), RESTARTABLE(ioctl), ENTRY(fchmod),
     ENTRY(statfs), ENTRY(fstatfs), ENTRY(utimensat),
+    ENTRY(geteuid), ENTRY(getegid), ENTRY(setresuid), ENTRY(setresgid), ENTRY(getgroups),
+    ENTRY(setgroups), ENTRY(fchownat), ENTRY(fchown),
 };
 
 void syscall_entry(struct trap_frame *tf)

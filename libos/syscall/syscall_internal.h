@@ -31,6 +31,7 @@ SYS_DECLARE(kill); SYS_DECLARE(tgkill); SYS_DECLARE(setsid); SYS_DECLARE(getsid)
 SYS_DECLARE(setpgid); SYS_DECLARE(getpgid); SYS_DECLARE(thread_create);
 SYS_DECLARE(thread_exit); SYS_DECLARE(futex); SYS_DECLARE(set_tls); SYS_DECLARE(getuid);
 SYS_DECLARE(getgid); SYS_DECLARE(uname); SYS_DECLARE(reboot);
+SYS_DECLARE(prlimit);
 /* sys_mem.c */
 SYS_DECLARE(brk); SYS_DECLARE(mmap); SYS_DECLARE(munmap); SYS_DECLARE(mprotect);
 /* sys_signal.c */
@@ -52,5 +53,8 @@ SYS_DECLARE(faccessat); SYS_DECLARE(pipe2); SYS_DECLARE(mknodat); SYS_DECLARE(po
 SYS_DECLARE(select); SYS_DECLARE(fsync); SYS_DECLARE(sync); SYS_DECLARE(mount);
 SYS_DECLARE(umount); SYS_DECLARE(ioctl); SYS_DECLARE(fchmod); SYS_DECLARE(statfs);
 SYS_DECLARE(fstatfs); SYS_DECLARE(utimensat);
+/* sys_cred.c */
+SYS_DECLARE(geteuid); SYS_DECLARE(getegid); SYS_DECLARE(setresuid); SYS_DECLARE(setresgid);
+SYS_DECLARE(getgroups); SYS_DECLARE(setgroups); SYS_DECLARE(fchownat); SYS_DECLARE(fchown);
 
 #endif

@@ -95,6 +95,33 @@ int faccessat(int dirfd, const char *path, int mode, int flags)
     return (int)R(tandem_syscall4(SYS_faccessat, dirfd, path, mode, flags));
 }
 
+/* Owners: (uid_t)-1, 16 bits in newlib, is the kernel's -1 ("unchanged"). */
+static long owner_arg(unsigned id)
+{
+    return id == (uid_t)-1 ? -1L : (long)id;
+}
+
+int fchownat(int dirfd, const char *path, uid_t owner, gid_t group, int flags)
+{
+    return (int)R(tandem_syscall(SYS_fchownat, dirfd, (long)path, owner_arg(owner),
+                                 owner_arg(group), flags, 0));
+}
+
+int chown(const char *path, uid_t owner, gid_t group)
+{
+    return fchownat(AT_FDCWD, path, owner, group, 0);
+}
+
+int lchown(const char *path, uid_t owner, gid_t group)
+{
+    return fchownat(AT_FDCWD, path, owner, group, AT_SYMLINK_NOFOLLOW);
+}
+
+int fchown(int fd, uid_t owner, gid_t group)
+{
+    return (int)R(tandem_syscall3(SYS_fchown, fd, owner_arg(owner), owner_arg(group)));
+}
+
 int rmdir(const char *path)
 {
     return (int)R(tandem_syscall3(SYS_unlinkat, AT_FDCWD, path, AT_REMOVEDIR));

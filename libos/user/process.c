@@ -1,5 +1,5 @@
 /* Processes, sessions and identities: fork, exec variants newlib lacks,
- * wait4/waitpid, process groups and sessions, ids, uname. */
+ * wait4/waitpid, process groups and sessions, uname (ids: cred.c). */
 #include <errno.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -166,12 +166,6 @@ pid_t getpgid(pid_t pid) { return (pid_t)tandem_result(tandem_syscall1(SYS_getpg
 pid_t getpgrp(void) { return getpgid(0); }
 int setpgrp(void) { return setpgid(0, 0); }
 
-/* Everything runs as root: no set*id calls yet. */
-uid_t getuid(void) { return (uid_t)tandem_result(tandem_syscall0(SYS_getuid)); }
-uid_t geteuid(void) { return getuid(); }
-gid_t getgid(void) { return (gid_t)tandem_result(tandem_syscall0(SYS_getgid)); }
-gid_t getegid(void) { return getgid(); }
-
 int uname(struct utsname *buf)
 {
     return (int)tandem_result(tandem_syscall1(SYS_uname, buf));
@@ -203,10 +197,16 @@ long sysconf(int name)
         return 4096;
     case _SC_CLK_TCK:
         return CLOCKS_PER_SEC;
-    case _SC_OPEN_MAX:
-        return 256;
+    case _SC_OPEN_MAX: {
+        struct rlimit rl;
+        if (getrlimit(RLIMIT_NOFILE, &rl) < 0 || rl.rlim_cur > 0x7fffffff)
+            return 256;
+        return (long)rl.rlim_cur;
+    }
     case _SC_ARG_MAX:
         return 128 * 1024;
+    case _SC_NGROUPS_MAX:
+        return 32;              /* the kernel's CRED_NGROUPS_MAX */
     case _SC_NPROCESSORS_CONF:
     case _SC_NPROCESSORS_ONLN:
         return 1;

@@ -45,7 +45,10 @@ static bool is_writable(const struct file *f)
 
 static long call_io(struct file *f, void *buf, size_t len, uint64_t *offset, bool is_write)
 {
-    return is_write ? f->ops->write(f, buf, len, offset) : f->ops->read(f, buf, len, offset);
+    if (!is_write)
+        return f->ops->read(f, buf, len, offset);
+    int rc = vfs_fsize_clamp(f->vn, *offset, &len);
+    return rc < 0 ? rc : f->ops->write(f, buf, len, offset);
 }
 
 /* One read or write at the file's offset (at == NULL) or at *at
@@ -229,7 +232,7 @@ int vfs_fcntl(struct vfs_ctx *ctx, int fd, int cmd, long arg)
     switch (cmd) {
     case F_DUPFD:
     case F_DUPFD_CLOEXEC:
-        if (arg < 0 || arg >= FDTABLE_MAX) {
+        if (arg < 0 || arg >= fd_limit(ctx->fds)) {
             rc = -EINVAL;
             break;
         }

@@ -13,6 +13,7 @@ struct fdtable {
     struct spinlock lock;
     unsigned refcount;          /* shared by threads of one process later */
     int size;
+    int limit;                  /* RLIMIT_NOFILE; atomic, written without the lock */
     struct file **files;
     unsigned char *cloexec;
 };
@@ -54,7 +55,19 @@ struct fdtable *fdtable_create(void)
         return NULL;
     fdt->lock = (struct spinlock)SPINLOCK_INIT;
     fdt->refcount = 1;
+    fdt->limit = FDTABLE_MAX;
     return fdt;
+}
+
+int fd_limit(struct fdtable *fdt)
+{
+    return __atomic_load_n(&fdt->limit, __ATOMIC_RELAXED);
+}
+
+void vfs_ctx_set_fd_limit(struct vfs_ctx *ctx, uint64_t limit)
+{
+    __atomic_store_n(&ctx->fds->limit, (int)MIN(limit, (uint64_t)FDTABLE_MAX),
+                     __ATOMIC_RELAXED);
 }
 
 /* Grows to at least min_size slots. Called without the lock; the new
@@ -102,6 +115,7 @@ struct fdtable *fdtable_clone(struct fdtable *src)
     struct fdtable *fdt = fdtable_create();
     if (!fdt)
         return NULL;
+    fdt->limit = fd_limit(src);
     for (;;) {
         spin_lock(&src->lock);
         int size = src->size;
@@ -142,8 +156,9 @@ int fd_install(struct fdtable *fdt, struct file *f, int min_fd, bool cloexec)
     if (min_fd < 0 || min_fd >= FDTABLE_MAX)
         return -EINVAL;
     for (;;) {
+        int limit = fd_limit(fdt);
         spin_lock(&fdt->lock);
-        for (int fd = min_fd; fd < fdt->size; fd++) {
+        for (int fd = min_fd; fd < MIN(fdt->size, limit); fd++) {
             if (!fdt->files[fd]) {
                 fdt->files[fd] = f;
                 fdt->cloexec[fd] = cloexec;
@@ -153,6 +168,8 @@ int fd_install(struct fdtable *fdt, struct file *f, int min_fd, bool cloexec)
         }
         int want = MAX(fdt->size, min_fd) + 1;
         spin_unlock(&fdt->lock);
+        if (want > limit)
+            return -EMFILE;
         int rc = fdtable_grow(fdt, want);
         if (rc < 0)
             return rc;
@@ -191,7 +208,7 @@ struct file *fd_remove(struct fdtable *fdt, int fd)
  * was there. */
 int fd_replace(struct fdtable *fdt, int newfd, struct file *f, bool cloexec)
 {
-    if (newfd < 0 || newfd >= FDTABLE_MAX)
+    if (newfd < 0 || newfd >= fd_limit(fdt))
         return -EBADF;
     if (newfd >= fdt->size) {
         int rc = fdtable_grow(fdt, newfd + 1);

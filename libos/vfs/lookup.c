@@ -10,6 +10,7 @@
 
 struct walk {
     struct vfs_ctx *ctx;
+    const struct cred *cred;    /* one snapshot judges every component */
     unsigned links_followed;
 };
 
@@ -40,15 +41,13 @@ static struct vnode *start_root(struct walk *w)
 static int step(struct walk *w, struct vnode *dir, const char *name, size_t len,
                 struct vnode **out)
 {
-    const struct cred root_cred = CRED_ROOT;
-    const struct cred *cred = w->ctx ? &w->ctx->cred : &root_cred;
     int rc;
 
     if (!S_ISDIR(dir->mode)) {
         vnode_put(dir);
         return -ENOTDIR;
     }
-    rc = vnode_permission(dir, cred, X_OK);
+    rc = vnode_permission(dir, w->cred, X_OK);
     if (rc < 0) {
         vnode_put(dir);
         return rc;
@@ -182,21 +181,47 @@ static struct vnode *start_dir(struct walk *w, struct vnode *start)
     return vfs_root();
 }
 
+/* ctx's credentials, or root's for a kernel lookup without a context. */
+static void cred_of(struct vfs_ctx *ctx, struct cred *out)
+{
+    if (ctx)
+        vfs_cred_get(ctx, out);
+    else
+        *out = CRED_ROOT;
+}
+
 int vfs_lookup(struct vfs_ctx *ctx, struct vnode *start, const char *path, unsigned flags,
                struct vnode **out)
+{
+    struct cred cred;
+    cred_of(ctx, &cred);
+    return vfs_lookup_as(ctx, &cred, start, path, flags, out);
+}
+
+int vfs_lookup_parent(struct vfs_ctx *ctx, struct vnode *start, const char *path,
+                      struct vnode **dir, char *name, bool *has_trailing_slash)
+{
+    struct cred cred;
+    cred_of(ctx, &cred);
+    return vfs_lookup_parent_as(ctx, &cred, start, path, dir, name, has_trailing_slash);
+}
+
+int vfs_lookup_as(struct vfs_ctx *ctx, const struct cred *cred, struct vnode *start,
+                  const char *path, unsigned flags, struct vnode **out)
 {
     int rc = check_path(path);
     if (rc < 0)
         return rc;
-    struct walk w = { ctx, 0 };
+    struct walk w = { ctx, cred, 0 };
     struct vnode *dir = start_dir(&w, start);
     if (!dir)
         return -ENOENT;
     return walk_path(&w, dir, path, flags, out);
 }
 
-int vfs_lookup_parent(struct vfs_ctx *ctx, struct vnode *start, const char *path,
-                      struct vnode **dir, char *name, bool *has_trailing_slash)
+int vfs_lookup_parent_as(struct vfs_ctx *ctx, const struct cred *cred, struct vnode *start,
+                         const char *path, struct vnode **dir, char *name,
+                         bool *has_trailing_slash)
 {
     int rc = check_path(path);
     if (rc < 0)
@@ -224,7 +249,7 @@ int vfs_lookup_parent(struct vfs_ctx *ctx, struct vnode *start, const char *path
         name[len] = '\0';
     }
 
-    struct walk w = { ctx, 0 };
+    struct walk w = { ctx, cred, 0 };
     struct vnode *d = start_dir(&w, start);
     if (!d)
         return -ENOENT;

@@ -8,12 +8,27 @@
 #include <vfs/fs.h>
 #include "vfs_internal.h"
 
-int vfs_may_modify_dir(struct vfs_ctx *ctx, struct vnode *dir)
+int vfs_may_modify_dir(const struct cred *cred, struct vnode *dir)
 {
-    int rc = vnode_permission(dir, &ctx->cred, W_OK | X_OK);
+    int rc = vnode_permission(dir, cred, W_OK | X_OK);
     if (rc < 0)
         return rc;
     return (dir->sb->flags & MOUNT_RDONLY) ? -EROFS : 0;
+}
+
+/* The sticky bit (/tmp): in such a directory only root, the directory's
+ * owner and the entry's owner may remove or rename the entry name. A
+ * missing entry is left for the filesystem to report. */
+static int may_delete(const struct cred *cred, struct vnode *dir, const char *name)
+{
+    if (!(dir->mode & S_ISVTX) || cred->euid == 0 || cred->euid == dir->uid)
+        return 0;
+    struct vnode *vn;
+    if (dir->ops->lookup(dir, name, strlen(name), &vn) < 0)
+        return 0;
+    int rc = vn->uid == cred->euid ? 0 : -EPERM;
+    vnode_put(vn);
+    return rc;
 }
 
 int vfs_ctx_init(struct vfs_ctx *ctx, struct cred cred)
@@ -34,13 +49,13 @@ int vfs_ctx_init(struct vfs_ctx *ctx, struct cred cred)
     return 0;
 }
 
-int vfs_ctx_fork(struct vfs_ctx *child, const struct vfs_ctx *parent)
+int vfs_ctx_fork(struct vfs_ctx *child, struct vfs_ctx *parent)
 {
     memset(child, 0, sizeof(*child));
     child->fds = fdtable_clone(parent->fds);
     if (!child->fds)
         return -ENOMEM;
-    child->cred = parent->cred;
+    vfs_cred_get(parent, &child->cred);
     child->umask = parent->umask;
     child->root = parent->root;
     vnode_get(child->root);
@@ -89,7 +104,9 @@ static int make_node(struct vfs_ctx *ctx, const char *path, uint32_t mode, uint3
     struct vnode *dir, *vn;
     char name[NAME_MAX + 1];
     bool trailing_slash;
-    int rc = vfs_lookup_parent(ctx, NULL, path, &dir, name, &trailing_slash);
+    struct cred cred;
+    vfs_cred_get(ctx, &cred);
+    int rc = vfs_lookup_parent_as(ctx, &cred, NULL, path, &dir, name, &trailing_slash);
     if (rc < 0)
         return rc;
     if (vfs_is_dot_or_dotdot(name))
@@ -97,7 +114,7 @@ static int make_node(struct vfs_ctx *ctx, const char *path, uint32_t mode, uint3
     else if (trailing_slash && !S_ISDIR(mode))
         rc = -ENOENT;
     else
-        rc = vnode_permission(dir, &ctx->cred, W_OK | X_OK);
+        rc = vnode_permission(dir, &cred, W_OK | X_OK);
     if (rc == 0 && (dir->sb->flags & MOUNT_RDONLY)) {
         /* an existing name is reported before the read-only mount */
         struct vnode *existing;
@@ -107,7 +124,7 @@ static int make_node(struct vfs_ctx *ctx, const char *path, uint32_t mode, uint3
     }
     if (rc == 0)
         rc = dir->ops->create ? dir->ops->create(dir, name, strlen(name), mode, rdev,
-                                                 &ctx->cred, &vn)
+                                                 &cred, &vn)
                               : -EPERM;
     vnode_put(dir);
     if (rc == 0)
@@ -127,7 +144,7 @@ int vfs_mknod(struct vfs_ctx *ctx, const char *path, uint32_t mode, uint32_t rde
         type = S_IFREG;
     if (type != S_IFREG && type != S_IFCHR && type != S_IFIFO)
         return -EINVAL;
-    if (type == S_IFCHR && ctx->cred.uid != 0)
+    if (type == S_IFCHR && ctx->cred.euid != 0)
         return -EPERM;
     return make_node(ctx, path, type | (mode & ~ctx->umask & 07777), rdev);
 }
@@ -142,15 +159,17 @@ static int remove_name(struct vfs_ctx *ctx, const char *path, bool is_rmdir)
     struct vnode *dir;
     char name[NAME_MAX + 1];
     bool trailing_slash;
-    int rc = vfs_lookup_parent(ctx, NULL, path, &dir, name, &trailing_slash);
+    struct cred cred;
+    vfs_cred_get(ctx, &cred);
+    int rc = vfs_lookup_parent_as(ctx, &cred, NULL, path, &dir, name, &trailing_slash);
     if (rc < 0)
         return rc;
     if (strcmp(name, ".") == 0)
         rc = is_rmdir ? -EINVAL : -EISDIR;
     else if (strcmp(name, "..") == 0)
         rc = is_rmdir ? -ENOTEMPTY : -EISDIR;
-    else
-        rc = vfs_may_modify_dir(ctx, dir);
+    else if ((rc = vfs_may_modify_dir(&cred, dir)) == 0)
+        rc = may_delete(&cred, dir, name);
     if (rc == 0 && !is_rmdir && trailing_slash) {
         /* "file/" names a directory or nothing */
         struct vnode *vn;
@@ -181,10 +200,12 @@ int vfs_rename(struct vfs_ctx *ctx, const char *from, const char *to)
     struct vnode *from_dir, *to_dir;
     char from_name[NAME_MAX + 1], to_name[NAME_MAX + 1];
     bool from_slash, to_slash;
-    int rc = vfs_lookup_parent(ctx, NULL, from, &from_dir, from_name, &from_slash);
+    struct cred cred;
+    vfs_cred_get(ctx, &cred);
+    int rc = vfs_lookup_parent_as(ctx, &cred, NULL, from, &from_dir, from_name, &from_slash);
     if (rc < 0)
         return rc;
-    rc = vfs_lookup_parent(ctx, NULL, to, &to_dir, to_name, &to_slash);
+    rc = vfs_lookup_parent_as(ctx, &cred, NULL, to, &to_dir, to_name, &to_slash);
     if (rc < 0) {
         vnode_put(from_dir);
         return rc;
@@ -193,8 +214,10 @@ int vfs_rename(struct vfs_ctx *ctx, const char *from, const char *to)
         rc = -EINVAL;
     else if (from_dir->sb != to_dir->sb)
         rc = -EXDEV;
-    else if ((rc = vfs_may_modify_dir(ctx, from_dir)) == 0)
-        rc = vfs_may_modify_dir(ctx, to_dir);
+    else if ((rc = vfs_may_modify_dir(&cred, from_dir)) == 0 &&
+             (rc = vfs_may_modify_dir(&cred, to_dir)) == 0 &&
+             (rc = may_delete(&cred, from_dir, from_name)) == 0)
+        rc = may_delete(&cred, to_dir, to_name);      /* a replaced target */
     if (rc == 0 && (from_slash || to_slash)) {
         struct vnode *vn;
         rc = from_dir->ops->lookup(from_dir, from_name, strlen(from_name), &vn);
@@ -218,14 +241,16 @@ int vfs_link(struct vfs_ctx *ctx, const char *existing, const char *newpath)
     struct vnode *target, *dir;
     char name[NAME_MAX + 1];
     bool trailing_slash;
-    int rc = vfs_lookup(ctx, NULL, existing, 0, &target);
+    struct cred cred;
+    vfs_cred_get(ctx, &cred);
+    int rc = vfs_lookup_as(ctx, &cred, NULL, existing, 0, &target);
     if (rc < 0)
         return rc;
     if (S_ISDIR(target->mode)) {
         vnode_put(target);
         return -EPERM;
     }
-    rc = vfs_lookup_parent(ctx, NULL, newpath, &dir, name, &trailing_slash);
+    rc = vfs_lookup_parent_as(ctx, &cred, NULL, newpath, &dir, name, &trailing_slash);
     if (rc < 0) {
         vnode_put(target);
         return rc;
@@ -237,7 +262,7 @@ int vfs_link(struct vfs_ctx *ctx, const char *existing, const char *newpath)
     else if (dir->sb != target->sb)
         rc = -EXDEV;
     else
-        rc = vfs_may_modify_dir(ctx, dir);
+        rc = vfs_may_modify_dir(&cred, dir);
     if (rc == 0)
         rc = dir->ops->link ? dir->ops->link(dir, name, strlen(name), target) : -EPERM;
     vnode_put(dir);
@@ -256,7 +281,9 @@ int vfs_symlink(struct vfs_ctx *ctx, const char *target, const char *linkpath)
     struct vnode *dir;
     char name[NAME_MAX + 1];
     bool trailing_slash;
-    int rc = vfs_lookup_parent(ctx, NULL, linkpath, &dir, name, &trailing_slash);
+    struct cred cred;
+    vfs_cred_get(ctx, &cred);
+    int rc = vfs_lookup_parent_as(ctx, &cred, NULL, linkpath, &dir, name, &trailing_slash);
     if (rc < 0)
         return rc;
     if (vfs_is_dot_or_dotdot(name))
@@ -264,9 +291,9 @@ int vfs_symlink(struct vfs_ctx *ctx, const char *target, const char *linkpath)
     else if (trailing_slash)
         rc = -ENOENT;
     else
-        rc = vfs_may_modify_dir(ctx, dir);
+        rc = vfs_may_modify_dir(&cred, dir);
     if (rc == 0)
-        rc = dir->ops->symlink ? dir->ops->symlink(dir, name, strlen(name), target, &ctx->cred)
+        rc = dir->ops->symlink ? dir->ops->symlink(dir, name, strlen(name), target, &cred)
                                : -EPERM;
     vnode_put(dir);
     return rc;
@@ -286,11 +313,11 @@ long vfs_readlink(struct vfs_ctx *ctx, const char *path, char *buf, size_t size)
     return n;
 }
 
-static int set_cwd(struct vfs_ctx *ctx, struct vnode *vn)
+static int set_cwd(struct vfs_ctx *ctx, const struct cred *cred, struct vnode *vn)
 {
     if (!S_ISDIR(vn->mode))
         return -ENOTDIR;
-    int rc = vnode_permission(vn, &ctx->cred, X_OK);
+    int rc = vnode_permission(vn, cred, X_OK);
     if (rc < 0)
         return rc;
     vnode_get(vn);
@@ -303,10 +330,12 @@ static int set_cwd(struct vfs_ctx *ctx, struct vnode *vn)
 int vfs_chdir(struct vfs_ctx *ctx, const char *path)
 {
     struct vnode *vn;
-    int rc = vfs_lookup(ctx, NULL, path, LOOKUP_FOLLOW, &vn);
+    struct cred cred;
+    vfs_cred_get(ctx, &cred);
+    int rc = vfs_lookup_as(ctx, &cred, NULL, path, LOOKUP_FOLLOW, &vn);
     if (rc < 0)
         return rc;
-    rc = set_cwd(ctx, vn);
+    rc = set_cwd(ctx, &cred, vn);
     vnode_put(vn);
     return rc;
 }
@@ -316,7 +345,9 @@ int vfs_fchdir(struct vfs_ctx *ctx, int fd)
     struct file *f = fd_get(ctx->fds, fd);
     if (!f)
         return -EBADF;
-    int rc = f->vn ? set_cwd(ctx, f->vn) : -ENOTDIR;
+    struct cred cred;
+    vfs_cred_get(ctx, &cred);
+    int rc = f->vn ? set_cwd(ctx, &cred, f->vn) : -ENOTDIR;
     file_put(f);
     return rc;
 }
@@ -399,13 +430,16 @@ long vfs_getcwd(struct vfs_ctx *ctx, char *buf, size_t size)
     return rc;
 }
 
-/* chmod and fchmod: the owner or root changes the permission bits. */
-static int chmod_vnode(struct vfs_ctx *ctx, struct vnode *vn, uint32_t mode)
+/* chmod and fchmod: the owner or root changes the permission bits. As on
+ * Linux, a non-root owner outside the file's group loses S_ISGID. */
+static int chmod_vnode(const struct cred *cred, struct vnode *vn, uint32_t mode)
 {
-    if (ctx->cred.uid != 0 && ctx->cred.uid != vn->uid)
+    if (cred->euid != 0 && cred->euid != vn->uid)
         return -EPERM;
     if (vn->sb->flags & MOUNT_RDONLY)
         return -EROFS;
+    if (cred->euid != 0 && !S_ISDIR(vn->mode) && !cred_in_group(cred, vn->gid))
+        mode &= ~(uint32_t)S_ISGID;
     spin_lock(&vn->sb->lock);
     vn->mode = (vn->mode & S_IFMT) | (mode & 07777);
     vn->ctime_ns = vfs_now_ns();
@@ -416,10 +450,12 @@ static int chmod_vnode(struct vfs_ctx *ctx, struct vnode *vn, uint32_t mode)
 int vfs_chmod(struct vfs_ctx *ctx, const char *path, uint32_t mode)
 {
     struct vnode *vn;
-    int rc = vfs_lookup(ctx, NULL, path, LOOKUP_FOLLOW, &vn);
+    struct cred cred;
+    vfs_cred_get(ctx, &cred);
+    int rc = vfs_lookup_as(ctx, &cred, NULL, path, LOOKUP_FOLLOW, &vn);
     if (rc < 0)
         return rc;
-    rc = chmod_vnode(ctx, vn, mode);
+    rc = chmod_vnode(&cred, vn, mode);
     vnode_put(vn);
     return rc;
 }
@@ -429,7 +465,69 @@ int vfs_fchmod(struct vfs_ctx *ctx, int fd, uint32_t mode)
     struct file *f = fd_get(ctx->fds, fd);
     if (!f)
         return -EBADF;
-    int rc = f->vn ? chmod_vnode(ctx, f->vn, mode) : -EINVAL;    /* a pipe */
+    struct cred cred;
+    vfs_cred_get(ctx, &cred);
+    int rc = f->vn ? chmod_vnode(&cred, f->vn, mode) : -EINVAL;    /* a pipe */
+    file_put(f);
+    return rc;
+}
+
+/* chown, lchown, fchown and fchownat (Linux's rules): only root gives a
+ * file away; its owner may change its group to one of the owner's groups;
+ * CRED_ID_UNCHANGED keeps an id (the owner may "change" it to itself).
+ * Like Linux (root included), a change clears S_ISUID on anything but a
+ * directory, and S_ISGID when group execute is set. */
+static int chown_vnode(const struct cred *cred, struct vnode *vn, uint32_t uid, uint32_t gid)
+{
+    if ((uid != CRED_ID_UNCHANGED && uid > CRED_ID_MAX) ||
+        (gid != CRED_ID_UNCHANGED && gid > CRED_ID_MAX))
+        return -EINVAL;
+    if (cred->euid != 0) {
+        bool is_owner = cred->euid == vn->uid;
+        if (uid != CRED_ID_UNCHANGED && !(is_owner && uid == vn->uid))
+            return -EPERM;
+        if (gid != CRED_ID_UNCHANGED && !(is_owner && (gid == vn->gid || cred_in_group(cred, gid))))
+            return -EPERM;
+    }
+    if (vn->sb->flags & MOUNT_RDONLY)
+        return -EROFS;
+    spin_lock(&vn->sb->lock);
+    if (uid != CRED_ID_UNCHANGED)
+        vn->uid = uid;
+    if (gid != CRED_ID_UNCHANGED)
+        vn->gid = gid;
+    if (!S_ISDIR(vn->mode)) {
+        vn->mode &= ~(uint32_t)S_ISUID;
+        if (vn->mode & S_IXGRP)
+            vn->mode &= ~(uint32_t)S_ISGID;
+    }
+    vn->ctime_ns = vfs_now_ns();
+    spin_unlock(&vn->sb->lock);
+    return vn->ops->write_attrs ? vn->ops->write_attrs(vn) : 0;
+}
+
+int vfs_chown(struct vfs_ctx *ctx, const char *path, uint32_t uid, uint32_t gid,
+              bool is_nofollow)
+{
+    struct vnode *vn;
+    struct cred cred;
+    vfs_cred_get(ctx, &cred);
+    int rc = vfs_lookup_as(ctx, &cred, NULL, path, is_nofollow ? 0 : LOOKUP_FOLLOW, &vn);
+    if (rc < 0)
+        return rc;
+    rc = chown_vnode(&cred, vn, uid, gid);
+    vnode_put(vn);
+    return rc;
+}
+
+int vfs_fchown(struct vfs_ctx *ctx, int fd, uint32_t uid, uint32_t gid)
+{
+    struct file *f = fd_get(ctx->fds, fd);
+    if (!f)
+        return -EBADF;
+    struct cred cred;
+    vfs_cred_get(ctx, &cred);
+    int rc = f->vn ? chown_vnode(&cred, f->vn, uid, gid) : -EINVAL;     /* a pipe */
     file_put(f);
     return rc;
 }
@@ -445,19 +543,22 @@ int vfs_truncate_vnode(struct vnode *vn, int64_t length)
         return -EINVAL;
     if (vn->sb->flags & MOUNT_RDONLY)
         return -EROFS;
-    return vn->ops->truncate(vn, (uint64_t)length);
+    int rc = vfs_fsize_check(vn, (uint64_t)length);
+    return rc < 0 ? rc : vn->ops->truncate(vn, (uint64_t)length);
 }
 
 int vfs_truncate(struct vfs_ctx *ctx, const char *path, int64_t length)
 {
     struct vnode *vn;
-    int rc = vfs_lookup(ctx, NULL, path, LOOKUP_FOLLOW, &vn);
+    struct cred cred;
+    vfs_cred_get(ctx, &cred);
+    int rc = vfs_lookup_as(ctx, &cred, NULL, path, LOOKUP_FOLLOW, &vn);
     if (rc < 0)
         return rc;
     if (S_ISDIR(vn->mode))
         rc = -EISDIR;
     else
-        rc = vnode_permission(vn, &ctx->cred, W_OK);
+        rc = vnode_permission(vn, &cred, W_OK);
     if (rc == 0)
         rc = vfs_truncate_vnode(vn, length);
     vnode_put(vn);
@@ -471,18 +572,35 @@ uint32_t vfs_umask(struct vfs_ctx *ctx, uint32_t mask)
     return old;
 }
 
-int vfs_access(struct vfs_ctx *ctx, const char *path, int amode)
+int vfs_faccess(struct vfs_ctx *ctx, const char *path, int amode, int flags)
 {
     if (amode & ~(R_OK | W_OK | X_OK))
         return -EINVAL;
+    if (flags & ~(AT_EACCESS | AT_SYMLINK_NOFOLLOW))
+        return -EINVAL;
+    /* access(2) asks for the real ids (a set-uid program checking what its
+     * caller may do); AT_EACCESS for the effective ones. The whole lookup
+     * is judged by them, as on Linux. */
+    struct cred cred;
+    vfs_cred_get(ctx, &cred);
+    if (!(flags & AT_EACCESS)) {
+        cred.euid = cred.uid;
+        cred.egid = cred.gid;
+    }
     struct vnode *vn;
-    int rc = vfs_lookup(ctx, NULL, path, LOOKUP_FOLLOW, &vn);
+    int rc = vfs_lookup_as(ctx, &cred, NULL, path,
+                           (flags & AT_SYMLINK_NOFOLLOW) ? 0 : LOOKUP_FOLLOW, &vn);
     if (rc < 0)
         return rc;
-    rc = vnode_permission(vn, &ctx->cred, amode);
+    rc = vnode_permission(vn, &cred, amode);
     if (rc == 0 && (amode & W_OK) && (vn->sb->flags & MOUNT_RDONLY) &&
         (S_ISREG(vn->mode) || S_ISDIR(vn->mode) || S_ISLNK(vn->mode)))
         rc = -EROFS;
     vnode_put(vn);
     return rc;
+}
+
+int vfs_access(struct vfs_ctx *ctx, const char *path, int amode)
+{
+    return vfs_faccess(ctx, path, amode, 0);
 }

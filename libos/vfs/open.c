@@ -112,6 +112,8 @@ int vfs_at_view(struct vfs_ctx *ctx, int dirfd, const char *path, struct vfs_ctx
         return rc;
     *view = *ctx;
     view->cwd = start;          /* the reference vfs_at_start took */
+    view->cred_lock = (struct spinlock)SPINLOCK_INIT;
+    vfs_cred_get(ctx, &view->cred);     /* the view's own copy */
     return 1;
 }
 
@@ -122,8 +124,9 @@ void vfs_at_view_release(struct vfs_ctx *view)
 
 /* Finds or creates the file open names. Returns it held, and whether this
  * call created it. */
-static int open_vnode(struct vfs_ctx *ctx, struct vnode *start, const char *path, int flags,
-                      uint32_t mode, struct vnode **out, bool *created)
+static int open_vnode(struct vfs_ctx *ctx, const struct cred *cred, struct vnode *start,
+                      const char *path, int flags, uint32_t mode, struct vnode **out,
+                      bool *created)
 {
     unsigned lookup_flags = (flags & O_NOFOLLOW) ? 0 : LOOKUP_FOLLOW;
     if (flags & O_DIRECTORY)
@@ -131,7 +134,7 @@ static int open_vnode(struct vfs_ctx *ctx, struct vnode *start, const char *path
     *created = false;
 
     for (int attempt = 0; attempt < 2; attempt++) {
-        int rc = vfs_lookup(ctx, start, path, lookup_flags, out);
+        int rc = vfs_lookup_as(ctx, cred, start, path, lookup_flags, out);
         if (rc == 0)
             return (flags & O_CREAT) && (flags & O_EXCL) ? (vnode_put(*out), -EEXIST) : 0;
         if (rc != -ENOENT || !(flags & O_CREAT))
@@ -140,17 +143,17 @@ static int open_vnode(struct vfs_ctx *ctx, struct vnode *start, const char *path
         struct vnode *dir;
         char name[NAME_MAX + 1];
         bool trailing_slash;
-        rc = vfs_lookup_parent(ctx, start, path, &dir, name, &trailing_slash);
+        rc = vfs_lookup_parent_as(ctx, cred, start, path, &dir, name, &trailing_slash);
         if (rc < 0)
             return rc;
         if (trailing_slash || vfs_is_dot_or_dotdot(name))
             rc = -EISDIR;
         else
-            rc = vfs_may_modify_dir(ctx, dir);
+            rc = vfs_may_modify_dir(cred, dir);
         if (rc == 0)
             rc = dir->ops->create ? dir->ops->create(dir, name, strlen(name),
                                                      S_IFREG | (mode & ~ctx->umask & 07777),
-                                                     0, &ctx->cred, out)
+                                                     0, cred, out)
                                   : -EPERM;
         vnode_put(dir);
         if (rc == 0) {
@@ -164,7 +167,10 @@ static int open_vnode(struct vfs_ctx *ctx, struct vnode *start, const char *path
     return -EEXIST;
 }
 
-int vfs_openat(struct vfs_ctx *ctx, int dirfd, const char *path, int flags, uint32_t mode)
+/* is_exec: exec's open, which asks execute permission instead of read (a
+ * mode 0711 program runs) and a regular file. */
+static int open_at(struct vfs_ctx *ctx, int dirfd, const char *path, int flags, uint32_t mode,
+                   bool is_exec)
 {
     int accmode = flags & O_ACCMODE;
     if (accmode == O_ACCMODE)
@@ -173,10 +179,12 @@ int vfs_openat(struct vfs_ctx *ctx, int dirfd, const char *path, int flags, uint
 
     struct vnode *start, *vn;
     bool created;
+    struct cred cred;           /* one set of ids judges the whole open */
+    vfs_cred_get(ctx, &cred);
     int rc = vfs_at_start(ctx, dirfd, path, &start);
     if (rc < 0)
         return rc;
-    rc = open_vnode(ctx, start, path, flags, mode, &vn, &created);
+    rc = open_vnode(ctx, &cred, start, path, flags, mode, &vn, &created);
     vnode_put(start);
     if (rc < 0)
         return rc;
@@ -185,9 +193,13 @@ int vfs_openat(struct vfs_ctx *ctx, int dirfd, const char *path, int flags, uint
         rc = -ELOOP;            /* O_NOFOLLOW on a symlink */
     else if (S_ISDIR(vn->mode) && (wants_write || (flags & O_TRUNC)))
         rc = -EISDIR;
+    else if (is_exec && !S_ISREG(vn->mode))
+        rc = -EACCES;
     else if (!created) {
         int amode = (accmode != O_WRONLY ? R_OK : 0) | (wants_write ? W_OK : 0);
-        rc = vnode_permission(vn, &ctx->cred, amode);
+        if (is_exec)
+            amode = X_OK;
+        rc = vnode_permission(vn, &cred, amode);
         if (rc == 0 && wants_write && (vn->sb->flags & MOUNT_RDONLY) &&
             (S_ISREG(vn->mode) || S_ISDIR(vn->mode)))
             rc = -EROFS;
@@ -205,6 +217,16 @@ int vfs_openat(struct vfs_ctx *ctx, int dirfd, const char *path, int flags, uint
     if (rc < 0)
         file_put(f);
     return rc;
+}
+
+int vfs_openat(struct vfs_ctx *ctx, int dirfd, const char *path, int flags, uint32_t mode)
+{
+    return open_at(ctx, dirfd, path, flags, mode, false);
+}
+
+int vfs_open_exec(struct vfs_ctx *ctx, const char *path)
+{
+    return open_at(ctx, AT_FDCWD, path, O_RDONLY | O_CLOEXEC, 0, true);
 }
 
 int vfs_open(struct vfs_ctx *ctx, const char *path, int flags, uint32_t mode)

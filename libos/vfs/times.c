@@ -21,16 +21,16 @@ static bool is_explicit(const struct abi_timespec *ts)
 
 /* Linux's rules: the owner or root may set any time; setting both to
  * "now" is also allowed to whoever may write the file. */
-static int check_may_set(struct vfs_ctx *ctx, struct vnode *vn,
+static int check_may_set(const struct cred *cred, struct vnode *vn,
                          const struct abi_timespec *times)
 {
     if (vn->sb->flags & MOUNT_RDONLY)
         return -EROFS;
-    if (ctx->cred.uid == 0 || ctx->cred.uid == vn->uid)
+    if (cred->euid == 0 || cred->euid == vn->uid)
         return 0;
     if (times && (is_explicit(&times[0]) || is_explicit(&times[1])))
         return -EPERM;
-    return vnode_permission(vn, &ctx->cred, W_OK);
+    return vnode_permission(vn, cred, W_OK);
 }
 
 /* The new value of one time: now, explicit, or unchanged (old). */
@@ -43,14 +43,14 @@ static int64_t pick_time(const struct abi_timespec *ts, int64_t old, int64_t now
     return ts->tv_sec * NS_PER_SEC + ts->tv_nsec;
 }
 
-static int utimens_vnode(struct vfs_ctx *ctx, struct vnode *vn,
+static int utimens_vnode(const struct cred *cred, struct vnode *vn,
                          const struct abi_timespec *times)
 {
     if (times && (!is_valid_time(&times[0]) || !is_valid_time(&times[1])))
         return -EINVAL;
     if (times && times[0].tv_nsec == ABI_UTIME_OMIT && times[1].tv_nsec == ABI_UTIME_OMIT)
         return 0;           /* nothing to change, as on Linux */
-    int rc = check_may_set(ctx, vn, times);
+    int rc = check_may_set(cred, vn, times);
     if (rc < 0)
         return rc;
     int64_t now = vfs_now_ns();
@@ -66,10 +66,12 @@ int vfs_utimens(struct vfs_ctx *ctx, const char *path, const struct abi_timespec
                 bool is_nofollow)
 {
     struct vnode *vn;
-    int rc = vfs_lookup(ctx, NULL, path, is_nofollow ? 0 : LOOKUP_FOLLOW, &vn);
+    struct cred cred;
+    vfs_cred_get(ctx, &cred);
+    int rc = vfs_lookup_as(ctx, &cred, NULL, path, is_nofollow ? 0 : LOOKUP_FOLLOW, &vn);
     if (rc < 0)
         return rc;
-    rc = utimens_vnode(ctx, vn, times);
+    rc = utimens_vnode(&cred, vn, times);
     vnode_put(vn);
     return rc;
 }
@@ -79,7 +81,9 @@ int vfs_futimens(struct vfs_ctx *ctx, int fd, const struct abi_timespec *times)
     struct file *f = fd_get(ctx->fds, fd);
     if (!f)
         return -EBADF;
-    int rc = f->vn ? utimens_vnode(ctx, f->vn, times) : -EINVAL;     /* a pipe */
+    struct cred cred;
+    vfs_cred_get(ctx, &cred);
+    int rc = f->vn ? utimens_vnode(&cred, f->vn, times) : -EINVAL;   /* a pipe */
     file_put(f);
     return rc;
 }

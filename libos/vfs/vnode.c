@@ -32,8 +32,8 @@ struct vnode *vnode_alloc(struct superblock *sb, const struct vnode_ops *ops, ui
     vn->ops = ops;
     vn->refcount = 1;
     vn->mode = mode;
-    vn->uid = cred ? cred->uid : 0;
-    vn->gid = cred ? cred->gid : 0;
+    vn->uid = cred ? cred->euid : 0;
+    vn->gid = cred ? cred->egid : 0;
     vn->nlink = 0;
     spin_lock(&sb->lock);
     vn->ino = ++sb->next_ino;
@@ -72,13 +72,14 @@ int vnode_permission(struct vnode *vn, const struct cred *cred, int amode)
 {
     uint32_t mode = vn->mode;
     amode &= R_OK | W_OK | X_OK;
-    if (cred->uid == 0) {
+    if (cred->euid == 0) {
         /* root: everything, except executing a file nobody may execute */
         if ((amode & X_OK) && !S_ISDIR(mode) && !(mode & (S_IXUSR | S_IXGRP | S_IXOTH)))
             return -EACCES;
         return 0;
     }
-    unsigned shift = cred->uid == vn->uid ? 6 : cred->gid == vn->gid ? 3 : 0;
+    /* owner, else group (effective or supplementary), else other */
+    unsigned shift = cred->euid == vn->uid ? 6 : cred_in_group(cred, vn->gid) ? 3 : 0;
     unsigned granted = (mode >> shift) & 7;
     return ((unsigned)amode & ~granted) ? -EACCES : 0;
 }

@@ -30,6 +30,11 @@
 #define PTE_PS   (1UL << 7)
 #define PTE_G    (1UL << 8)
 #define PTE_NX   (1UL << 63)
+/* Software bit of a last-level entry with P clear (the CPU ignores every
+ * other bit then): an MMU_NONE page, its address kept. Table entries never
+ * have it, so PTE_MAPPED tests "a page is there" at any level. */
+#define PTE_NONE (1UL << 9)
+#define PTE_MAPPED (PTE_P | PTE_NONE)
 #define PTE_ADDR 0x000ffffffffff000UL
 
 #define LARGE_PAGE_SIZE (2UL * 1024 * 1024)
@@ -174,8 +179,24 @@ static uint64_t *walk_create(struct arch_aspace *as, uintptr_t va, int target_le
     return &table[table_index(va, target_level)];
 }
 
+/* Bytes one entry maps at a level (1 = PT ... 4 = PML4). */
+static inline uint64_t level_span(int level)
+{
+    return 1UL << (PAGE_SHIFT + 9 * (level - 1));
+}
+
+/* The first address after va's entry at level, end when that passes end
+ * (or wraps): how a scan skips an unmapped entry at once. */
+static inline uintptr_t skip_entry(uintptr_t va, int level, uintptr_t end)
+{
+    uintptr_t next = ALIGN_DOWN(va, level_span(level)) + level_span(level);
+    return next <= va || next > end ? end : next;
+}
+
 static uint64_t pte_bits(uintptr_t va, unsigned flags)
 {
+    if (flags & MMU_NONE)
+        return PTE_NONE;
     uint64_t bits = PTE_P | PTE_A;
 
     if (flags & MMU_WRITE)
@@ -193,6 +214,8 @@ static uint64_t pte_bits(uintptr_t va, unsigned flags)
 
 static unsigned mmu_flags(uint64_t pte)
 {
+    if (!(pte & PTE_P))
+        return MMU_NONE;
     unsigned flags = MMU_READ;
 
     if (pte & PTE_W)
@@ -252,8 +275,10 @@ static int unmap_locked(struct arch_aspace *as, uintptr_t va, size_t size)
 
     while (va < end) {
         uint64_t *entries[5];
-        uintptr_t next = MIN(end, ALIGN_DOWN(va, LARGE_PAGE_SIZE) + LARGE_PAGE_SIZE);
         int level = walk(as, va, entries);
+        /* Past this PT or large page; past the whole missing table when
+         * the walk stopped higher. */
+        uintptr_t next = skip_entry(va, MAX(level, 2), end);
 
         if (level == 2 && (*entries[2] & PTE_P)) {
             /* A 2 MiB page: removed only when the range covers all of it. */
@@ -267,7 +292,7 @@ static int unmap_locked(struct arch_aspace *as, uintptr_t va, size_t size)
             bool changed = false;
             uint64_t *pte = entries[1];
             for (uintptr_t p = va; p < next; p += PAGE_SIZE, pte++) {
-                if (*pte & PTE_P) {
+                if (*pte & PTE_MAPPED) {
                     *pte = 0;
                     invlpg(p);
                     changed = true;
@@ -302,7 +327,7 @@ static int map_locked(struct arch_aspace *as, uintptr_t va, uint64_t pa, size_t 
     for (size_t off = 0; off < size; off += PAGE_SIZE) {
         uint64_t *entries[5];
         int level = walk(as, va + off, entries);
-        if (*entries[level] & PTE_P)
+        if (*entries[level] & PTE_MAPPED)
             return -EEXIST;
     }
     uint64_t bits = pte_bits(va, flags);
@@ -343,7 +368,7 @@ int arch_mmu_query(struct arch_aspace *as, uintptr_t va, uint64_t *pa, unsigned 
     uint64_t e = *entries[level];
     spin_unlock_irqrestore(&kernel_pt_lock, irq);
 
-    if (!(e & PTE_P) || level == 4)
+    if (!(e & PTE_MAPPED) || level == 4)
         return -ENOENT;
     uint64_t page_size = 1UL << (PAGE_SHIFT + 9 * (level - 1));
     uint64_t base = level == 1 ? (e & PTE_ADDR) : (e & PTE_ADDR & ~(page_size - 1));
@@ -352,6 +377,32 @@ int arch_mmu_query(struct arch_aspace *as, uintptr_t va, uint64_t *pa, unsigned 
     if (flags)
         *flags = mmu_flags(e);
     return 0;
+}
+
+int arch_mmu_next_mapped(struct arch_aspace *as, uintptr_t va, uintptr_t end, uintptr_t *at,
+                         uint64_t *pa, unsigned *flags)
+{
+    int found = 0;
+    unsigned long irq = spin_lock_irqsave(&kernel_pt_lock);
+    for (unsigned steps = 0; va < end && steps < MMU_SCAN_STEPS; steps++) {
+        uint64_t *entries[5];
+        int level = walk(as, va, entries);
+        uint64_t e = *entries[level];
+        if ((e & PTE_MAPPED) && level < 4) {
+            uint64_t span = level_span(level);
+            uint64_t base = level == 1 ? (e & PTE_ADDR) : (e & PTE_ADDR & ~(span - 1));
+            if (pa)
+                *pa = base + (va & (span - 1));
+            if (flags)
+                *flags = mmu_flags(e);
+            found = 1;
+            break;
+        }
+        va = skip_entry(va, level, end);
+    }
+    spin_unlock_irqrestore(&kernel_pt_lock, irq);
+    *at = MIN(va, end);
+    return found;
 }
 
 /* ---- process address spaces (plat/uspace.h) ---- */
@@ -433,12 +484,16 @@ int arch_mmu_protect(struct arch_aspace *as, uintptr_t va, size_t size, unsigned
         return -EINVAL;
     uint64_t bits = pte_bits(va, flags);
     unsigned long irq = spin_lock_irqsave(&kernel_pt_lock);
-    for (uintptr_t p = va; p < va + size; p += PAGE_SIZE) {
+    for (uintptr_t p = va, end = va + size; p < end;) {
         uint64_t *entries[5];
-        if (walk(as, p, entries) != 1 || !(*entries[1] & PTE_P))
+        int level = walk(as, p, entries);
+        if (level != 1 || !(*entries[1] & PTE_MAPPED)) {
+            p = skip_entry(p, level, end);      /* nothing mapped below it */
             continue;
+        }
         *entries[1] = (*entries[1] & PTE_ADDR) | bits;
         invlpg(p);
+        p += PAGE_SIZE;
     }
     spin_unlock_irqrestore(&kernel_pt_lock, irq);
     if (as != &kernel_aspace)

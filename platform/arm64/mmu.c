@@ -28,6 +28,10 @@
 #define PTE_PXN         (1UL << 53)
 #define PTE_UXN         (1UL << 54)
 #define PTE_ADDR_MASK   0x0000fffffffff000UL
+/* Software bit of a level-3 entry with VALID clear (the MMU ignores the
+ * other bits then): an MMU_NONE page, its address kept. */
+#define PTE_SW_NONE     (1UL << 55)
+#define PTE_MAPPED      (PTE_VALID | PTE_SW_NONE)
 
 /* MAIR indices (head.S programs MAIR_EL1 to match). */
 #define ATTR_DEVICE     0
@@ -176,8 +180,9 @@ static int map_level(uint64_t table_pa, int level, uint64_t va, uint64_t pa,
         uint64_t pte = table[idx];
 
         if (level == 3) {
-            uint64_t want = pa | attrs | PTE_VALID | PTE_TABLE;
-            if (pte & PTE_VALID) {
+            uint64_t want = (attrs & PTE_SW_NONE) ? pa | PTE_SW_NONE
+                                                  : pa | attrs | PTE_VALID | PTE_TABLE;
+            if (pte & PTE_MAPPED) {
                 if (pte != want)
                     return -EEXIST;
             } else {
@@ -218,6 +223,10 @@ static uint64_t walk(uint64_t root_pa, uint64_t va, uint64_t *leaf_size)
     uint64_t table_pa = root_pa;
     for (int level = 0; level <= 3; level++) {
         uint64_t pte = table_ptr(table_pa)[pte_index(va, level)];
+        if (level == 3 && !(pte & PTE_VALID) && (pte & PTE_SW_NONE)) {
+            *leaf_size = PAGE_SIZE;
+            return pte;
+        }
         if (!(pte & PTE_VALID))
             return 0;
         if (level == 3 || !pte_is_table(pte, level)) {
@@ -229,6 +238,32 @@ static uint64_t walk(uint64_t root_pa, uint64_t va, uint64_t *leaf_size)
         table_pa = pte & PTE_ADDR_MASK;
     }
     return 0;
+}
+
+/* The entry for va at the lowest level the walk reaches, and that level:
+ * a leaf, or an invalid entry whose whole span (LEVEL_SHIFT) is unmapped. */
+static uint64_t *walk_entry(uint64_t root_pa, uint64_t va, int *level_out)
+{
+    uint64_t table_pa = root_pa;
+    uint64_t *entry = NULL;
+    int level;
+    for (level = 0; level <= 3; level++) {
+        entry = &table_ptr(table_pa)[pte_index(va, level)];
+        if (level == 3 || !pte_is_table(*entry, level))
+            break;
+        table_pa = *entry & PTE_ADDR_MASK;
+    }
+    *level_out = level;
+    return entry;
+}
+
+/* The first address after va's entry at level, end when that passes end
+ * (or wraps): how a scan skips an unmapped entry at once. */
+static inline uintptr_t skip_entry(uintptr_t va, int level, uintptr_t end)
+{
+    uintptr_t span = 1UL << LEVEL_SHIFT(level);
+    uintptr_t next = ALIGN_DOWN(va, span) + span;
+    return next <= va || next > end ? end : next;
 }
 
 static bool table_is_empty(const uint64_t *table)
@@ -254,7 +289,7 @@ static int unmap_level(uint64_t table_pa, int level, uint64_t va, uint64_t size)
         unsigned idx = pte_index(va, level);
         uint64_t pte = table[idx];
 
-        if (pte & PTE_VALID) {
+        if (pte & PTE_MAPPED) {
             if (pte_is_table(pte, level)) {
                 uint64_t next = pte & PTE_ADDR_MASK;
                 int e = unmap_level(next, level + 1, va, chunk);
@@ -282,6 +317,8 @@ static int unmap_level(uint64_t table_pa, int level, uint64_t va, uint64_t size)
 
 static uint64_t attrs_from_flags(unsigned flags)
 {
+    if (flags & MMU_NONE)
+        return PTE_SW_NONE;
     uint64_t attrs = PTE_AF;
 
     if (flags & MMU_DEVICE)
@@ -304,6 +341,8 @@ static uint64_t attrs_from_flags(unsigned flags)
 
 static unsigned flags_from_pte(uint64_t pte)
 {
+    if (!(pte & PTE_VALID))
+        return MMU_NONE;
     unsigned flags = MMU_READ;
 
     if (!(pte & PTE_RDONLY))
@@ -504,6 +543,31 @@ int arch_mmu_query(struct arch_aspace *as, uintptr_t va, uint64_t *pa, unsigned 
     return 0;
 }
 
+int arch_mmu_next_mapped(struct arch_aspace *as, uintptr_t va, uintptr_t end, uintptr_t *at,
+                         uint64_t *pa, unsigned *flags)
+{
+    int found = 0;
+    unsigned long irq = spin_lock_irqsave(&mmu_lock);
+    for (unsigned steps = 0; va < end && steps < MMU_SCAN_STEPS; steps++) {
+        uint64_t leaf_size;
+        uint64_t pte = walk(as->root_pa, va, &leaf_size);
+        if (pte) {
+            if (pa)
+                *pa = (pte & PTE_ADDR_MASK & ~(leaf_size - 1)) | (va & (leaf_size - 1));
+            if (flags)
+                *flags = flags_from_pte(pte);
+            found = 1;
+            break;
+        }
+        int level;
+        walk_entry(as->root_pa, va, &level);
+        va = skip_entry(va, level, end);
+    }
+    spin_unlock_irqrestore(&mmu_lock, irq);
+    *at = MIN(va, end);
+    return found;
+}
+
 /* ---- cache maintenance ---- */
 
 void arm64_sync_icache(uintptr_t va, size_t size)
@@ -617,27 +681,21 @@ int arch_mmu_protect(struct arch_aspace *as, uintptr_t va, size_t size, unsigned
         return -EINVAL;
     uint64_t attrs = attrs_from_flags(flags);
     unsigned long irq = spin_lock_irqsave(&mmu_lock);
-    for (uintptr_t p = va; p < va + size; p += PAGE_SIZE) {
-        uint64_t table_pa = as->root_pa;
-        uint64_t *pte = NULL;
-        for (int level = 0; level <= 3; level++) {
-            uint64_t *entry = &table_ptr(table_pa)[pte_index(p, level)];
-            if (!(*entry & PTE_VALID))
-                break;
-            if (level == 3) {
-                pte = entry;
-                break;
-            }
-            if (!pte_is_table(*entry, level))
-                break;              /* a block: not made by arch_mmu_map */
-            table_pa = *entry & PTE_ADDR_MASK;
-        }
-        if (!pte)
+    for (uintptr_t p = va, end = va + size; p < end;) {
+        int level;
+        uint64_t *entry = walk_entry(as->root_pa, p, &level);
+        uint64_t pte = *entry;
+        if (level != 3 || !(pte & PTE_MAPPED)) {
+            /* Nothing mapped below this entry (or a block, which
+             * arch_mmu_map never makes): skip all of it. */
+            p = skip_entry(p, level, end);
             continue;
-        uint64_t pa = *pte & PTE_ADDR_MASK;
+        }
+        uint64_t pa = pte & PTE_ADDR_MASK;
         if ((flags & (MMU_USER | MMU_EXEC)) == (MMU_USER | MMU_EXEC))
             arm64_sync_icache((uintptr_t)phys_to_virt(pa), PAGE_SIZE);
-        *pte = pa | attrs | PTE_VALID | PTE_TABLE;
+        *entry = (attrs & PTE_SW_NONE) ? pa | PTE_SW_NONE : pa | attrs | PTE_VALID | PTE_TABLE;
+        p += PAGE_SIZE;
     }
     tlb_flush_range(va, size);
     spin_unlock_irqrestore(&mmu_lock, irq);

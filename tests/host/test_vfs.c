@@ -154,7 +154,7 @@ static void test_permissions(void)
 {
     make_put("/private", S_IFDIR | 0700);
     make_put("/private/f", S_IFREG | 0644);
-    ctx.cred = (struct cred){ 1000, 1000 };
+    ctx.cred = CRED_USER(1000, 1000);
     expect_lookup("/private/f", LOOKUP_FOLLOW, -EACCES);
     expect_lookup("/private", LOOKUP_FOLLOW, 0);
     ctx.cred = CRED_ROOT;
@@ -162,7 +162,7 @@ static void test_permissions(void)
 
     struct vnode *vn;
     CHECK(lookup("/private/f", 0, &vn) == 0, "lookup");
-    const struct cred user = { 1000, 1000 }, group = { 2000, 0 }, root = CRED_ROOT;
+    const struct cred user = CRED_USER(1000, 1000), group = CRED_USER(2000, 0), root = CRED_ROOT;
     CHECK(vnode_permission(vn, &user, R_OK) == 0, "other may read 0644");
     CHECK(vnode_permission(vn, &user, W_OK) == -EACCES, "other may not write 0644");
     CHECK(vnode_permission(vn, &group, R_OK) == 0, "group may read");

@@ -36,11 +36,23 @@
  *   set_tls(void *tp)            sets the calling thread's thread pointer
  *                                (amd64 fs base, arm64 tpidr_el0); fork
  *                                keeps it
- *   getuid(), getgid()           (no set*id: everything runs as 0)
+ *   getuid(), getgid()           the real ids
+ *   geteuid(), getegid()         the effective ids
+ *   setresuid(ruid, euid, suid), setresgid(rgid, egid, sgid)  Linux's rules;
+ *                                -1 (32 or 16 bits) keeps an id; ids above
+ *                                65534 are EINVAL
+ *   getgroups(size, gid_t *list), setgroups(size, const gid_t *list)
+ *                                supplementary groups as newlib's 16-bit
+ *                                gid_t; at most 32; setgroups needs euid 0
  *   uname(struct utsname *)      abi/utsname.h
  *   reboot(how)                  Linux's RB_* magic values (sys/reboot.h):
  *                                syncs, then resets or powers off; EPERM
  *                                for non-root, EINVAL for other values
+ *   prlimit(pid, resource, const struct abi_rlimit *new, struct abi_rlimit
+ *                                *old)  abi/resource.h; pid 0 is the
+ *                                caller; new and old may be NULL; EINVAL
+ *                                for a bad resource or soft > hard, EPERM
+ *                                to raise a hard limit without root
  *   brk(addr)                    returns the break in effect afterwards;
  *                                brk(0) returns the current one
  *   mmap(addr, len, prot, flags, fd, off)  abi/mman.h; returns the address
@@ -92,6 +104,9 @@
  *   getcwd(buf, size)            returns the length including the NUL
  *                                (Linux's syscall), -ERANGE when too small
  *   fchmodat(dirfd, path, mode, flags), fchmod(fd, mode)
+ *   fchownat(dirfd, path, uid, gid, flags), fchown(fd, uid, gid)  Linux's
+ *                                rules; -1 keeps an id; flags:
+ *                                AT_SYMLINK_NOFOLLOW
  *   statfs(path, struct abi_statfs *), fstatfs(fd, struct abi_statfs *)
  *                                abi/statfs.h (Linux's 64-bit layout)
  *   truncate(path, len), ftruncate(fd, len)
@@ -133,6 +148,13 @@
 #define SYS_getgid          20
 #define SYS_uname           21
 #define SYS_reboot          22
+#define SYS_geteuid         23
+#define SYS_getegid         24
+#define SYS_setresuid       25
+#define SYS_setresgid       26
+#define SYS_getgroups       27
+#define SYS_setgroups       28
+#define SYS_prlimit         29
 
 /* memory */
 #define SYS_brk             30
@@ -201,6 +223,8 @@
 #define SYS_statfs          119
 #define SYS_fstatfs         120
 #define SYS_utimensat       121
+#define SYS_fchownat        122
+#define SYS_fchown          123
 
 /* sockets */
 #define SYS_socket          130

@@ -208,3 +208,74 @@ KTEST(vm_fork_64mib, KTEST_NAMED_ONLY)
            (unsigned long long)((plat_time_ns() - t2) / 1000));
     return 0;
 }
+
+/* RLIMIT_AS / RLIMIT_DATA as the VM layer enforces them, and the region
+ * count limit: past any of them mmap, brk and mprotect fail with -ENOMEM
+ * and leave the space as it was. */
+KTEST(vm_limits_enforced, KTEST_DEFAULT)
+{
+    const unsigned rw = VM_READ | VM_WRITE, flags = MAP_PRIVATE | MAP_ANONYMOUS;
+    struct vm_space *vm = vm_space_create();
+    KTEST_EXPECT(vm, "vm_space_create failed");
+    vm_set_limits(vm, 16 * PAGE_SIZE, 8 * PAGE_SIZE);
+
+    long data = vm_mmap(vm, 0, 8 * PAGE_SIZE, rw, flags);
+    KTEST_EXPECT(data > 0, "8 writable pages under an 8-page data limit: %ld", data);
+    long r = vm_mmap(vm, 0, PAGE_SIZE, rw, flags);
+    KTEST_EXPECT(r == -ENOMEM, "a 9th writable page: %ld, expected -ENOMEM", r);
+    long ro = vm_mmap(vm, 0, 8 * PAGE_SIZE, VM_READ, flags);
+    KTEST_EXPECT(ro > 0, "8 read-only pages (not data): %ld", ro);
+    r = vm_mmap(vm, 0, PAGE_SIZE, 0, flags);
+    KTEST_EXPECT(r == -ENOMEM, "a 17th page under a 16-page AS limit: %ld", r);
+    KTEST_EXPECT(vm_region_bytes(vm) == 16 * PAGE_SIZE, "VmSize %zu", vm_region_bytes(vm));
+    /* MAP_FIXED over existing pages replaces them: no growth. */
+    r = vm_mmap(vm, (uintptr_t)ro, 2 * PAGE_SIZE, VM_READ, flags | MAP_FIXED);
+    KTEST_EXPECT(r == ro, "MAP_FIXED replacing 2 pages at the limit: %ld", r);
+    r = vm_mmap(vm, (uintptr_t)ro, 2 * PAGE_SIZE, rw, flags | MAP_FIXED);
+    KTEST_EXPECT(r == -ENOMEM, "MAP_FIXED turning 2 pages into data past the limit: %ld", r);
+    KTEST_EXPECT(vm_munmap(vm, (uintptr_t)data, 8 * PAGE_SIZE) == 0, "munmap");
+
+    /* brk counts as data, against both limits. */
+    vm_brk_init(vm, BASE);
+    KTEST_EXPECT(vm_brk(vm, BASE + 8 * PAGE_SIZE) == BASE + 8 * PAGE_SIZE, "brk to the limit");
+    KTEST_EXPECT(vm_brk(vm, BASE + 9 * PAGE_SIZE) == BASE + 8 * PAGE_SIZE,
+                 "brk past the data limit moved");
+    KTEST_EXPECT(vm_brk(vm, BASE) == BASE, "brk back");
+
+    /* vm_map_region (the ELF loader) too. */
+    vm_set_limits(vm, 16 * PAGE_SIZE, UINT64_MAX);
+    KTEST_EXPECT(vm_map_region(vm, BASE, 9 * PAGE_SIZE, rw, VM_KIND_ELF) == -ENOMEM,
+                 "ELF segment past the AS limit");
+
+    /* Fork copies the limits. */
+    struct vm_space *child = vm_space_fork(vm);
+    KTEST_EXPECT(child, "fork");
+    uint64_t as_limit, data_limit;
+    vm_get_limits(child, &as_limit, &data_limit);
+    KTEST_EXPECT(as_limit == 16 * PAGE_SIZE && data_limit == UINT64_MAX,
+                 "child limits %llu %llu", (unsigned long long)as_limit,
+                 (unsigned long long)data_limit);
+    vm_space_destroy(child);
+
+    /* Region count: splitting by mprotect or munmap past it fails. */
+    vm_set_limits(vm, UINT64_MAX, UINT64_MAX);
+    size_t regions = vm_region_count(vm) - 1;   /* without the gate */
+    vm_set_map_count_max(vm, regions + 2);
+    long big = vm_mmap(vm, 0, 8 * PAGE_SIZE, rw, flags);
+    KTEST_EXPECT(big > 0, "mmap at count %zu: %ld", regions, big);
+    KTEST_EXPECT(vm_mprotect(vm, (uintptr_t)big + PAGE_SIZE, PAGE_SIZE, VM_READ) == -ENOMEM,
+                 "mprotect splitting in three past the count limit");
+    KTEST_EXPECT(vm_munmap(vm, (uintptr_t)big + PAGE_SIZE, PAGE_SIZE) == -ENOMEM,
+                 "munmap splitting past the count limit");
+    KTEST_EXPECT(vm_mmap(vm, 0, PAGE_SIZE, rw, flags) > 0, "last region allowed");
+    KTEST_EXPECT(vm_mmap(vm, 0, PAGE_SIZE, rw, flags) == -ENOMEM, "one region too many");
+    KTEST_EXPECT(vm_munmap(vm, (uintptr_t)big, PAGE_SIZE) == -ENOMEM,
+                 "munmap splitting at the count limit");
+    KTEST_EXPECT(vm_munmap(vm, (uintptr_t)big, 8 * PAGE_SIZE) == 0, "munmap of a whole region");
+    KTEST_EXPECT(vm_mprotect(vm, (uintptr_t)data, PAGE_SIZE, VM_READ) == -ENOMEM,
+                 "mprotect of an unmapped range");
+    KTEST_EXPECT(vm_region_count(vm) - 1 == regions + 1, "regions %zu, expected %zu",
+                 vm_region_count(vm) - 1, regions + 1);
+    vm_space_destroy(vm);
+    return 0;
+}

@@ -16,14 +16,41 @@
 #include <abi/select.h>
 #include <abi/stat.h>
 #include <abi/uio.h>
+#include <kern/spinlock.h>
 
-/* Who is asking. uid 0 bypasses permission bits (except execute, which
- * needs at least one x bit, as on Linux). Supplied by the process layer. */
+/* Who is asking: a process's credentials, in Linux's model. uid and gid
+ * are the real ids (who the process is: signals, access(2)), euid and egid
+ * the effective ones (permission checks, the owner of new files), suid and
+ * sgid the saved ones a set*id call may return to; groups[] holds the
+ * supplementary groups. An effective uid 0 bypasses permission bits (except
+ * execute, which needs at least one x bit, as on Linux). Ids are 16 bits
+ * wide (newlib's uid_t): 0..65534; CRED_ID_UNCHANGED is "-1". */
+#define CRED_NGROUPS_MAX 32
+#define CRED_ID_MAX 65534u
+#define CRED_ID_UNCHANGED 0xffffffffu
 struct cred {
-    uint32_t uid;
-    uint32_t gid;
+    uint32_t uid, gid;          /* real */
+    uint32_t euid, egid;        /* effective */
+    uint32_t suid, sgid;        /* saved */
+    uint32_t ngroups;
+    uint32_t groups[CRED_NGROUPS_MAX];
 };
-#define CRED_ROOT ((struct cred){ 0, 0 })
+#define CRED_ROOT ((struct cred){ 0 })
+#define CRED_USER(u, g) ((struct cred){ .uid = (u), .gid = (g), .euid = (u), .egid = (g), \
+                                       .suid = (u), .sgid = (g) })
+
+/* Is gid the effective group or one of the supplementary groups? */
+bool cred_in_group(const struct cred *cred, uint32_t gid);
+/* The set*id rules; each leaves cred unchanged when it fails. On a
+ * context's cred, call them under its cred_lock.
+ * Linux's setresuid/setresgid rules on cred (CRED_ID_UNCHANGED keeps an id;
+ * without euid 0 each new id must be one of the current real, effective or
+ * saved ones): 0, -EPERM or -EINVAL (an id above CRED_ID_MAX). */
+int cred_setresuid(struct cred *cred, uint32_t ruid, uint32_t euid, uint32_t suid);
+int cred_setresgid(struct cred *cred, uint32_t rgid, uint32_t egid, uint32_t sgid);
+/* setgroups: euid 0 only (-EPERM, checked first as Linux does); -EINVAL for more than CRED_NGROUPS_MAX
+ * groups or an invalid id. */
+int cred_setgroups(struct cred *cred, size_t count, const uint32_t *groups);
 
 struct vnode;
 struct file;
@@ -36,6 +63,11 @@ struct vfs_ctx {
     struct vnode *cwd;      /* holds a reference */
     struct vnode *root;     /* holds a reference; ".." stops here */
     uint32_t umask;
+    /* cred_lock guards cred, which the process's threads share: a set*id
+     * call changes it under the lock, and an operation that judges with it
+     * reads it whole with vfs_cred_get, so it sees one consistent set of
+     * ids (a single 32-bit field may be read without the lock). A leaf. */
+    struct spinlock cred_lock;
     struct cred cred;
 };
 
@@ -50,13 +82,19 @@ bool vfs_is_ready(void);
  * vfs_ctx_exec: closes the FD_CLOEXEC descriptors; vfs_ctx_release: closes
  * everything and drops the references. */
 int vfs_ctx_init(struct vfs_ctx *ctx, struct cred cred);
-int vfs_ctx_fork(struct vfs_ctx *child, const struct vfs_ctx *parent);
+/* A consistent copy of ctx's credentials. */
+void vfs_cred_get(struct vfs_ctx *ctx, struct cred *out);
+
+int vfs_ctx_fork(struct vfs_ctx *child, struct vfs_ctx *parent);
 void vfs_ctx_exec(struct vfs_ctx *ctx);
 void vfs_ctx_release(struct vfs_ctx *ctx);
 
 /* Descriptors and I/O. */
 int vfs_open(struct vfs_ctx *ctx, const char *path, int flags, uint32_t mode);
 int vfs_openat(struct vfs_ctx *ctx, int dirfd, const char *path, int flags, uint32_t mode);
+/* Opens a program for exec to read: needs execute permission (not read)
+ * and a regular file (-EACCES). */
+int vfs_open_exec(struct vfs_ctx *ctx, const char *path);
 /* For the other *at calls: when path is relative and dirfd is not
  * AT_FDCWD, fills view, a copy of ctx whose cwd is that directory, and
  * returns 1 (release it with vfs_at_view_release); 0 when ctx itself
@@ -98,6 +136,10 @@ int vfs_chdir(struct vfs_ctx *ctx, const char *path);
 long vfs_getcwd(struct vfs_ctx *ctx, char *buf, size_t size);
 int vfs_chmod(struct vfs_ctx *ctx, const char *path, uint32_t mode);
 int vfs_fchmod(struct vfs_ctx *ctx, int fd, uint32_t mode);
+/* chown (is_nofollow: lchown) and fchown; CRED_ID_UNCHANGED keeps an id. */
+int vfs_chown(struct vfs_ctx *ctx, const char *path, uint32_t uid, uint32_t gid,
+              bool is_nofollow);
+int vfs_fchown(struct vfs_ctx *ctx, int fd, uint32_t uid, uint32_t gid);
 /* utimensat and futimens: times[0] is the access time, times[1] the
  * modification time; a tv_nsec of ABI_UTIME_NOW means now, ABI_UTIME_OMIT
  * leaves that time alone; times NULL: both now. Explicit times need the
@@ -108,6 +150,9 @@ int vfs_futimens(struct vfs_ctx *ctx, int fd, const struct abi_timespec *times);
 int vfs_truncate(struct vfs_ctx *ctx, const char *path, int64_t length);
 uint32_t vfs_umask(struct vfs_ctx *ctx, uint32_t mask);
 int vfs_access(struct vfs_ctx *ctx, const char *path, int amode);
+/* faccessat: flags AT_EACCESS (judge by the effective ids, not the real
+ * ones) and AT_SYMLINK_NOFOLLOW. */
+int vfs_faccess(struct vfs_ctx *ctx, const char *path, int amode, int flags);
 int vfs_mknod(struct vfs_ctx *ctx, const char *path, uint32_t mode, uint32_t rdev);
 int vfs_mkfifo(struct vfs_ctx *ctx, const char *path, uint32_t mode);
 
@@ -166,5 +211,16 @@ void vfs_shutdown(void);
  * -EPIPE (no reader left). The default does nothing; the process layer
  * replaces it with vfs_set_sigpipe_hook. */
 void vfs_set_sigpipe_hook(void (*hook)(void));
+
+/* Resource limits the process layer sets (libos/proc/rlimit.c).
+ * vfs_ctx_set_fd_limit: RLIMIT_NOFILE, descriptors from limit up are
+ * refused (EMFILE, or EBADF for a dup2 target); capped at FDTABLE_MAX; a
+ * plain store, safe under any lock while ctx is alive; fork copies it.
+ * vfs_set_fsize_hooks: RLIMIT_FSIZE of the calling process (limit) and what
+ * to do when a write or truncate would pass it (exceeded: SIGXFSZ); writes
+ * to regular files stop at the limit and then fail with -EFBIG. Without
+ * hooks files have no size limit. */
+void vfs_ctx_set_fd_limit(struct vfs_ctx *ctx, uint64_t limit);
+void vfs_set_fsize_hooks(uint64_t (*limit)(void), void (*exceeded)(void));
 
 #endif

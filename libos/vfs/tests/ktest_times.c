@@ -56,7 +56,7 @@ KTEST(vfs_utimens_permissions_eperm_eacces, KTEST_DEFAULT)
     EXPECT_OK(vfs_test_put(&ctx, "writable", "x", 0666));
     EXPECT_OK(vfs_chmod(&ctx, "writable", 0666));   /* past the umask */
     EXPECT_OK(vfs_test_put(&ctx, "readonly", "x", 0644));
-    ctx.cred = (struct cred){ 1000, 1000 };
+    ctx.cred = CRED_USER(1000, 1000);
     EXPECT_RC(vfs_utimens(&ctx, "writable", explicit_times, false), -EPERM);
     EXPECT_RC(vfs_utimens(&ctx, "writable", NULL, false), 0);
     EXPECT_RC(vfs_utimens(&ctx, "readonly", NULL, false), -EACCES);

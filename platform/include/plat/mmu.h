@@ -13,6 +13,10 @@
 #define MMU_EXEC   0x04u
 #define MMU_USER   0x08u
 #define MMU_DEVICE 0x10u   /* uncached device memory (MMIO) */
+/* A page kept in the table with no access at all, from user or kernel
+ * mode (PROT_NONE): query and the scans still report it (with MMU_NONE
+ * alone as its flags), every access faults. The other flags are ignored. */
+#define MMU_NONE   0x20u
 
 /* An address space's page-table root. Opaque to libos/. */
 struct arch_aspace;
@@ -32,6 +36,16 @@ int arch_mmu_unmap(struct arch_aspace *as, uintptr_t va, size_t size);
 /* Looks up va. Returns 0 and fills *pa and *flags, or -ENOENT. */
 int arch_mmu_query(struct arch_aspace *as, uintptr_t va, uint64_t *pa,
                    unsigned *flags);
+
+/* Scans [va, end) for the first mapped page, skipping unmapped table
+ * levels whole, so the cost follows the tables present rather than the
+ * size of the range. Returns 1 with *at (and *pa, *flags when not NULL)
+ * at that page; 0 with *at where the scan stopped without finding one:
+ * end, or earlier after MMU_SCAN_STEPS entries (the page-table lock is
+ * held with interrupts off meanwhile): the caller goes on from *at. */
+#define MMU_SCAN_STEPS 512
+int arch_mmu_next_mapped(struct arch_aspace *as, uintptr_t va, uintptr_t end, uintptr_t *at,
+                         uint64_t *pa, unsigned *flags);
 
 /* Maps device registers into the kernel half (MMU_DEVICE, read/write).
  * Returns NULL on failure. */

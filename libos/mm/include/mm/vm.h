@@ -28,6 +28,10 @@ enum vm_kind {
 #define VM_STACK_SIZE    (8UL << 20)
 #define VM_MMAP_TOP      (VM_STACK_TOP - VM_STACK_SIZE - (1UL << 30))
 
+/* Regions per space (Linux's vm.max_map_count): an mmap, mprotect or
+ * munmap that would need more fails with -ENOMEM. */
+#define VM_MAP_COUNT_MAX 65530
+
 struct vm_space;
 
 /* A new space holding only the gate page; NULL when memory is short. */
@@ -37,6 +41,15 @@ struct vm_space *vm_space_create(void);
 void vm_space_destroy(struct vm_space *vm);
 /* A copy-on-write copy of parent (fork). NULL when memory is short. */
 struct vm_space *vm_space_fork(struct vm_space *parent);
+/* Size limits of a space (RLIMIT_AS: every region; RLIMIT_DATA: brk and
+ * private writable regions but the stack), UINT64_MAX when unlimited, the
+ * default. mmap, brk and vm_map_region (the ELF loader) past a limit fail
+ * with -ENOMEM; lowering a limit below the current use takes nothing away.
+ * Fork copies them; exec carries them to the new space. */
+void vm_set_limits(struct vm_space *vm, uint64_t as_limit_bytes, uint64_t data_limit_bytes);
+void vm_get_limits(struct vm_space *vm, uint64_t *as_limit_bytes, uint64_t *data_limit_bytes);
+/* Lowers the region count limit (VM_MAP_COUNT_MAX) of one space: tests. */
+void vm_set_map_count_max(struct vm_space *vm, size_t max_regions);
 /* Makes vm the lower half on this CPU (NULL: the kernel's, empty). */
 void vm_space_activate(struct vm_space *vm);
 

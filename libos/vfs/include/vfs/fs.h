@@ -207,6 +207,14 @@ int vfs_lookup(struct vfs_ctx *ctx, struct vnode *start, const char *path, unsig
  * last name may be "." or "..", which callers reject as they must. */
 int vfs_lookup_parent(struct vfs_ctx *ctx, struct vnode *start, const char *path,
                       struct vnode **dir, char *name, bool *has_trailing_slash);
+/* The same, judged by cred (a copy from vfs_cred_get) rather than by ctx's
+ * credentials of the moment: an operation that checks more after the
+ * lookup passes the copy it checks with, so one set of ids judges it all. */
+int vfs_lookup_as(struct vfs_ctx *ctx, const struct cred *cred, struct vnode *start,
+                  const char *path, unsigned flags, struct vnode **out);
+int vfs_lookup_parent_as(struct vfs_ctx *ctx, const struct cred *cred, struct vnode *start,
+                         const char *path, struct vnode **dir, char *name,
+                         bool *has_trailing_slash);
 
 /* Files. */
 struct file *file_alloc(struct vnode *vn, const struct file_ops *ops, int flags);
@@ -221,12 +229,16 @@ struct fdtable *fdtable_create(void);
 struct fdtable *fdtable_clone(struct fdtable *fdt);
 void fdtable_destroy(struct fdtable *fdt);
 /* Installs f (the table takes the caller's reference) at the lowest free
- * descriptor >= min_fd. Returns the descriptor or -EMFILE. */
+ * descriptor >= min_fd below the table's limit (RLIMIT_NOFILE). Returns the
+ * descriptor or -EMFILE. */
 int fd_install(struct fdtable *fdt, struct file *f, int min_fd, bool cloexec);
 /* A held reference to the file at fd, or NULL. */
 struct file *fd_get(struct fdtable *fdt, int fd);
 struct file *fd_remove(struct fdtable *fdt, int fd);
+/* -EBADF for newfd at or past the table's limit. */
 int fd_replace(struct fdtable *fdt, int newfd, struct file *f, bool cloexec);
+/* The descriptor limit (RLIMIT_NOFILE, at most FDTABLE_MAX). */
+int fd_limit(struct fdtable *fdt);
 int fd_get_cloexec(struct fdtable *fdt, int fd);
 int fd_set_cloexec(struct fdtable *fdt, int fd, bool cloexec);
 void fdtable_close_on_exec(struct fdtable *fdt);

@@ -1,0 +1,99 @@
+/* Credential calls: the effective ids, setresuid/setresgid and the
+ * supplementary groups, on the process's vfs_ctx credentials (Linux's rules
+ * live in libos/vfs/cred.c). Group lists cross the boundary as newlib's
+ * gid_t, 16-bit; an id argument of -1 (any width) means "unchanged". */
+#include <stdint.h>
+#include <abi/errno.h>
+#include <vfs.h>
+#include "../proc/proc_internal.h"
+#include "syscall_internal.h"
+
+static struct vfs_ctx *ctx(void)
+{
+    return &proc_current()->files;
+}
+
+/* An id argument: -1 as 32 or 16 bits (newlib's uid_t) keeps the id. */
+static uint32_t id_arg(unsigned long arg)
+{
+    uint32_t id = (uint32_t)arg;
+    return id == CRED_ID_UNCHANGED || id == 0xffffu ? CRED_ID_UNCHANGED : id;
+}
+
+SYS_DEFINE(geteuid)
+{
+    (void)tf;
+    (void)a;
+    return ctx()->cred.euid;
+}
+
+SYS_DEFINE(getegid)
+{
+    (void)tf;
+    (void)a;
+    return ctx()->cred.egid;
+}
+
+SYS_DEFINE(setresuid)
+{
+    (void)tf;
+    struct vfs_ctx *c = ctx();
+    spin_lock(&c->cred_lock);
+    int rc = cred_setresuid(&c->cred, id_arg(a[0]), id_arg(a[1]), id_arg(a[2]));
+    spin_unlock(&c->cred_lock);
+    return rc;
+}
+
+SYS_DEFINE(setresgid)
+{
+    (void)tf;
+    struct vfs_ctx *c = ctx();
+    spin_lock(&c->cred_lock);
+    int rc = cred_setresgid(&c->cred, id_arg(a[0]), id_arg(a[1]), id_arg(a[2]));
+    spin_unlock(&c->cred_lock);
+    return rc;
+}
+
+/* getgroups(size, gid_t *list): size 0 returns the count; a smaller size
+ * than the count is EINVAL. */
+SYS_DEFINE(getgroups)
+{
+    (void)tf;
+    long size = (long)(int)a[0];
+    if (size < 0)
+        return -EINVAL;
+    struct cred cred;
+    vfs_cred_get(ctx(), &cred);
+    if (size == 0)
+        return cred.ngroups;
+    if ((unsigned long)size < cred.ngroups)
+        return -EINVAL;
+    uint16_t list[CRED_NGROUPS_MAX];
+    for (uint32_t i = 0; i < cred.ngroups; i++)
+        list[i] = (uint16_t)cred.groups[i];
+    int rc = copy_to_user((void *)a[1], list, cred.ngroups * sizeof(list[0]));
+    return rc < 0 ? rc : (long)cred.ngroups;
+}
+
+/* setgroups(size, const gid_t *list): root only. */
+SYS_DEFINE(setgroups)
+{
+    (void)tf;
+    struct vfs_ctx *c = ctx();
+    long size = (long)(int)a[0];
+    if (c->cred.euid != 0)
+        return -EPERM;
+    if (size < 0 || size > CRED_NGROUPS_MAX)
+        return -EINVAL;
+    uint16_t list[CRED_NGROUPS_MAX];
+    uint32_t groups[CRED_NGROUPS_MAX];
+    int rc = copy_from_user(list, (const void *)a[1], (size_t)size * sizeof(list[0]));
+    if (rc < 0)
+        return rc;
+    for (long i = 0; i < size; i++)
+        groups[i] = list[i];
+    spin_lock(&c->cred_lock);
+    rc = cred_setgroups(&c->cred, (size_t)size, groups);
+    spin_unlock(&c->cred_lock);
+    return rc;
+}

@@ -1,0 +1,80 @@
+/* Credentials: Linux's rules for changing the real, effective and saved ids
+ * and the supplementary groups, and the consistent copy every permission
+ * check works from (vfs.h says why: a process's threads share them). */
+#include <abi/errno.h>
+#include <vfs.h>
+
+bool cred_in_group(const struct cred *cred, uint32_t gid)
+{
+    if (cred->egid == gid)
+        return true;
+    for (uint32_t i = 0; i < cred->ngroups; i++)
+        if (cred->groups[i] == gid)
+            return true;
+    return false;
+}
+
+static bool is_valid_id(uint32_t id)
+{
+    return id == CRED_ID_UNCHANGED || id <= CRED_ID_MAX;
+}
+
+/* May a process with ids {real, effective, saved} take id? */
+static bool is_allowed_id(uint32_t id, uint32_t real, uint32_t effective, uint32_t saved,
+                          bool is_privileged)
+{
+    return id == CRED_ID_UNCHANGED || is_privileged || id == real || id == effective ||
+           id == saved;
+}
+
+/* The three ids of one kind, uid or gid, changed together. */
+static int set_ids(uint32_t *real, uint32_t *effective, uint32_t *saved, uint32_t new_real,
+                   uint32_t new_effective, uint32_t new_saved, bool is_privileged)
+{
+    if (!is_valid_id(new_real) || !is_valid_id(new_effective) || !is_valid_id(new_saved))
+        return -EINVAL;
+    if (!is_allowed_id(new_real, *real, *effective, *saved, is_privileged) ||
+        !is_allowed_id(new_effective, *real, *effective, *saved, is_privileged) ||
+        !is_allowed_id(new_saved, *real, *effective, *saved, is_privileged))
+        return -EPERM;
+    if (new_real != CRED_ID_UNCHANGED)
+        *real = new_real;
+    if (new_effective != CRED_ID_UNCHANGED)
+        *effective = new_effective;
+    if (new_saved != CRED_ID_UNCHANGED)
+        *saved = new_saved;
+    return 0;
+}
+
+int cred_setresuid(struct cred *cred, uint32_t ruid, uint32_t euid, uint32_t suid)
+{
+    return set_ids(&cred->uid, &cred->euid, &cred->suid, ruid, euid, suid, cred->euid == 0);
+}
+
+/* As Linux's CAP_SETGID: an effective uid 0 may set any group id. */
+int cred_setresgid(struct cred *cred, uint32_t rgid, uint32_t egid, uint32_t sgid)
+{
+    return set_ids(&cred->gid, &cred->egid, &cred->sgid, rgid, egid, sgid, cred->euid == 0);
+}
+
+int cred_setgroups(struct cred *cred, size_t count, const uint32_t *groups)
+{
+    if (cred->euid != 0)
+        return -EPERM;
+    if (count > CRED_NGROUPS_MAX)
+        return -EINVAL;
+    for (size_t i = 0; i < count; i++)
+        if (groups[i] > CRED_ID_MAX)
+            return -EINVAL;
+    for (size_t i = 0; i < count; i++)
+        cred->groups[i] = groups[i];
+    cred->ngroups = (uint32_t)count;
+    return 0;
+}
+
+void vfs_cred_get(struct vfs_ctx *ctx, struct cred *out)
+{
+    spin_lock(&ctx->cred_lock);
+    *out = ctx->cred;
+    spin_unlock(&ctx->cred_lock);
+}
