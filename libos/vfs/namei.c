@@ -19,6 +19,7 @@ int vfs_may_modify_dir(struct vfs_ctx *ctx, struct vnode *dir)
 int vfs_ctx_init(struct vfs_ctx *ctx, struct cred cred)
 {
     memset(ctx, 0, sizeof(*ctx));
+    ctx->cwd_lock = (struct spinlock)SPINLOCK_INIT;
     ctx->cred = cred;
     ctx->umask = 022;
     ctx->root = vfs_root();
@@ -34,18 +35,17 @@ int vfs_ctx_init(struct vfs_ctx *ctx, struct cred cred)
     return 0;
 }
 
-int vfs_ctx_fork(struct vfs_ctx *child, const struct vfs_ctx *parent)
+int vfs_ctx_fork(struct vfs_ctx *child, struct vfs_ctx *parent)
 {
     memset(child, 0, sizeof(*child));
+    child->cwd_lock = (struct spinlock)SPINLOCK_INIT;
     child->fds = fdtable_clone(parent->fds);
     if (!child->fds)
         return -ENOMEM;
     child->cred = parent->cred;
     child->umask = parent->umask;
-    child->root = parent->root;
-    vnode_get(child->root);
-    child->cwd = parent->cwd;
-    vnode_get(child->cwd);
+    child->root = vfs_ctx_root(parent);
+    child->cwd = vfs_ctx_cwd(parent);
     return 0;
 }
 
@@ -54,6 +54,7 @@ void vfs_ctx_exec(struct vfs_ctx *ctx)
     fdtable_close_on_exec(ctx->fds);
 }
 
+/* The last thread of the process is gone: nobody else reads cwd or root. */
 void vfs_ctx_release(struct vfs_ctx *ctx)
 {
     fdtable_destroy(ctx->fds);
@@ -294,9 +295,11 @@ static int set_cwd(struct vfs_ctx *ctx, struct vnode *vn)
     if (rc < 0)
         return rc;
     vnode_get(vn);
+    spin_lock(&ctx->cwd_lock);
     struct vnode *old = ctx->cwd;
     ctx->cwd = vn;
-    vnode_put(old);
+    spin_unlock(&ctx->cwd_lock);
+    vnode_put(old);             /* may sleep (ext2 inactive): not under the lock */
     return 0;
 }
 
@@ -350,8 +353,7 @@ long vfs_getcwd(struct vfs_ctx *ctx, char *buf, size_t size)
     path[start] = '\0';
     long rc = 0;
 
-    struct vnode *vn = ctx->cwd;
-    vnode_get(vn);
+    struct vnode *vn = vfs_ctx_cwd(ctx);
     while (vn != ctx->root) {
         vn = vfs_mount_covered(vn);
         if (vn == ctx->root)

@@ -16,6 +16,7 @@
 #include <abi/select.h>
 #include <abi/stat.h>
 #include <abi/uio.h>
+#include <kern/spinlock.h>
 
 /* Who is asking. uid 0 bypasses permission bits (except execute, which
  * needs at least one x bit, as on Linux). Supplied by the process layer. */
@@ -33,8 +34,14 @@ struct fdtable;
  * copies it with vfs_ctx_fork); kernel tests make their own. */
 struct vfs_ctx {
     struct fdtable *fds;
-    struct vnode *cwd;      /* holds a reference */
-    struct vnode *root;     /* holds a reference; ".." stops here */
+    /* Protects the cwd and root pointers: chdir in one thread swaps cwd
+     * while others take references to it (lookups, getcwd, fork). Take a
+     * reference under it (vfs_ctx_cwd, vfs_ctx_root), never use the pointer
+     * after dropping it. Taken before a superblock's lock; nothing sleeps
+     * under it. root is only set when the context is made (no chroot). */
+    struct spinlock cwd_lock;
+    struct vnode *cwd;      /* holds a reference; cwd_lock */
+    struct vnode *root;     /* holds a reference; ".." stops here; cwd_lock */
     uint32_t umask;
     struct cred cred;
 };
@@ -50,7 +57,7 @@ bool vfs_is_ready(void);
  * vfs_ctx_exec: closes the FD_CLOEXEC descriptors; vfs_ctx_release: closes
  * everything and drops the references. */
 int vfs_ctx_init(struct vfs_ctx *ctx, struct cred cred);
-int vfs_ctx_fork(struct vfs_ctx *child, const struct vfs_ctx *parent);
+int vfs_ctx_fork(struct vfs_ctx *child, struct vfs_ctx *parent);
 void vfs_ctx_exec(struct vfs_ctx *ctx);
 void vfs_ctx_release(struct vfs_ctx *ctx);
 
