@@ -55,6 +55,7 @@ struct thread {
      * full fences (thread_interrupt / sleep_common), no lock. */
     volatile bool is_interrupted;
     volatile bool is_in_intr_sleep;
+    int spin_held;              /* spinlocks held while switched out */
 };
 
 struct cpu {

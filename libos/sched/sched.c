@@ -185,6 +185,7 @@ void sched_switch(void)
     c->switches++;
     if (proc_context_switch)
         proc_context_switch(prev, next);
+    prev->spin_held = spin_held_switch(next->spin_held);
     arch_context_switch(&prev->sp, next->sp);
     finish_switch();
 }
@@ -219,6 +220,10 @@ void sched_prepare_block(void)
 
 void sched_block(void)
 {
+    /* A sleeper holding a spinlock makes every other taker spin until it
+     * is woken, and deadlocks if its waker needs the lock. */
+    if (spin_held_count() > 0)
+        panic("sched: sleeping with a spinlock held (%s)", this_cpu()->current->name);
     sched_switch();
 }
 
@@ -350,6 +355,7 @@ void sched_init(void)
     c->idle->is_idle = true;
     c->is_online = true;
     sched_is_ready = true;
+    spin_tracking_start();
 }
 
 static void secondary_main(void)

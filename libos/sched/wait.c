@@ -4,6 +4,7 @@
  * wake) and a poll_waiter's registration (stays until poll_waiter_done). */
 #include <stddef.h>
 #include <abi/errno.h>
+#include <kern/panic.h>
 #include <plat/timer.h>
 #include "internal.h"
 
@@ -160,6 +161,14 @@ unsigned waitq_wake_all(struct waitq *wq)
     unsigned n = wake_locked(wq, ~0u);
     spin_unlock_irqrestore(&wq->lock, flags);
     return n;
+}
+
+void waitq_destroy(struct waitq *wq)
+{
+    unsigned long flags = spin_lock_irqsave(&wq->lock);
+    bool is_unused = list_empty(&wq->waiters);
+    spin_unlock_irqrestore(&wq->lock, flags);
+    assert(is_unused);
 }
 
 /* ---- poll waiters ---- */

@@ -97,6 +97,10 @@ void tty_destroy(struct tty *tty)
     unsigned long flags = spin_lock_irqsave(&tty_list_lock);
     list_remove(&tty->link);
     spin_unlock_irqrestore(&tty_list_lock, flags);
+    waitq_destroy(&tty->input_readable);
+    waitq_destroy(&tty->input_room);
+    waitq_destroy(&tty->output_readable);
+    waitq_destroy(&tty->output_room);
     kfree(tty);
 }
 

@@ -69,13 +69,13 @@ static long do_io(struct file *f, void *buf, size_t len, const int64_t *at, bool
         uint64_t offset = (uint64_t)*at;
         n = call_io(f, buf, len, &offset, is_write);
     } else if (f->ops->is_seekable) {
-        spin_lock(&f->lock);
+        mutex_lock(&f->pos_lock);
         uint64_t offset = f->offset;
-        if (is_write && (f->flags & O_APPEND))
+        if (is_write && (__atomic_load_n(&f->flags, __ATOMIC_RELAXED) & O_APPEND))
             offset = f->vn->size;
-        n = call_io(f, buf, len, &offset, is_write);
+        n = call_io(f, buf, len, &offset, is_write);    /* may sleep (disk) */
         f->offset = offset;
-        spin_unlock(&f->lock);
+        mutex_unlock(&f->pos_lock);
     } else {
         uint64_t unused = 0;
         n = call_io(f, buf, len, &unused, is_write);   /* pipes, devices: may sleep */
@@ -169,7 +169,7 @@ int64_t vfs_lseek(struct vfs_ctx *ctx, int fd, int64_t offset, int whence)
     if (!f->ops->is_seekable) {
         rc = -ESPIPE;
     } else {
-        spin_lock(&f->lock);
+        mutex_lock(&f->pos_lock);
         int64_t base = whence == SEEK_SET ? 0
                      : whence == SEEK_CUR ? (int64_t)f->offset
                      : whence == SEEK_END ? (int64_t)f->vn->size : -1;
@@ -179,7 +179,7 @@ int64_t vfs_lseek(struct vfs_ctx *ctx, int fd, int64_t offset, int whence)
             f->offset = (uint64_t)(base + offset);
             rc = base + offset;
         }
-        spin_unlock(&f->lock);
+        mutex_unlock(&f->pos_lock);
     }
     file_put(f);
     return rc;
@@ -362,17 +362,17 @@ long vfs_getdents(struct vfs_ctx *ctx, int fd, void *buf, size_t len)
     if (!S_ISDIR(f->vn->mode) || !f->vn->ops->readdir) {
         rc = -ENOTDIR;
     } else {
-        spin_lock(&f->lock);
+        mutex_lock(&f->pos_lock);
         uint64_t pos = f->offset;
         struct dirent_buf d = { buf, len, 0, pos, false };
-        rc = f->vn->ops->readdir(f->vn, &pos, emit_dirent, &d);
+        rc = f->vn->ops->readdir(f->vn, &pos, emit_dirent, &d);    /* may sleep (disk) */
         if (rc == 0) {
             f->offset = pos;
             rc = (long)d.used;
             if (d.used == 0 && d.is_full)
                 rc = -EINVAL;   /* the next record does not fit */
         }
-        spin_unlock(&f->lock);
+        mutex_unlock(&f->pos_lock);
     }
     file_put(f);
     return rc;

@@ -28,6 +28,7 @@ struct file *file_alloc(struct vnode *vn, const struct file_ops *ops, int flags)
     if (vn)
         vnode_get(vn);
     f->ops = ops;
+    mutex_init(&f->pos_lock);
     f->lock = (struct spinlock)SPINLOCK_INIT;
     f->flags = flags;
     return f;

@@ -1,12 +1,14 @@
 /* Boot-time set-up of the file tree: a ramfs root, the initramfs linked into
  * the image (if any) unpacked into it, devfs at /dev; or, with root=vda
  * (or root=/dev/vda, plus "ro") on the command line, that disk's ext2 as
- * the root instead. kernel_main calls vfs_init when the image links the VFS
+ * the root instead. The ramfs root is size-limited (ramfs_size=). kernel_main calls vfs_init when the image links the VFS
  * (a weak reference), after the drivers have registered their disks. */
 #include <string.h>
 #include <abi/errno.h>
 #include <kern/cmdline.h>
 #include <kern/printk.h>
+#include <klibc/stdlib.h>
+#include <mm/page.h>
 #include <plat/boot.h>
 #include <vfs/fs.h>
 
@@ -30,6 +32,40 @@ static int mount_disk_root(const char *device, struct superblock **out)
     if (rc == 0)
         strlcpy((*out)->source, device, sizeof((*out)->source));
     return rc;
+}
+
+/* The root ramfs's file data stops at ramfs_size= on the command line:
+ * bytes with an optional k, m or g suffix, or a percentage of RAM ("25%");
+ * by default half of RAM, as Linux's tmpfs. Writes beyond get ENOSPC. */
+#define RAMFS_ROOT_DEFAULT_PERCENT 50
+
+static uint64_t root_ramfs_limit(void)
+{
+    struct mm_stats st;
+    mm_get_stats(&st);
+    uint64_t ram_bytes = st.managed_pages * PAGE_SIZE;
+    uint64_t limit_bytes = ram_bytes / 100 * RAMFS_ROOT_DEFAULT_PERCENT;
+    char arg[32];
+    if (!cmdline_get(plat_cmdline(), "ramfs_size", arg, sizeof(arg)))
+        return limit_bytes;
+    char *end;
+    uint64_t value = strtoul(arg, &end, 10);
+    unsigned shift = 0;
+    bool is_percent = false;
+    switch (end != arg ? *end : '?') {
+    case 'k': case 'K': shift = 10; end++; break;
+    case 'm': case 'M': shift = 20; end++; break;
+    case 'g': case 'G': shift = 30; end++; break;
+    case '%': is_percent = true; end++; break;
+    case '\0': break;
+    default: end = NULL; break;
+    }
+    if (!end || *end || arg[0] == '-' || (is_percent && (value == 0 || value > 100)) ||
+        value == 0 || value > (UINT64_MAX >> shift)) {
+        printk("vfs: ignoring ramfs_size=%s\n", arg);
+        return limit_bytes;
+    }
+    return is_percent ? ram_bytes / 100 * value : value << shift;
 }
 
 bool vfs_is_ready(void)
@@ -60,7 +96,7 @@ int vfs_init(void)
         }
     }
     if (!root)
-        root = ramfs_create(0, 0);
+        root = ramfs_create(0, root_ramfs_limit());
     if (!root)
         return -ENOMEM;
     rc = vfs_mount_sb(root, NULL);

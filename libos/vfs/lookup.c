@@ -7,6 +7,7 @@
 #include <abi/errno.h>
 #include <mm/kmalloc.h>
 #include <vfs/fs.h>
+#include "vfs_internal.h"
 
 struct walk {
     struct vfs_ctx *ctx;
@@ -16,6 +17,24 @@ struct walk {
 
 static int walk_path(struct walk *w, struct vnode *dir, const char *path, unsigned flags,
                      struct vnode **out);
+
+struct vnode *vfs_ctx_cwd(struct vfs_ctx *ctx)
+{
+    spin_lock(&ctx->cwd_lock);
+    struct vnode *vn = ctx->cwd;
+    vnode_get(vn);
+    spin_unlock(&ctx->cwd_lock);
+    return vn;
+}
+
+struct vnode *vfs_ctx_root(struct vfs_ctx *ctx)
+{
+    spin_lock(&ctx->cwd_lock);
+    struct vnode *vn = ctx->root;
+    vnode_get(vn);
+    spin_unlock(&ctx->cwd_lock);
+    return vn;
+}
 
 static bool is_root_for(struct walk *w, struct vnode *vn)
 {
@@ -29,10 +48,8 @@ static bool is_root_for(struct walk *w, struct vnode *vn)
 
 static struct vnode *start_root(struct walk *w)
 {
-    if (w->ctx && w->ctx->root) {
-        vnode_get(w->ctx->root);
-        return w->ctx->root;
-    }
+    if (w->ctx && w->ctx->root)
+        return vfs_ctx_root(w->ctx);
     return vfs_root();
 }
 
@@ -172,12 +189,12 @@ static int check_path(const char *path)
 
 static struct vnode *start_dir(struct walk *w, struct vnode *start)
 {
-    if (!start)
-        start = w->ctx && w->ctx->cwd ? w->ctx->cwd : NULL;
     if (start) {
         vnode_get(start);
         return start;
     }
+    if (w->ctx && w->ctx->cwd)
+        return vfs_ctx_cwd(w->ctx);
     return vfs_root();
 }
 

@@ -34,6 +34,7 @@ static int may_delete(const struct cred *cred, struct vnode *dir, const char *na
 int vfs_ctx_init(struct vfs_ctx *ctx, struct cred cred)
 {
     memset(ctx, 0, sizeof(*ctx));
+    ctx->cwd_lock = (struct spinlock)SPINLOCK_INIT;
     ctx->cred = cred;
     ctx->umask = 022;
     ctx->root = vfs_root();
@@ -52,15 +53,14 @@ int vfs_ctx_init(struct vfs_ctx *ctx, struct cred cred)
 int vfs_ctx_fork(struct vfs_ctx *child, struct vfs_ctx *parent)
 {
     memset(child, 0, sizeof(*child));
+    child->cwd_lock = (struct spinlock)SPINLOCK_INIT;
     child->fds = fdtable_clone(parent->fds);
     if (!child->fds)
         return -ENOMEM;
     vfs_cred_get(parent, &child->cred);
     child->umask = parent->umask;
-    child->root = parent->root;
-    vnode_get(child->root);
-    child->cwd = parent->cwd;
-    vnode_get(child->cwd);
+    child->root = vfs_ctx_root(parent);
+    child->cwd = vfs_ctx_cwd(parent);
     return 0;
 }
 
@@ -69,6 +69,7 @@ void vfs_ctx_exec(struct vfs_ctx *ctx)
     fdtable_close_on_exec(ctx->fds);
 }
 
+/* The last thread of the process is gone: nobody else reads cwd or root. */
 void vfs_ctx_release(struct vfs_ctx *ctx)
 {
     fdtable_destroy(ctx->fds);
@@ -321,9 +322,11 @@ static int set_cwd(struct vfs_ctx *ctx, const struct cred *cred, struct vnode *v
     if (rc < 0)
         return rc;
     vnode_get(vn);
+    spin_lock(&ctx->cwd_lock);
     struct vnode *old = ctx->cwd;
     ctx->cwd = vn;
-    vnode_put(old);
+    spin_unlock(&ctx->cwd_lock);
+    vnode_put(old);             /* may sleep (ext2 inactive): not under the lock */
     return 0;
 }
 
@@ -381,8 +384,7 @@ long vfs_getcwd(struct vfs_ctx *ctx, char *buf, size_t size)
     path[start] = '\0';
     long rc = 0;
 
-    struct vnode *vn = ctx->cwd;
-    vnode_get(vn);
+    struct vnode *vn = vfs_ctx_cwd(ctx);
     while (vn != ctx->root) {
         vn = vfs_mount_covered(vn);
         if (vn == ctx->root)

@@ -46,6 +46,8 @@ static struct pipe *pipe_alloc(void)
 
 static void pipe_free(struct pipe *p)
 {
+    waitq_destroy(&p->readable);
+    waitq_destroy(&p->writable);
     kfree(p->buf);
     kfree(p);
 }

@@ -2,7 +2,9 @@
  * registering one poll_waiter on the wait queues that signal a change, and
  * sleep until one of them is woken or the timeout passes. Devices without
  * a wake-up source yet (the polled console) answer VFS_POLL_RETRY, which
- * makes the sleep short. */
+ * makes the sleep short. A file whose queues hold one of the waiter's entries
+ * stays referenced (struct poll_hold) until poll_waiter_done has unlinked
+ * them: a close in another thread must not free those queues under us. */
 #include <string.h>
 #include <abi/errno.h>
 #include <kern/util.h>
@@ -21,11 +23,29 @@ static unsigned file_poll(struct file *f, struct poll_waiter *pw)
     return f->ops->poll(f, pw);
 }
 
-/* One pass over fds; registers pw when not NULL. Returns the ready count
- * and sets *needs_retry when some file cannot wake us. */
-static int poll_pass(struct vfs_ctx *ctx, struct pollfd *fds, nfds_t nfds,
-                     struct poll_waiter *pw, bool *needs_retry)
+/* The files whose wait queues hold the waiter's entries. Each kept file
+ * added at least one entry, so there are at most as many as entries. */
+struct poll_hold {
+    struct poll_waiter waiter;
+    unsigned file_count;
+    struct file *files[POLL_WAITER_ENTRIES];
+};
+
+/* Unregisters the waiter, then drops the files it kept alive. */
+static void poll_hold_done(struct poll_hold *hold)
 {
+    poll_waiter_done(&hold->waiter);
+    for (unsigned i = 0; i < hold->file_count; i++)
+        file_put(hold->files[i]);
+    hold->file_count = 0;
+}
+
+/* One pass over fds; registers hold's waiter when hold is not NULL. Returns
+ * the ready count and sets *needs_retry when some file cannot wake us. */
+static int poll_pass(struct vfs_ctx *ctx, struct pollfd *fds, nfds_t nfds,
+                     struct poll_hold *hold, bool *needs_retry)
+{
+    struct poll_waiter *pw = hold ? &hold->waiter : NULL;
     int ready = 0;
     for (nfds_t i = 0; i < nfds; i++) {
         fds[i].revents = 0;
@@ -37,8 +57,12 @@ static int poll_pass(struct vfs_ctx *ctx, struct pollfd *fds, nfds_t nfds,
             ready++;
             continue;
         }
+        unsigned entries_before = pw ? pw->entry_count : 0;
         unsigned mask = file_poll(f, pw);
-        file_put(f);
+        if (pw && pw->entry_count > entries_before)
+            hold->files[hold->file_count++] = f;    /* put by poll_hold_done */
+        else
+            file_put(f);
         if (mask & VFS_POLL_RETRY)
             *needs_retry = true;
         fds[i].revents = (short)(mask & ((unsigned)(unsigned short)fds[i].events | POLL_ALWAYS));
@@ -59,11 +83,11 @@ int vfs_poll(struct vfs_ctx *ctx, struct pollfd *fds, nfds_t nfds, int64_t timeo
         bool needs_retry = false;
         if (timeout_ns == 0)
             return poll_pass(ctx, fds, nfds, NULL, &needs_retry);
-        struct poll_waiter pw;
-        poll_waiter_init(&pw);
-        int ready = poll_pass(ctx, fds, nfds, &pw, &needs_retry);
+        struct poll_hold hold = { .file_count = 0 };
+        poll_waiter_init(&hold.waiter);
+        int ready = poll_pass(ctx, fds, nfds, &hold, &needs_retry);
         if (ready) {
-            poll_waiter_done(&pw);
+            poll_hold_done(&hold);
             return ready;
         }
         uint64_t wake_at = deadline;
@@ -71,8 +95,8 @@ int vfs_poll(struct vfs_ctx *ctx, struct pollfd *fds, nfds_t nfds, int64_t timeo
             uint64_t retry = plat_time_ns() + POLL_RETRY_NS;
             wake_at = wake_at ? MIN(wake_at, retry) : retry;
         }
-        int slept = poll_waiter_sleep(&pw, wake_at);
-        poll_waiter_done(&pw);
+        int slept = poll_waiter_sleep(&hold.waiter, wake_at);
+        poll_hold_done(&hold);
         if (slept == -EINTR)
             return -EINTR;      /* a signal (libos/proc) */
         if (deadline && plat_time_ns() >= deadline)

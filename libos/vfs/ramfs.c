@@ -468,6 +468,25 @@ static int ramfs_truncate(struct vnode *vn, uint64_t length)
     return 0;
 }
 
+/* The limit in pages (blocks) and what is left of it. Without a limit
+ * (0) the sizes read 0, as for the other in-memory filesystems. */
+static int ramfs_statfs(struct superblock *sb, struct vfs_statfs *st)
+{
+    struct ramfs_info *info = sb->fs_data;
+    spin_lock(&sb->lock);
+    uint64_t limit_bytes = info->limit_bytes, used_bytes = info->used_bytes;
+    spin_unlock(&sb->lock);
+    uint64_t left = used_bytes < limit_bytes ? (limit_bytes - used_bytes) / PAGE_SIZE : 0;
+    *st = (struct vfs_statfs){ .block_size = PAGE_SIZE, .blocks = limit_bytes / PAGE_SIZE,
+                               .blocks_free = left, .blocks_avail = left,
+                               .name_max = NAME_MAX };
+    return 0;
+}
+
+static const struct superblock_ops ramfs_sb_ops = {
+    .statfs = ramfs_statfs,
+};
+
 static const struct vnode_ops ramfs_ops = {
     .lookup = ramfs_lookup,
     .create = ramfs_create_node,
@@ -495,6 +514,7 @@ struct superblock *ramfs_create(unsigned flags, uint64_t size_limit_bytes)
     }
     info->limit_bytes = size_limit_bytes;
     sb->fs_data = info;
+    sb->ops = &ramfs_sb_ops;
     const struct cred root = CRED_ROOT;
     struct vnode *root_vn = node_create(sb, S_IFDIR | 0755, &root);
     if (!root_vn) {

@@ -13,6 +13,11 @@ static inline bool vfs_is_dot_or_dotdot(const char *name)
     return strcmp(name, ".") == 0 || strcmp(name, "..") == 0;
 }
 
+/* The context's working directory and root, each returned held (taken
+ * under ctx->cwd_lock: another thread may chdir meanwhile). */
+struct vnode *vfs_ctx_cwd(struct vfs_ctx *ctx);
+struct vnode *vfs_ctx_root(struct vfs_ctx *ctx);
+
 int vfs_at_start(struct vfs_ctx *ctx, int dirfd, const char *path, struct vnode **start);
 /* May cred add or remove entries of dir? -EACCES, -EROFS or 0. */
 int vfs_may_modify_dir(const struct cred *cred, struct vnode *dir);

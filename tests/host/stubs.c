@@ -36,3 +36,9 @@ _Noreturn void panic(const char *fmt, ...)
     fprintf(stderr, "panic: %s\n", host_panic_message);
     abort();
 }
+
+/* Lock debugging is the scheduler's: nothing to count on the host. */
+void spin_tracking_start(void) {}
+void spin_held_add(int delta) { (void)delta; }
+int spin_held_count(void) { return 0; }
+int spin_held_switch(int next_count) { (void)next_count; return 0; }

@@ -60,8 +60,14 @@ struct fdtable;
  * copies it with vfs_ctx_fork); kernel tests make their own. */
 struct vfs_ctx {
     struct fdtable *fds;
-    struct vnode *cwd;      /* holds a reference */
-    struct vnode *root;     /* holds a reference; ".." stops here */
+    /* Protects the cwd and root pointers: chdir in one thread swaps cwd
+     * while others take references to it (lookups, getcwd, fork). Take a
+     * reference under it (vfs_ctx_cwd, vfs_ctx_root), never use the pointer
+     * after dropping it. Taken before a superblock's lock; nothing sleeps
+     * under it. root is only set when the context is made (no chroot). */
+    struct spinlock cwd_lock;
+    struct vnode *cwd;      /* holds a reference; cwd_lock */
+    struct vnode *root;     /* holds a reference; ".." stops here; cwd_lock */
     uint32_t umask;
     /* cred_lock guards cred, which the process's threads share: a set*id
      * call changes it under the lock, and an operation that judges with it

@@ -32,6 +32,10 @@ struct waitq {
 
 #define WAITQ_INIT(name) { SPINLOCK_INIT, LIST_INIT((name).waiters) }
 void waitq_init(struct waitq *wq);
+/* Called by the owner of a queue before freeing it: panics if anything still
+ * waits on it (a sleeper, or a poll entry whose poller outlived the object:
+ * the poller would later unlink itself from freed memory). */
+void waitq_destroy(struct waitq *wq);
 
 /* Sleeps on wq until woken or until plat_time_ns() >= deadline_ns
  * (0: no deadline). lock is held on entry and on return, released while
@@ -55,6 +59,7 @@ unsigned waitq_wake_all(struct waitq *wq);
 /* Waiting on several queues at once (poll/select): a poll_waiter is
  * registered on each queue; a wake-up on any of them wakes the thread. */
 struct poll_waiter;
+#define POLL_WAITER_ENTRIES 16
 struct poll_entry {
     struct list link;           /* on the waitq */
     struct waitq *wq;
@@ -64,7 +69,7 @@ struct poll_waiter {
     struct thread *thread;
     volatile bool triggered;
     unsigned entry_count;
-    struct poll_entry entries[16];  /* more: poll_add returns -ENOMEM */
+    struct poll_entry entries[POLL_WAITER_ENTRIES];  /* more: poll_add returns -ENOMEM */
 };
 void poll_waiter_init(struct poll_waiter *pw);
 int poll_waiter_add(struct poll_waiter *pw, struct waitq *wq);

@@ -9,6 +9,7 @@
 #include <stdint.h>
 #include <kern/list.h>
 #include <kern/spinlock.h>
+#include <sched/sync.h>
 #include <vfs.h>
 
 struct superblock;
@@ -146,8 +147,14 @@ struct file {
     unsigned refcount;          /* atomic */
     struct vnode *vn;           /* held */
     const struct file_ops *ops;
-    struct spinlock lock;       /* protects offset and flags */
+    /* pos_lock (sleeping, Linux's f_pos_lock) protects offset: held from
+     * reading it to storing the new one, across the filesystem's read,
+     * write or readdir (which may wait for the disk), so that threads and
+     * processes sharing the file each get their own bytes. Taken before
+     * any filesystem lock; never taken with a spinlock held. */
+    struct mutex pos_lock;
     uint64_t offset;
+    struct spinlock lock;       /* protects flags; held for a few instructions */
     int flags;                  /* O_ACCMODE | O_APPEND | O_NONBLOCK ... */
     void *private_data;         /* the pipe, the device state */
 };
