@@ -401,6 +401,15 @@ static void chown_follows_linux_rules(void)
 
 /* ---- signals -------------------------------------------------------------- */
 
+static volatile int got_uid = -1;
+
+static void on_usr1(int sig, siginfo_t *info, void *ucontext)
+{
+    (void)sig;
+    (void)ucontext;
+    got_uid = info->si_uid;
+}
+
 /* A child that becomes uid and waits to be killed. */
 static pid_t spawn_as(uid_t ruid, uid_t suid, int ready_fd)
 {
@@ -436,6 +445,11 @@ static void signals_body(void)
     CHECK_OK(kill(saved_me, SIGKILL));          /* its saved uid is ours */
     CHECK_OK(kill(same, SIGKILL));
     CHECK_OK(kill(0, 0));                       /* the group: other refuses, we accept */
+    struct sigaction sa = { .sa_sigaction = on_usr1, .sa_flags = SA_SIGINFO };
+    sigemptyset(&sa.sa_mask);
+    CHECK_OK(sigaction(SIGUSR1, &sa, NULL));
+    CHECK_OK(kill(getpid(), SIGUSR1));
+    CHECK_EQ("si_uid: the sender's real uid", USER, got_uid);
     body_done = 1;
 }
 
