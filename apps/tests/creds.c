@@ -165,8 +165,8 @@ static void fork_and_exec_keep_ids_body(void)
     close(fds[0]);
     int status = wait_for(pid);
     CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0, "exec'd child: %s", status_str(status));
-    CHECK(strcmp(buf, "600 601 500 501 1 77\n") == 0,
-          "ids after fork and exec: expected \"600 601 500 501 1 77\", got \"%s\"", buf);
+    CHECK(strcmp(buf, "600 601 500 501 1 77 back\n") == 0,
+          "ids after fork and exec: expected \"600 601 500 501 1 77 back\", got \"%s\"", buf);
     body_done = 1;
 }
 
@@ -399,6 +399,76 @@ static void chown_follows_linux_rules(void)
     CHECK_ERRNO(fchownat(AT_FDCWD, DIR "/other", 0, 0, 0x1000), EINVAL);
 }
 
+/* Runs path (this program) with "ids" and returns what it printed. */
+static const char *run_ids(const char *path)
+{
+    static char buf[128];
+    memset(buf, 0, sizeof(buf));
+    int fds[2];
+    if (pipe(fds) < 0)
+        return "pipe failed";
+    pid_t pid = fork();
+    if (pid == 0) {
+        dup2(fds[1], 1);
+        char *argv[] = { (char *)path, "ids", NULL };
+        execv(path, argv);
+        printf("exec failed %d\n", errno);
+        fflush(stdout);
+        _exit(127);
+    }
+    close(fds[1]);
+    size_t len = 0;
+    long n;
+    while (len < sizeof(buf) - 1 && (n = read(fds[0], buf + len, sizeof(buf) - 1 - len)) > 0)
+        len += (size_t)n;
+    close(fds[0]);
+    wait_for(pid);
+    return buf;
+}
+
+static void setid_exec_body(void)
+{
+    CHECK_OK(become_user());
+    const char *out = run_ids(DIR "/setid");
+    CHECK(strcmp(out, "1000 1234 100 5678 1 2000 back\n") == 0,
+          "set-id program: expected \"1000 1234 100 5678 1 2000 back\", got \"%s\"", out);
+    out = run_ids(DIR "/setgid-noexec");
+    CHECK(strcmp(out, "1000 1000 100 100 1 2000 back\n") == 0,
+          "set-gid without group execute: expected \"1000 1000 100 100 1 2000 back\", got \"%s\"",
+          out);
+    body_done = 1;
+}
+
+/* A copy of this program owned by 1234:5678 with mode 06755 runs with
+ * those effective (and saved) ids; without group execute S_ISGID does not
+ * apply (Linux). */
+static void setid_program_takes_its_owner(void)
+{
+    CHECK_OK(make_fixture());
+    int in = open(self_path, O_RDONLY);
+    CHECK_OK(in);
+    int out = open(DIR "/setid", O_CREAT | O_TRUNC | O_WRONLY, 0755);
+    int out2 = open(DIR "/setgid-noexec", O_CREAT | O_TRUNC | O_WRONLY, 0755);
+    CHECK_OK(out);
+    CHECK_OK(out2);
+    char buf[4096];
+    long n;
+    while ((n = read(in, buf, sizeof(buf))) > 0) {
+        CHECK_EQ("copy", n, write(out, buf, (size_t)n));
+        CHECK_EQ("copy", n, write(out2, buf, (size_t)n));
+    }
+    close(in);
+    close(out);
+    close(out2);
+    CHECK_OK(chown(DIR "/setid", 1234, 5678));
+    CHECK_OK(chmod(DIR "/setid", 06755));
+    CHECK_OK(chown(DIR "/setgid-noexec", 0, 5678));
+    CHECK_OK(chmod(DIR "/setgid-noexec", 02745));
+    IN_CHILD(setid_exec_body);
+    CHECK_OK(unlink(DIR "/setid"));
+    CHECK_OK(unlink(DIR "/setgid-noexec"));
+}
+
 /* ---- signals -------------------------------------------------------------- */
 
 static volatile int got_uid = -1;
@@ -475,9 +545,13 @@ static int print_ids(void)
 {
     gid_t groups[32];
     int n = getgroups(32, groups);
-    printf("%d %d %d %d %d", getuid(), geteuid(), getgid(), getegid(), n);
+    uid_t euid = geteuid();
+    printf("%d %d %d %d %d", getuid(), euid, getgid(), getegid(), n);
     for (int i = 0; i < n; i++)
         printf(" %d", groups[i]);
+    /* the saved uid is the effective one: we can leave it and come back */
+    if (seteuid(getuid()) == 0 && seteuid(euid) == 0)
+        printf(" back");
     printf("\n");
     return 0;
 }
@@ -499,6 +573,7 @@ int main(int argc, char **argv)
         TAP_TEST(access_uses_real_ids),
         TAP_TEST(sticky_directory_protects_entries),
         TAP_TEST(chown_follows_linux_rules),
+        TAP_TEST(setid_program_takes_its_owner),
         TAP_TEST(signals_to_other_users_eperm),
     };
     return tap_main(argc, argv, tests, sizeof(tests) / sizeof(tests[0]));

@@ -245,7 +245,8 @@ static void strings_free(struct exec_strings *es);
 /* Builds the new image of path in a fresh space: *vm_out, entry and stack
  * pointer. Touches nothing of the caller's process. */
 static int exec_load(struct vfs_ctx *ctx, const char *path, const struct exec_strings *es,
-                     struct vm_space **vm_out, uintptr_t *entry, uintptr_t *sp)
+                     struct vm_space **vm_out, uintptr_t *entry, uintptr_t *sp,
+                     struct stat *prog)
 {
     struct elf64_phdr *ph = NULL;
     void *chunk = NULL;
@@ -261,6 +262,7 @@ static int exec_load(struct vfs_ctx *ctx, const char *path, const struct exec_st
         rc = -EACCES;
         goto out;
     }
+    *prog = st;                 /* its set-id bits and owner */
     struct elf64_ehdr eh;
     rc = read_exact(ctx, fd, &eh, sizeof(eh), 0);
     if (rc < 0)
@@ -403,13 +405,13 @@ static int script_strings(const struct exec_strings *es, const char *interp, con
  * image got (the caller frees them). */
 static int exec_load_any(struct vfs_ctx *ctx, const char *path, struct exec_strings *es,
                          struct exec_strings **script_es, struct vm_space **vm,
-                         uintptr_t *entry, uintptr_t *sp)
+                         uintptr_t *entry, uintptr_t *sp, struct stat *prog)
 {
     char line[EXEC_SCRIPT_LINE_MAX];
     *script_es = NULL;
     int rc = read_script_line(ctx, path, line);
     if (rc <= 0)
-        return rc < 0 ? rc : exec_load(ctx, path, es, vm, entry, sp);
+        return rc < 0 ? rc : exec_load(ctx, path, es, vm, entry, sp, prog);
     char *interp, *arg;
     rc = parse_script_line(line, &interp, &arg);
     if (rc < 0)
@@ -419,7 +421,7 @@ static int exec_load_any(struct vfs_ctx *ctx, const char *path, struct exec_stri
         return -ENOMEM;
     rc = script_strings(es, interp, arg, path, ses);
     if (rc == 0)
-        rc = exec_load(ctx, interp, ses, vm, entry, sp);
+        rc = exec_load(ctx, interp, ses, vm, entry, sp, prog);
     if (rc < 0) {
         strings_free(ses);
         return rc;
@@ -444,8 +446,9 @@ static int exec_image(struct trap_frame *tf, const char *path, struct exec_strin
     struct vm_space *vm;
     uintptr_t entry, sp;
     struct exec_strings *script_es;
+    struct stat prog;           /* the program loaded (a script's interpreter) */
 
-    int rc = exec_load_any(&p->files, path, es, &script_es, &vm, &entry, &sp);
+    int rc = exec_load_any(&p->files, path, es, &script_es, &vm, &entry, &sp, &prog);
     if (rc < 0)
         return rc;
     const struct exec_strings *used = script_es ? script_es : es;
@@ -494,6 +497,9 @@ static int exec_image(struct trap_frame *tf, const char *path, struct exec_strin
     spin_unlock_irqrestore(&proc_lock, flags);
     proc_cmdline_put(old_cmdline);
     vfs_ctx_exec(&p->files);
+    spin_lock(&p->files.cred_lock);
+    cred_exec(&p->files.cred, prog.st_mode, prog.st_uid, prog.st_gid);
+    spin_unlock(&p->files.cred_lock);
     sig_reset_on_exec(p, pt);
     const char *base = strrchr(path, '/');
     strlcpy(p->name, base ? base + 1 : path, sizeof(p->name));
@@ -513,8 +519,9 @@ int proc_exec_try_load(struct vfs_ctx *ctx, const char *path)
     es->argc = 1;
     struct vm_space *vm;
     uintptr_t entry, sp;
+    struct stat prog;
     if (rc == 0)
-        rc = exec_load(ctx, path, es, &vm, &entry, &sp);
+        rc = exec_load(ctx, path, es, &vm, &entry, &sp, &prog);
     if (rc == 0)
         vm_space_destroy(vm);
     strings_free(es);
