@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <tandem/syscall.h>
@@ -42,8 +43,29 @@ static void root_starts_with_all_ids_zero(void)
     CHECK_EQ("getegid", 0, getegid());
 }
 
+/* The "Uid:" line of /proc/self/status: real, effective, saved, fs. */
+static const char *status_uid_line(void)
+{
+    static char buf[1024];
+    int fd = open("/proc/self/status", O_RDONLY);
+    if (fd < 0)
+        return "no /proc/self/status";
+    long n = read(fd, buf, sizeof(buf) - 1);
+    close(fd);
+    buf[n > 0 ? n : 0] = '\0';
+    char *line = strstr(buf, "Uid:");
+    if (!line)
+        return "no Uid: line";
+    char *end = strchr(line, '\n');
+    if (end)
+        *end = '\0';
+    return line;
+}
+
 static void setresuid_rules_body(void)
 {
+    CHECK_OK(setgroups(0, NULL));
+    CHECK_EQ("no groups", 0, getgroups(0, NULL));
     gid_t groups[2] = { 100, 200 };
     CHECK_OK(setgroups(2, groups));
     gid_t got[8];
@@ -57,6 +79,10 @@ static void setresuid_rules_body(void)
     CHECK_OK(setresuid(1000, 1001, 1002));
     CHECK_EQ("getuid", 1000, getuid());
     CHECK_EQ("geteuid", 1001, geteuid());
+    const char *line = status_uid_line();
+    CHECK(strcmp(line, "Uid:\t1000\t1001\t1002\t1001") == 0,
+          "/proc/self/status: expected real, effective, saved, fs 1000 1001 1002 1001, got \"%s\"",
+          line);
     /* unprivileged: only the current real, effective or saved ids */
     CHECK_OK(setresuid(-1, 1002, -1));
     CHECK_EQ("geteuid after taking the saved id", 1002, geteuid());
@@ -78,6 +104,11 @@ static void setresuid_rules_body(void)
 
 static void setresuid_follows_linux_rules(void)
 {
+    struct stat st;
+    if (stat("/proc/self", &st) < 0) {         /* the image did not mount it */
+        mkdir("/proc", 0555);
+        CHECK_OK(mount("proc", "/proc", "proc", 0, NULL));
+    }
     IN_CHILD(setresuid_rules_body);
 }
 
