@@ -196,8 +196,8 @@ static void fork_and_exec_keep_ids_body(void)
     close(fds[0]);
     int status = wait_for(pid);
     CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0, "exec'd child: %s", status_str(status));
-    CHECK(strcmp(buf, "600 601 500 501 1 77 back\n") == 0,
-          "ids after fork and exec: expected \"600 601 500 501 1 77 back\", got \"%s\"", buf);
+    CHECK(strcmp(buf, "600 601 500 501 1 77 secure back\n") == 0,
+          "ids after fork and exec: expected \"600 601 500 501 1 77 secure back\", got \"%s\"", buf);
     body_done = 1;
 }
 
@@ -461,8 +461,8 @@ static void setid_exec_body(void)
 {
     CHECK_OK(become_user());
     const char *out = run_ids(DIR "/setid");
-    CHECK(strcmp(out, "1000 1234 100 5678 1 2000 back\n") == 0,
-          "set-id program: expected \"1000 1234 100 5678 1 2000 back\", got \"%s\"", out);
+    CHECK(strcmp(out, "1000 1234 100 5678 1 2000 secure back\n") == 0,
+          "set-id program: expected \"1000 1234 100 5678 1 2000 secure back\", got \"%s\"", out);
     out = run_ids(DIR "/setgid-noexec");
     CHECK(strcmp(out, "1000 1000 100 100 1 2000 back\n") == 0,
           "set-gid without group execute: expected \"1000 1000 100 100 1 2000 back\", got \"%s\"",
@@ -580,6 +580,8 @@ static int print_ids(void)
     printf("%d %d %d %d %d", getuid(), euid, getgid(), getegid(), n);
     for (int i = 0; i < n; i++)
         printf(" %d", groups[i]);
+    if (issetugid())
+        printf(" secure");
     /* the saved uid is the effective one: we can leave it and come back */
     if (seteuid(getuid()) == 0 && seteuid(euid) == 0)
         printf(" back");

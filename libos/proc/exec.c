@@ -52,6 +52,7 @@ struct elf64_phdr {
 #define AT_EUID 12
 #define AT_GID 13
 #define AT_EGID 14
+#define AT_SECURE 23
 #define AT_RANDOM 25
 #define AT_EXECFN 31
 
@@ -184,7 +185,8 @@ static int load_segments(struct vm_space *vm, struct vfs_ctx *ctx, int fd,
 /* Lays out the initial stack (from the top: random bytes, strings, then
  * 16-byte aligned auxv, envp, argv, argc) and returns its stack pointer. */
 static int build_stack(struct vm_space *vm, const struct exec_strings *es,
-                       const struct elf64_ehdr *eh, uintptr_t phdr_addr, uintptr_t *sp_out)
+                       const struct elf64_ehdr *eh, uintptr_t phdr_addr,
+                       const struct cred *ids, uintptr_t *sp_out)
 {
     int rc = vm_map_region(vm, VM_STACK_TOP - VM_STACK_SIZE, VM_STACK_SIZE,
                            VM_READ | VM_WRITE, VM_KIND_STACK);
@@ -215,7 +217,9 @@ static int build_stack(struct vm_space *vm, const struct exec_strings *es,
     uint64_t auxv[][2] = {
         { AT_PHDR, phdr_addr }, { AT_PHENT, sizeof(struct elf64_phdr) },
         { AT_PHNUM, eh->e_phnum }, { AT_PAGESZ, PAGE_SIZE }, { AT_ENTRY, eh->e_entry },
-        { AT_UID, 0 }, { AT_EUID, 0 }, { AT_GID, 0 }, { AT_EGID, 0 },
+        { AT_UID, ids->uid }, { AT_EUID, ids->euid }, { AT_GID, ids->gid },
+        { AT_EGID, ids->egid },
+        { AT_SECURE, ids->euid != ids->uid || ids->egid != ids->gid },
         { AT_RANDOM, random_addr }, { AT_EXECFN, strings_addr },
         { AT_TANDEM_GATE, GATE_ADDRESS }, { AT_NULL, 0 },
     };
@@ -299,8 +303,13 @@ static int exec_load(struct vfs_ctx *ctx, const char *path, const struct exec_st
         goto out;
     uintptr_t brk_start = 0;
     rc = load_segments(vm, ctx, fd, ph, eh.e_phnum, &brk_start, chunk);
+    /* the ids the program will run with (cred_exec at the point of no
+     * return makes them the process's) */
+    struct cred ids;
+    vfs_cred_get(ctx, &ids);
+    cred_exec(&ids, st.st_mode, st.st_uid, st.st_gid);
     if (rc == 0)
-        rc = build_stack(vm, es, &eh, phdr_addr, sp);
+        rc = build_stack(vm, es, &eh, phdr_addr, &ids, sp);
     if (rc < 0) {
         vm_space_destroy(vm);
         goto out;
