@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <tandem/syscall.h>
@@ -42,8 +43,29 @@ static void root_starts_with_all_ids_zero(void)
     CHECK_EQ("getegid", 0, getegid());
 }
 
+/* The "Uid:" line of /proc/self/status: real, effective, saved, fs. */
+static const char *status_uid_line(void)
+{
+    static char buf[1024];
+    int fd = open("/proc/self/status", O_RDONLY);
+    if (fd < 0)
+        return "no /proc/self/status";
+    long n = read(fd, buf, sizeof(buf) - 1);
+    close(fd);
+    buf[n > 0 ? n : 0] = '\0';
+    char *line = strstr(buf, "Uid:");
+    if (!line)
+        return "no Uid: line";
+    char *end = strchr(line, '\n');
+    if (end)
+        *end = '\0';
+    return line;
+}
+
 static void setresuid_rules_body(void)
 {
+    CHECK_OK(setgroups(0, NULL));
+    CHECK_EQ("no groups", 0, getgroups(0, NULL));
     gid_t groups[2] = { 100, 200 };
     CHECK_OK(setgroups(2, groups));
     gid_t got[8];
@@ -57,6 +79,10 @@ static void setresuid_rules_body(void)
     CHECK_OK(setresuid(1000, 1001, 1002));
     CHECK_EQ("getuid", 1000, getuid());
     CHECK_EQ("geteuid", 1001, geteuid());
+    const char *line = status_uid_line();
+    CHECK(strcmp(line, "Uid:\t1000\t1001\t1002\t1001") == 0,
+          "/proc/self/status: expected real, effective, saved, fs 1000 1001 1002 1001, got \"%s\"",
+          line);
     /* unprivileged: only the current real, effective or saved ids */
     CHECK_OK(setresuid(-1, 1002, -1));
     CHECK_EQ("geteuid after taking the saved id", 1002, geteuid());
@@ -78,6 +104,11 @@ static void setresuid_rules_body(void)
 
 static void setresuid_follows_linux_rules(void)
 {
+    struct stat st;
+    if (stat("/proc/self", &st) < 0) {         /* the image did not mount it */
+        mkdir("/proc", 0555);
+        CHECK_OK(mount("proc", "/proc", "proc", 0, NULL));
+    }
     IN_CHILD(setresuid_rules_body);
 }
 
@@ -165,8 +196,8 @@ static void fork_and_exec_keep_ids_body(void)
     close(fds[0]);
     int status = wait_for(pid);
     CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0, "exec'd child: %s", status_str(status));
-    CHECK(strcmp(buf, "600 601 500 501 1 77\n") == 0,
-          "ids after fork and exec: expected \"600 601 500 501 1 77\", got \"%s\"", buf);
+    CHECK(strcmp(buf, "600 601 500 501 1 77 secure back\n") == 0,
+          "ids after fork and exec: expected \"600 601 500 501 1 77 secure back\", got \"%s\"", buf);
     body_done = 1;
 }
 
@@ -399,7 +430,86 @@ static void chown_follows_linux_rules(void)
     CHECK_ERRNO(fchownat(AT_FDCWD, DIR "/other", 0, 0, 0x1000), EINVAL);
 }
 
+/* Runs path (this program) with "ids" and returns what it printed. */
+static const char *run_ids(const char *path)
+{
+    static char buf[128];
+    memset(buf, 0, sizeof(buf));
+    int fds[2];
+    if (pipe(fds) < 0)
+        return "pipe failed";
+    pid_t pid = fork();
+    if (pid == 0) {
+        dup2(fds[1], 1);
+        char *argv[] = { (char *)path, "ids", NULL };
+        execv(path, argv);
+        printf("exec failed %d\n", errno);
+        fflush(stdout);
+        _exit(127);
+    }
+    close(fds[1]);
+    size_t len = 0;
+    long n;
+    while (len < sizeof(buf) - 1 && (n = read(fds[0], buf + len, sizeof(buf) - 1 - len)) > 0)
+        len += (size_t)n;
+    close(fds[0]);
+    wait_for(pid);
+    return buf;
+}
+
+static void setid_exec_body(void)
+{
+    CHECK_OK(become_user());
+    const char *out = run_ids(DIR "/setid");
+    CHECK(strcmp(out, "1000 1234 100 5678 1 2000 secure back\n") == 0,
+          "set-id program: expected \"1000 1234 100 5678 1 2000 secure back\", got \"%s\"", out);
+    out = run_ids(DIR "/setgid-noexec");
+    CHECK(strcmp(out, "1000 1000 100 100 1 2000 back\n") == 0,
+          "set-gid without group execute: expected \"1000 1000 100 100 1 2000 back\", got \"%s\"",
+          out);
+    body_done = 1;
+}
+
+/* A copy of this program owned by 1234:5678 with mode 06755 runs with
+ * those effective (and saved) ids; without group execute S_ISGID does not
+ * apply (Linux). */
+static void setid_program_takes_its_owner(void)
+{
+    CHECK_OK(make_fixture());
+    int in = open(self_path, O_RDONLY);
+    CHECK_OK(in);
+    int out = open(DIR "/setid", O_CREAT | O_TRUNC | O_WRONLY, 0755);
+    int out2 = open(DIR "/setgid-noexec", O_CREAT | O_TRUNC | O_WRONLY, 0755);
+    CHECK_OK(out);
+    CHECK_OK(out2);
+    char buf[4096];
+    long n;
+    while ((n = read(in, buf, sizeof(buf))) > 0) {
+        CHECK_EQ("copy", n, write(out, buf, (size_t)n));
+        CHECK_EQ("copy", n, write(out2, buf, (size_t)n));
+    }
+    close(in);
+    close(out);
+    close(out2);
+    CHECK_OK(chown(DIR "/setid", 1234, 5678));
+    CHECK_OK(chmod(DIR "/setid", 06755));
+    CHECK_OK(chown(DIR "/setgid-noexec", 0, 5678));
+    CHECK_OK(chmod(DIR "/setgid-noexec", 02745));
+    IN_CHILD(setid_exec_body);
+    CHECK_OK(unlink(DIR "/setid"));
+    CHECK_OK(unlink(DIR "/setgid-noexec"));
+}
+
 /* ---- signals -------------------------------------------------------------- */
+
+static volatile int got_uid = -1;
+
+static void on_usr1(int sig, siginfo_t *info, void *ucontext)
+{
+    (void)sig;
+    (void)ucontext;
+    got_uid = info->si_uid;
+}
 
 /* A child that becomes uid and waits to be killed. */
 static pid_t spawn_as(uid_t ruid, uid_t suid, int ready_fd)
@@ -436,6 +546,11 @@ static void signals_body(void)
     CHECK_OK(kill(saved_me, SIGKILL));          /* its saved uid is ours */
     CHECK_OK(kill(same, SIGKILL));
     CHECK_OK(kill(0, 0));                       /* the group: other refuses, we accept */
+    struct sigaction sa = { .sa_sigaction = on_usr1, .sa_flags = SA_SIGINFO };
+    sigemptyset(&sa.sa_mask);
+    CHECK_OK(sigaction(SIGUSR1, &sa, NULL));
+    CHECK_OK(kill(getpid(), SIGUSR1));
+    CHECK_EQ("si_uid: the sender's real uid", USER, got_uid);
     body_done = 1;
 }
 
@@ -461,9 +576,15 @@ static int print_ids(void)
 {
     gid_t groups[32];
     int n = getgroups(32, groups);
-    printf("%d %d %d %d %d", getuid(), geteuid(), getgid(), getegid(), n);
+    uid_t euid = geteuid();
+    printf("%d %d %d %d %d", getuid(), euid, getgid(), getegid(), n);
     for (int i = 0; i < n; i++)
         printf(" %d", groups[i]);
+    if (issetugid())
+        printf(" secure");
+    /* the saved uid is the effective one: we can leave it and come back */
+    if (seteuid(getuid()) == 0 && seteuid(euid) == 0)
+        printf(" back");
     printf("\n");
     return 0;
 }
@@ -485,6 +606,7 @@ int main(int argc, char **argv)
         TAP_TEST(access_uses_real_ids),
         TAP_TEST(sticky_directory_protects_entries),
         TAP_TEST(chown_follows_linux_rules),
+        TAP_TEST(setid_program_takes_its_owner),
         TAP_TEST(signals_to_other_users_eperm),
     };
     return tap_main(argc, argv, tests, sizeof(tests) / sizeof(tests[0]));

@@ -52,6 +52,7 @@ struct elf64_phdr {
 #define AT_EUID 12
 #define AT_GID 13
 #define AT_EGID 14
+#define AT_SECURE 23
 #define AT_RANDOM 25
 #define AT_EXECFN 31
 
@@ -189,7 +190,8 @@ static int load_segments(struct vm_space *vm, struct vfs_ctx *ctx, int fd,
 /* Lays out the initial stack (from the top: random bytes, strings, then
  * 16-byte aligned auxv, envp, argv, argc) and returns its stack pointer. */
 static int build_stack(struct vm_space *vm, size_t stack_bytes, const struct exec_strings *es,
-                       const struct elf64_ehdr *eh, uintptr_t phdr_addr, uintptr_t *sp_out)
+                       const struct elf64_ehdr *eh, uintptr_t phdr_addr,
+                       const struct cred *ids, uintptr_t *sp_out)
 {
     int rc = vm_map_region(vm, VM_STACK_TOP - stack_bytes, stack_bytes,
                            VM_READ | VM_WRITE, VM_KIND_STACK);
@@ -220,7 +222,9 @@ static int build_stack(struct vm_space *vm, size_t stack_bytes, const struct exe
     uint64_t auxv[][2] = {
         { AT_PHDR, phdr_addr }, { AT_PHENT, sizeof(struct elf64_phdr) },
         { AT_PHNUM, eh->e_phnum }, { AT_PAGESZ, PAGE_SIZE }, { AT_ENTRY, eh->e_entry },
-        { AT_UID, 0 }, { AT_EUID, 0 }, { AT_GID, 0 }, { AT_EGID, 0 },
+        { AT_UID, ids->uid }, { AT_EUID, ids->euid }, { AT_GID, ids->gid },
+        { AT_EGID, ids->egid },
+        { AT_SECURE, ids->euid != ids->uid || ids->egid != ids->gid },
         { AT_RANDOM, random_addr }, { AT_EXECFN, strings_addr },
         { AT_TANDEM_GATE, GATE_ADDRESS }, { AT_NULL, 0 },
     };
@@ -251,7 +255,7 @@ static void strings_free(struct exec_strings *es);
  * pointer. Touches nothing of the caller's process. */
 static int exec_load(struct vfs_ctx *ctx, const char *path, const struct exec_strings *es,
                      size_t stack_bytes, struct vm_space **vm_out, uintptr_t *entry,
-                     uintptr_t *sp)
+                     uintptr_t *sp, struct stat *prog)
 {
     struct elf64_phdr *ph = NULL;
     void *chunk = NULL;
@@ -267,6 +271,7 @@ static int exec_load(struct vfs_ctx *ctx, const char *path, const struct exec_st
         rc = -EACCES;
         goto out;
     }
+    *prog = st;                 /* its set-id bits and owner */
     struct elf64_ehdr eh;
     rc = read_exact(ctx, fd, &eh, sizeof(eh), 0);
     if (rc < 0)
@@ -311,8 +316,13 @@ static int exec_load(struct vfs_ctx *ctx, const char *path, const struct exec_st
     }
     uintptr_t brk_start = 0;
     rc = load_segments(vm, ctx, fd, ph, eh.e_phnum, &brk_start, chunk);
+    /* the ids the program will run with (cred_exec at the point of no
+     * return makes them the process's) */
+    struct cred ids;
+    vfs_cred_get(ctx, &ids);
+    cred_exec(&ids, st.st_mode, st.st_uid, st.st_gid);
     if (rc == 0)
-        rc = build_stack(vm, stack_bytes, es, &eh, phdr_addr, sp);
+        rc = build_stack(vm, stack_bytes, es, &eh, phdr_addr, &ids, sp);
     if (rc < 0) {
         vm_space_destroy(vm);
         goto out;
@@ -417,13 +427,14 @@ static int script_strings(const struct exec_strings *es, const char *interp, con
  * image got (the caller frees them). */
 static int exec_load_any(struct vfs_ctx *ctx, const char *path, struct exec_strings *es,
                          size_t stack_bytes, struct exec_strings **script_es,
-                         struct vm_space **vm, uintptr_t *entry, uintptr_t *sp)
+                         struct vm_space **vm, uintptr_t *entry, uintptr_t *sp,
+                         struct stat *prog)
 {
     char line[EXEC_SCRIPT_LINE_MAX];
     *script_es = NULL;
     int rc = read_script_line(ctx, path, line);
     if (rc <= 0)
-        return rc < 0 ? rc : exec_load(ctx, path, es, stack_bytes, vm, entry, sp);
+        return rc < 0 ? rc : exec_load(ctx, path, es, stack_bytes, vm, entry, sp, prog);
     char *interp, *arg;
     rc = parse_script_line(line, &interp, &arg);
     if (rc < 0)
@@ -433,7 +444,7 @@ static int exec_load_any(struct vfs_ctx *ctx, const char *path, struct exec_stri
         return -ENOMEM;
     rc = script_strings(es, interp, arg, path, ses);
     if (rc == 0)
-        rc = exec_load(ctx, interp, ses, stack_bytes, vm, entry, sp);
+        rc = exec_load(ctx, interp, ses, stack_bytes, vm, entry, sp, prog);
     if (rc < 0) {
         strings_free(ses);
         return rc;
@@ -467,9 +478,10 @@ static int exec_image(struct trap_frame *tf, const char *path, struct exec_strin
     struct vm_space *vm;
     uintptr_t entry, sp;
     struct exec_strings *script_es;
+    struct stat prog;           /* the program loaded (a script's interpreter) */
 
     int rc = exec_load_any(&p->files, path, es, stack_bytes_for(p), &script_es, &vm, &entry,
-                           &sp);
+                           &sp, &prog);
     if (rc < 0)
         return rc;
     const struct exec_strings *used = script_es ? script_es : es;
@@ -520,6 +532,9 @@ static int exec_image(struct trap_frame *tf, const char *path, struct exec_strin
     spin_unlock_irqrestore(&proc_lock, flags);
     proc_cmdline_put(old_cmdline);
     vfs_ctx_exec(&p->files);
+    spin_lock(&p->files.cred_lock);
+    cred_exec(&p->files.cred, prog.st_mode, prog.st_uid, prog.st_gid);
+    spin_unlock(&p->files.cred_lock);
     sig_reset_on_exec(p, pt);
     const char *base = strrchr(path, '/');
     strlcpy(p->name, base ? base + 1 : path, sizeof(p->name));
@@ -539,8 +554,9 @@ int proc_exec_try_load(struct vfs_ctx *ctx, const char *path)
     es->argc = 1;
     struct vm_space *vm;
     uintptr_t entry, sp;
+    struct stat prog;
     if (rc == 0)
-        rc = exec_load(ctx, path, es, VM_STACK_SIZE, &vm, &entry, &sp);
+        rc = exec_load(ctx, path, es, VM_STACK_SIZE, &vm, &entry, &sp, &prog);
     if (rc == 0)
         vm_space_destroy(vm);
     strings_free(es);

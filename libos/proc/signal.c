@@ -155,7 +155,8 @@ int sig_kill(int pid, int sig)
     struct proc *me = proc_current();
     if (sig < 0 || sig >= NSIG)
         return -EINVAL;
-    struct abi_siginfo info = { .si_signo = sig, .si_code = SI_USER, .si_pid = me->pid };
+    struct abi_siginfo info = { .si_signo = sig, .si_code = SI_USER, .si_pid = me->pid,
+                                .si_uid = me->files.cred.uid };     /* the real uid */
     unsigned long flags = spin_lock_irqsave(&proc_lock);
     int rc = -ESRCH;
     if (pid > 0) {
@@ -192,7 +193,8 @@ int sig_tgkill(int pid, int tid, int sig)
     if (sig < 0 || sig >= NSIG || tid <= 0)
         return -EINVAL;
     struct proc *me = proc_current();
-    struct abi_siginfo info = { .si_signo = sig, .si_code = SI_TKILL, .si_pid = me->pid };
+    struct abi_siginfo info = { .si_signo = sig, .si_code = SI_TKILL, .si_pid = me->pid,
+                                .si_uid = me->files.cred.uid };
     unsigned long flags = spin_lock_irqsave(&proc_lock);
     struct proc *p = proc_find(pid);
     struct proc_thread *target = NULL;

@@ -99,3 +99,10 @@ int setgroups(int size, const gid_t *list)
 {
     return (int)tandem_result(tandem_syscall2(SYS_setgroups, size, list));
 }
+
+/* Did the exec that started this program change its ids (a set-id program,
+ * or effective ids other than the real ones: the kernel's AT_SECURE)? */
+int issetugid(void)
+{
+    return tandem_auxv_secure != 0;
+}

@@ -50,4 +50,7 @@ void tandem_lock(uint32_t *word);
 int tandem_trylock(uint32_t *word);     /* 1 when taken */
 void tandem_unlock(uint32_t *word);
 
+/* The auxiliary vector's AT_SECURE (start.c): exec changed the ids. */
+extern unsigned long tandem_auxv_secure;
+
 #endif

@@ -7,6 +7,7 @@
 
 #define AT_NULL   0
 #define AT_PAGESZ 6
+#define AT_SECURE 23
 
 extern char **environ;
 extern void __libc_init_array(void);
@@ -15,6 +16,7 @@ int main(int argc, char **argv, char **envp);
 
 unsigned long tandem_gate = GATE_ADDRESS + GATE_SYSCALL_OFFSET;
 unsigned long tandem_auxv_pagesz;
+unsigned long tandem_auxv_secure;      /* AT_SECURE: exec changed the ids */
 
 _Noreturn void __tandem_start(long *sp);
 
@@ -32,6 +34,8 @@ _Noreturn void __tandem_start(long *sp)
             tandem_gate = aux[1] + GATE_SYSCALL_OFFSET;
         else if (aux[0] == AT_PAGESZ)
             tandem_auxv_pagesz = aux[1];
+        else if (aux[0] == AT_SECURE)
+            tandem_auxv_secure = aux[1];
     }
     tandem_threads_init();
     environ = envp;

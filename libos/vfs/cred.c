@@ -72,6 +72,16 @@ int cred_setgroups(struct cred *cred, size_t count, const uint32_t *groups)
     return 0;
 }
 
+void cred_exec(struct cred *cred, uint32_t mode, uint32_t uid, uint32_t gid)
+{
+    if (mode & S_ISUID)
+        cred->euid = uid;
+    if ((mode & (S_ISGID | S_IXGRP)) == (S_ISGID | S_IXGRP))
+        cred->egid = gid;
+    cred->suid = cred->euid;
+    cred->sgid = cred->egid;
+}
+
 void vfs_cred_get(struct vfs_ctx *ctx, struct cred *out)
 {
     spin_lock(&ctx->cred_lock);

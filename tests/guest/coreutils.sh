@@ -247,6 +247,23 @@ check "ls -l mode, links and size" "-rw-r--r-- 1 2" "$1 $2 $5"
 check "ls -l ends with the name" "lsdir/a" "$9"
 set -- $(ls -ld lsdir)
 check "ls -ld shows a directory" "d" "$(say "$1" | head -c 1)"
+# --- id, chown (changing an owner needs root)
+if [ "$(id -u)" = 0 ]; then
+    set -- $(id)
+    check "id shows uid= gid= groups=" "uid=0 gid=0" "$1 $2"
+    set -- $(id -G)
+    check "id -G starts with the group id" "0" "$1"
+    say o > owned
+    chown 7:8 owned
+    check "chown sets owner and group" "7 8" "$(stat -c '%u %g' owned)"
+    chown :9 owned
+    check "chown :GROUP keeps the owner" "7 9" "$(stat -c '%u %g' owned)"
+    set -- $(ls -l owned)
+    check "ls -l shows numeric owners" "7 9" "$3 $4"
+    chown 0:0 owned
+else
+    skip "id and chown" "not root here"
+fi
 ls missing-file 2> /dev/null; st=$?
 check "ls of a missing file exits 1" 1 $st
 check "stat -c size, type, links" "2 regular file 1" "$(stat -c '%s %F %h' lsdir/a)"

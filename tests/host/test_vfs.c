@@ -171,6 +171,56 @@ static void test_permissions(void)
     vnode_put(vn);
 }
 
+/* Linux's rules: the effective ids decide, a supplementary group counts
+ * as the group, the owner bits apply to the owner even when the group or
+ * other bits would allow more. */
+static void test_effective_ids_and_groups(void)
+{
+    make_put("/grp", S_IFREG | 0064);
+    struct vnode *vn;
+    CHECK(lookup("/grp", 0, &vn) == 0, "lookup");
+    vn->uid = 1000;
+    vn->gid = 2000;
+    struct cred c = CRED_USER(3000, 3000);
+    CHECK(vnode_permission(vn, &c, W_OK) == -EACCES, "other may not write 0064");
+    c.groups[0] = 2000;
+    c.ngroups = 1;
+    CHECK(vnode_permission(vn, &c, R_OK | W_OK) == 0, "a supplementary group may read and write");
+    c.euid = 1000;
+    CHECK(vnode_permission(vn, &c, R_OK) == -EACCES, "the owner's bits (none) rule the owner");
+    c = CRED_USER(1000, 1000);
+    c.euid = 3000;              /* the real uid, the owner, does not count */
+    CHECK(vnode_permission(vn, &c, R_OK) == 0, "other bits for euid 3000 (real 1000)");
+    CHECK(vnode_permission(vn, &c, W_OK) == -EACCES, "real owner, effective other: no write");
+    vnode_put(vn);
+}
+
+/* setresuid/setresgid/setgroups on a struct cred. */
+static void test_cred_rules(void)
+{
+    struct cred c = CRED_ROOT;
+    const uint32_t keep = CRED_ID_UNCHANGED;
+    uint32_t groups[CRED_NGROUPS_MAX + 1] = { 5, 6 };
+    CHECK(cred_setgroups(&c, 2, groups) == 0 && c.ngroups == 2, "root sets groups");
+    CHECK(cred_setgroups(&c, CRED_NGROUPS_MAX + 1, groups) == -EINVAL, "too many groups");
+    CHECK(cred_setresuid(&c, 10, 20, 30) == 0, "root sets any uid");
+    CHECK(c.uid == 10 && c.euid == 20 && c.suid == 30, "ids %u %u %u", c.uid, c.euid, c.suid);
+    CHECK(cred_setgroups(&c, 0, groups) == -EPERM && c.ngroups == 2, "setgroups needs euid 0");
+    CHECK(cred_setresuid(&c, keep, 40, keep) == -EPERM, "not one of the three");
+    CHECK(cred_setresuid(&c, 30, 10, 20) == 0, "a permutation of the three");
+    CHECK(c.uid == 30 && c.euid == 10 && c.suid == 20, "ids %u %u %u", c.uid, c.euid, c.suid);
+    CHECK(cred_setresuid(&c, 65535, keep, keep) == -EINVAL, "an id above CRED_ID_MAX");
+    CHECK(cred_setresgid(&c, 1, keep, keep) == -EPERM, "gids need euid 0 too");
+    struct cred before = c;
+    CHECK(cred_setresuid(&c, 30, 99, keep) == -EPERM &&
+          memcmp(&c, &before, sizeof(c)) == 0, "a refused change leaves the ids");
+    cred_exec(&c, S_IFREG | S_ISUID | S_ISGID | 0755, 7, 8);
+    CHECK(c.euid == 7 && c.suid == 7 && c.egid == 8 && c.sgid == 8 && c.uid == 30,
+          "exec of a set-id program: %u %u %u %u", c.euid, c.suid, c.egid, c.sgid);
+    cred_exec(&c, S_IFREG | S_ISGID | 0745, 7, 9);
+    CHECK(c.egid == 8, "S_ISGID without group execute does nothing");
+}
+
 static void test_lookup_parent(void)
 {
     struct vnode *dir;
@@ -312,6 +362,8 @@ int main(void)
     test_errors();
     test_symlinks();
     test_permissions();
+    test_effective_ids_and_groups();
+    test_cred_rules();
     test_lookup_parent();
     test_ramfs_files();
     test_ramfs_directories();

@@ -51,6 +51,11 @@ int cred_setresgid(struct cred *cred, uint32_t rgid, uint32_t egid, uint32_t sgi
 /* setgroups: euid 0 only (-EPERM, checked first as Linux does); -EINVAL for more than CRED_NGROUPS_MAX
  * groups or an invalid id. */
 int cred_setgroups(struct cred *cred, size_t count, const uint32_t *groups);
+/* exec of a program with mode, uid and gid: a set-user-id program makes its
+ * owner the effective uid, a set-group-id one (with group execute) its
+ * group the effective gid; then the saved ids take the effective ones, as
+ * on Linux. */
+void cred_exec(struct cred *cred, uint32_t mode, uint32_t uid, uint32_t gid);
 
 struct vnode;
 struct file;
