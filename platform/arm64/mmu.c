@@ -768,8 +768,13 @@ void arch_mmu_activate(struct arch_aspace *as)
         if (old != as || read_sysreg(ttbr0_el1) != ttbr0) {
             write_sysreg(ttbr0_el1, ttbr0);
             isb();
-            write_sysreg(tcr_el1, read_sysreg(tcr_el1) & ~TCR_EPD0);
-            isb();
+            /* TTBR0 walks are on already between process spaces (and
+             * QEMU flushes its whole TLB on a TCR write, which would hide
+             * an ASID reused too early from the tests). */
+            if (old == &kernel_space) {
+                write_sysreg(tcr_el1, read_sysreg(tcr_el1) & ~TCR_EPD0);
+                isb();
+            }
             __atomic_store_n(&cpu_space[cpu], as, __ATOMIC_RELEASE);
         }
     }
