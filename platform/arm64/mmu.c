@@ -574,8 +574,9 @@ static bool asid_test_and_set(unsigned asid)
 /* The hardware's ASID width (16 bits when ID_AA64MMFR0_EL1.ASIDBits says
  * so, the TCR was set up to match), narrowed by "asid_bits=N" on the
  * command line (tests force a tiny space to exercise rollovers). Each
- * online CPU may keep one ASID reserved over a rollover, so at least one
- * more than the CPUs must exist. Under asid_lock. */
+ * online CPU may keep one ASID reserved over a rollover, so more than
+ * twice as many ASIDs as CPUs are kept (rollovers stay rare). Under
+ * asid_lock. */
 static void asid_setup_locked(void)
 {
     unsigned bits = (arm64_boot_tcr & TCR_AS16) ? 16 : 8;
