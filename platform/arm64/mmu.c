@@ -6,10 +6,14 @@
  * built with -mstrict-align. */
 #include <stdbool.h>
 #include <abi/errno.h>
+#include <stdlib.h>
+#include <kern/cmdline.h>
 #include <kern/panic.h>
+#include <kern/printk.h>
 #include <kern/spinlock.h>
 #include <kern/util.h>
 #include <mm/kmalloc.h>
+#include <plat/boot.h>
 #include <plat/cpu.h>
 #include <plat/mmu.h>
 #include <plat/smp.h>
@@ -77,7 +81,8 @@ static uint64_t boot_tables_free;       /* pa of a freed pool page, chained */
 
 struct arch_aspace {
     uint64_t root_pa;
-    uint64_t asid;              /* 0 for the kernel space (TTBR1 only) */
+    uint64_t context_id;        /* generation | ASID, 0 before its first
+                                 * switch-in and for the kernel space */
 };
 
 static struct arch_aspace kernel_space;
@@ -585,27 +590,146 @@ void arm64_sync_icache(uintptr_t va, size_t size)
 /* ---- process address spaces (plat/uspace.h) ----
  * TTBR0 holds the current process's tables tagged with its ASID, so a
  * switch needs no TLB flush; user pages are non-global. With no process
- * space active, TTBR0 walks are off (TCR.EPD0). ASIDs are never shared
- * and are flushed (tlbi aside1is) before reuse. */
+ * space active, TTBR0 walks are off (TCR.EPD0).
+ *
+ * ASIDs come in generations (as Linux's arch/arm64/mm/context.c): a
+ * space's context_id is generation | ASID, the generation counting in the
+ * bits above the ASID. A space whose generation is the current one owns
+ * its ASID; any other gets a new one at its next switch-in. When the
+ * ASID space is used up the generation advances: the bitmap is cleared
+ * but for the ASID each CPU is running (kept as that CPU's reserved
+ * ASID, so the space using it keeps it), and every CPU's TLB is flushed
+ * (tlbi vmalle1is) before any ASID is handed out again. ASIDs are not
+ * freed when a space dies; they come back at the next rollover.
+ *
+ * Switching in a space of the current generation is lock-free: the
+ * CPU's active_asids slot is moved from one current-generation value to
+ * another with a compare-and-swap. A rollover clears every slot with an
+ * exchange (reserving what it finds), so a CPU racing with it either
+ * wins (its new ASID is reserved) or sees 0 and takes the slow path
+ * under asid_lock, after the rollover. */
 
-#define ASID_MAX 65536
-static uint64_t asid_bitmap[ASID_MAX / 64];    /* under mmu_lock; ASID 0 reserved */
+#define ASID_MAX_BITS   16
+static struct spinlock asid_lock = SPINLOCK_INIT;  /* asid_map, asid_next,
+                                                    * reserved_asids, the
+                                                    * generation's increments,
+                                                    * asid_bits (set once);
+                                                    * irqsave, leaf lock */
+static unsigned asid_bits;                          /* 0 until first create */
+static uint64_t asid_generation;                    /* atomic reads */
+static uint64_t asid_map[(1U << ASID_MAX_BITS) / 64]; /* ASID 0 reserved */
+static unsigned asid_next = 1;                      /* where the search resumes */
+static uint64_t active_asids[PLAT_MAX_CPUS];        /* atomic; 0: none/kernel */
+static uint64_t reserved_asids[PLAT_MAX_CPUS];      /* kept over a rollover */
 static struct arch_aspace *cpu_space[PLAT_MAX_CPUS];
 
-static unsigned asid_count(void)
+#define ASID_COUNT()            (1U << asid_bits)
+#define ASID_OF(ctx)            ((ctx) & (ASID_COUNT() - 1))
+#define IS_CURRENT_GEN(ctx, gen) ((((ctx) ^ (gen)) >> asid_bits) == 0)
+
+static bool asid_test_and_set(unsigned asid)
 {
-    return (arm64_boot_tcr & TCR_AS16) ? 65536 : 256;
+    uint64_t bit = 1UL << (asid % 64);
+    bool was_set = asid_map[asid / 64] & bit;
+    asid_map[asid / 64] |= bit;
+    return was_set;
 }
 
-static uint64_t asid_alloc(void)
+/* The hardware's ASID width (16 bits when ID_AA64MMFR0_EL1.ASIDBits says
+ * so, the TCR was set up to match), narrowed by "asid_bits=N" on the
+ * command line (tests force a tiny space to exercise rollovers). Each
+ * online CPU may keep one ASID reserved over a rollover, so more than
+ * twice as many ASIDs as CPUs are kept (rollovers stay rare). Under
+ * asid_lock. */
+static void asid_setup_locked(void)
 {
-    for (unsigned i = 1; i < asid_count(); i++) {
-        if (!(asid_bitmap[i / 64] & (1UL << (i % 64)))) {
-            asid_bitmap[i / 64] |= 1UL << (i % 64);
-            return i;
+    unsigned bits = (arm64_boot_tcr & TCR_AS16) ? 16 : 8;
+    unsigned hw_bits = bits;
+    char value[8];
+
+    if (cmdline_get(plat_cmdline(), "asid_bits", value, sizeof(value))) {
+        unsigned long want = strtoul(value, NULL, 10);
+        if (want && want < bits)
+            bits = (unsigned)want;
+    }
+    while (bits < hw_bits && (1U << bits) - 1 <= 2 * plat_cpus_online())
+        bits++;
+    asid_bits = bits;
+    __atomic_store_n(&asid_generation, 1UL << bits, __ATOMIC_RELEASE);
+}
+
+/* Starts a generation: keeps each CPU's running ASID, flushes all TLBs.
+ * Under asid_lock. */
+static void asid_rollover_locked(void)
+{
+    for (unsigned i = 0; i < (ASID_COUNT() + 63) / 64; i++)
+        asid_map[i] = 0;
+    for (unsigned cpu = 0; cpu < PLAT_MAX_CPUS; cpu++) {
+        uint64_t ctx = __atomic_exchange_n(&active_asids[cpu], 0, __ATOMIC_ACQ_REL);
+        /* 0: the CPU went through a rollover already and has not switched
+         * since; its TTBR0 may still hold the ASID it reserved then. */
+        if (!ctx)
+            ctx = reserved_asids[cpu];
+        if (ctx)
+            asid_test_and_set(ASID_OF(ctx));
+        reserved_asids[cpu] = ctx;
+    }
+    dsb(ishst);
+    __asm__ volatile("tlbi vmalle1is" : : : "memory");
+    dsb(ish);
+    isb();
+}
+
+/* Replaces ctx by new_ctx in the reserved slots; true if it was one. */
+static bool asid_update_reserved_locked(uint64_t ctx, uint64_t new_ctx)
+{
+    bool is_reserved = false;
+    for (unsigned cpu = 0; cpu < PLAT_MAX_CPUS; cpu++) {
+        if (reserved_asids[cpu] == ctx) {
+            reserved_asids[cpu] = new_ctx;
+            is_reserved = true;
         }
     }
-    return 0;
+    return is_reserved;
+}
+
+/* A current-generation context for a space whose context is ctx (0 when
+ * it never had one). Under asid_lock. */
+static uint64_t asid_new_context_locked(uint64_t ctx)
+{
+    uint64_t gen = __atomic_load_n(&asid_generation, __ATOMIC_RELAXED);
+
+    if (ctx) {
+        uint64_t new_ctx = gen | ASID_OF(ctx);
+        /* Running somewhere during the rollover: it kept its ASID. */
+        if (asid_update_reserved_locked(ctx, new_ctx))
+            return new_ctx;
+        /* Its old ASID may be free in this generation: no flush needed,
+         * the rollover's flush removed every other user's entries. */
+        if (!asid_test_and_set(ASID_OF(ctx)))
+            return new_ctx;
+    }
+    unsigned asid = 0;
+    for (unsigned i = asid_next; i < ASID_COUNT(); i++) {
+        if (!asid_test_and_set(i)) {
+            asid = i;
+            break;
+        }
+    }
+    if (!asid) {
+        gen = __atomic_add_fetch(&asid_generation, 1UL << asid_bits, __ATOMIC_ACQ_REL);
+        asid_rollover_locked();
+        for (unsigned i = 1; i < ASID_COUNT(); i++) {
+            if (!asid_test_and_set(i)) {
+                asid = i;
+                break;
+            }
+        }
+        if (!asid)
+            panic("arm64: no ASID free after a rollover (%u bits)", asid_bits);
+    }
+    asid_next = asid + 1;
+    return gen | asid;
 }
 
 struct arch_aspace *arch_mmu_create(void)
@@ -613,17 +737,21 @@ struct arch_aspace *arch_mmu_create(void)
     struct arch_aspace *as = kzalloc(sizeof(*as));
     if (!as)
         return NULL;
-    unsigned long irq = spin_lock_irqsave(&mmu_lock);
-    as->asid = asid_alloc();
-    as->root_pa = as->asid ? table_alloc() : 0;
-    if (as->asid && !as->root_pa)
-        asid_bitmap[as->asid / 64] &= ~(1UL << (as->asid % 64));
+    unsigned long irq = spin_lock_irqsave(&asid_lock);
+    bool is_first = !asid_bits;
+    if (is_first)
+        asid_setup_locked();
+    spin_unlock_irqrestore(&asid_lock, irq);
+    if (is_first)
+        printk("mmu: %u-bit ASIDs\n", asid_bits);
+    irq = spin_lock_irqsave(&mmu_lock);
+    as->root_pa = table_alloc();
     spin_unlock_irqrestore(&mmu_lock, irq);
     if (!as->root_pa) {
         kfree(as);
         return NULL;
     }
-    return as;
+    return as;          /* its ASID comes at its first switch-in */
 }
 
 void arch_mmu_destroy(struct arch_aspace *as)
@@ -641,13 +769,44 @@ void arch_mmu_destroy(struct arch_aspace *as)
             arch_cpu_relax();
     irq = spin_lock_irqsave(&mmu_lock);
     free_table_tree(as->root_pa, 0);
-    dsb(ishst);
-    __asm__ volatile("tlbi aside1is, %0" : : "r"(as->asid << 48) : "memory");
-    dsb(ish);
-    isb();
-    asid_bitmap[as->asid / 64] &= ~(1UL << (as->asid % 64));
+    /* No walk may keep cached entries of the freed tables; the ASID
+     * itself stays taken until the next rollover. */
+    uint64_t ctx = __atomic_load_n(&as->context_id, __ATOMIC_RELAXED);
+    if (ctx) {
+        dsb(ishst);
+        __asm__ volatile("tlbi aside1is, %0" : : "r"(ASID_OF(ctx) << 48) : "memory");
+        dsb(ish);
+        isb();
+    }
     spin_unlock_irqrestore(&mmu_lock, irq);
     kfree(as);
+}
+
+/* The ASID as runs with on this CPU, after a new one if its generation is
+ * past. Interrupts off. */
+static uint64_t asid_switch_in(struct arch_aspace *as, unsigned cpu)
+{
+    uint64_t ctx = __atomic_load_n(&as->context_id, __ATOMIC_RELAXED);
+    uint64_t gen = __atomic_load_n(&asid_generation, __ATOMIC_RELAXED);
+    uint64_t old_active = __atomic_load_n(&active_asids[cpu], __ATOMIC_RELAXED);
+
+    /* Fast path: the space's generation is current and no rollover has
+     * cleared this CPU's slot since we looked. */
+    if (old_active && IS_CURRENT_GEN(ctx, gen) &&
+        __atomic_compare_exchange_n(&active_asids[cpu], &old_active, ctx, false,
+                                    __ATOMIC_ACQ_REL, __ATOMIC_RELAXED))
+        return ctx;
+
+    spin_lock(&asid_lock);
+    ctx = __atomic_load_n(&as->context_id, __ATOMIC_RELAXED);
+    gen = __atomic_load_n(&asid_generation, __ATOMIC_RELAXED);
+    if (!IS_CURRENT_GEN(ctx, gen)) {
+        ctx = asid_new_context_locked(ctx);
+        __atomic_store_n(&as->context_id, ctx, __ATOMIC_RELAXED);
+    }
+    __atomic_store_n(&active_asids[cpu], ctx, __ATOMIC_RELEASE);
+    spin_unlock(&asid_lock);
+    return ctx;
 }
 
 void arch_mmu_activate(struct arch_aspace *as)
@@ -658,18 +817,31 @@ void arch_mmu_activate(struct arch_aspace *as)
     unsigned cpu = arch_cpu_id();
     struct arch_aspace *old = cpu_space[cpu] ? cpu_space[cpu] : &kernel_space;
 
-    if (old != as) {
-        if (as == &kernel_space) {
+    if (as == &kernel_space) {
+        if (old != as) {
             write_sysreg(tcr_el1, read_sysreg(tcr_el1) | TCR_EPD0);
             isb();
             write_sysreg(ttbr0_el1, 0);
-        } else {
-            write_sysreg(ttbr0_el1, as->root_pa | (as->asid << 48));
             isb();
-            write_sysreg(tcr_el1, read_sysreg(tcr_el1) & ~TCR_EPD0);
+            __atomic_store_n(&cpu_space[cpu], NULL, __ATOMIC_RELEASE);
         }
-        isb();
-        __atomic_store_n(&cpu_space[cpu], as == &kernel_space ? NULL : as, __ATOMIC_RELEASE);
+    } else {
+        /* Even when as is already this CPU's space: a rollover on another
+         * CPU may have taken its ASID away while it ran. */
+        uint64_t ctx = asid_switch_in(as, cpu);
+        uint64_t ttbr0 = as->root_pa | (ASID_OF(ctx) << 48);
+        if (old != as || read_sysreg(ttbr0_el1) != ttbr0) {
+            write_sysreg(ttbr0_el1, ttbr0);
+            isb();
+            /* TTBR0 walks are on already between process spaces (and
+             * QEMU flushes its whole TLB on a TCR write, which would hide
+             * an ASID reused too early from the tests). */
+            if (old == &kernel_space) {
+                write_sysreg(tcr_el1, read_sysreg(tcr_el1) & ~TCR_EPD0);
+                isb();
+            }
+            __atomic_store_n(&cpu_space[cpu], as, __ATOMIC_RELEASE);
+        }
     }
     arch_irq_restore(irq);
 }

@@ -284,6 +284,59 @@ def sc_poweroff_saves(sh):
     check(status == 0, "poweroff ends the machine with status 0 (got %s)" % status)
 
 
+def mem_used_kb(sh):
+    """The "used" column of free's Mem: line (KiB)."""
+    out = sh.run("free")
+    for line in out:
+        fields = line.split()
+        if fields and fields[0] == "Mem:" and len(fields) >= 3:
+            return int(fields[2])
+    raise Failure("no Mem: line in free's output: %r" % out)
+
+
+def process_count(sh):
+    """How many processes ps lists (its header line not counted); None when
+    ps did not run (fork or exec failing while memory is short)."""
+    out = sh.run("ps")
+    if not out or not re.match(r"^\s*PID\s", out[0]):
+        return None, out
+    return len(out) - 1, out
+
+
+def sc_fork_bomb(sh):
+    """A fork bomb typed at the prompt leaves the machine usable: Ctrl-C,
+    then kill -9 -1 (repeated while bomb processes remain) recovers it,
+    free shows the memory back and a command runs."""
+    sh.run("true")          # warm up: the first run of each program pages in
+    sh.run("ps")
+    before = mem_used_kb(sh)
+    before_count, before_ps = process_count(sh)
+    sh.guest.send("f(){ f|f& };f\n")
+    # The bomb's first f returns at once (f|f runs in the background):
+    # the prompt comes back while its descendants multiply. Let it grow
+    # until fork fails (memory or process limits), then recover.
+    sh.wait_prompt(timeout=60)
+    sh.guest.send("\n")
+    sh.wait_prompt(timeout=120)
+    sh.interrupt_until_prompt()
+    for _ in range(20):
+        sh.run("kill -9 -1", timeout=120)
+        count, ps = process_count(sh)
+        if count is not None and count <= before_count:
+            break
+    check(count is not None and count <= before_count, "kill -9 -1 leaves only the processes from before (%d, "
+          "before %d): %r" % (count, before_count, ps))
+    last_pid = max(int(l.split()[0]) for l in ps[1:])
+    first_pid = max(int(l.split()[0]) for l in before_ps[1:])
+    check(last_pid > first_pid + 100, "the bomb ran: %d processes started since (pid %d, "
+          "then %d)" % (last_pid - first_pid, first_pid, last_pid))
+    after = mem_used_kb(sh)
+    check(after <= before + 512, "free shows the memory back: used %d KiB, before %d KiB"
+          % (after, before))
+    out = sh.run("echo still here")
+    check(out == ["still here"], "a command runs after the bomb: %r" % out)
+
+
 SCENARIOS = {name[3:]: fn for name, fn in sorted(globals().items()) if name.startswith("sc_")}
 # Kernel command line after "--" (init's arguments) per scenario.
 INIT_ARGS = {"exit_poweroff": "on_exit=poweroff"}
