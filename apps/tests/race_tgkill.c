@@ -9,7 +9,7 @@
  * old code showed here only in some runs. Its boot tests run with
  * kmalloc_debug=1 (docs/kmalloc-debug.md), where a freed proc_thread reads
  * as poison: the old code then panicked following pt->proc in every run
- * made (8 of 8, 2 and 4 CPUs, amd64 and arm64). */
+ * made (14 of 14: 2 and 4 CPUs, amd64 and arm64). */
 #include <pthread.h>
 #include <sched.h>
 #include <signal.h>
