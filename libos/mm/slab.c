@@ -290,10 +290,17 @@ void kfree(void *ptr)
         }
         size = cache->object_size;
     }
-    if (unlikely(debug_on))
+    if (unlikely(debug_on)) {
         quarantine_put(ptr, size, __builtin_return_address(0), irq);
-    else
+    } else if (!cache) {
+        /* a page block goes back without heap_lock held */
+        bytes_in_use -= size;
+        spin_unlock_irqrestore(&heap_lock, irq);
+        pages_free(pa, page->order);
+        return;
+    } else {
         object_release(ptr);
+    }
     bytes_in_use -= size;
     spin_unlock_irqrestore(&heap_lock, irq);
 }
