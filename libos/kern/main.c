@@ -4,6 +4,7 @@
  * CPUs, then runs the image's app on the boot thread. */
 #include "version.h"
 #include <kern/app.h>
+#include <kern/cmdline.h>
 #include <kern/init.h>
 #include <kern/printk.h>
 #include <mm/page.h>
@@ -26,6 +27,11 @@ _Noreturn void kernel_main(void)
 {
     printk("tandem %s %s %s\n", TANDEM_VERSION, PLAT_ARCH_NAME, plat_machine_name());
     mm_init();
+    char value[4];
+    if (cmdline_get(plat_cmdline(), "kmalloc_debug", value, sizeof(value)) && value[0] == '1') {
+        kmalloc_set_debug(true);
+        printk("kmalloc: debug mode (poison, quarantine)\n");
+    }
     plat_init();
     sched_init();
     arch_irq_enable();
@@ -42,5 +48,7 @@ _Noreturn void kernel_main(void)
     int status = app_main(plat_cmdline());
     if (vfs_shutdown)
         vfs_shutdown();
+    /* In debug mode, check what is still quarantined. */
+    kmalloc_quarantine_drain();
     plat_poweroff(status);
 }

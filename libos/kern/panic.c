@@ -69,6 +69,10 @@ void trap_exception(struct trap_frame *tf, enum trap_kind kind, uintptr_t fault_
                (void *)arch_trap_pc(tf));
     else
         printk("panic: %s (pc %p)\n", what, (void *)arch_trap_pc(tf));
+    /* kmalloc's free poison (kmalloc_debug=1, docs/kmalloc-debug.md) as a
+     * pointer: the kernel followed a pointer read from freed memory. */
+    if ((uint64_t)fault_addr >> 32 == 0x6b6b6b6bU)
+        printk("(the address is kmalloc's free poison: a use after free)\n");
     arch_trap_dump(tf);
     plat_poweroff(PANIC_STATUS);
 }

@@ -203,3 +203,51 @@ KTEST(kmalloc_sizes, KTEST_DEFAULT)
                  (unsigned long long)pages_baseline, (unsigned long long)mm_free_pages());
     return 0;
 }
+
+/* Run as "kmalloc_debug=1 ktest=kmalloc_uaf": bytes written into a freed
+ * object must panic when it leaves the quarantine, naming the object, its
+ * size, the offset and the bytes. */
+KTEST(kmalloc_uaf, KTEST_NAMED_ONLY)
+{
+    KTEST_EXPECT(kmalloc_debug_enabled(), "kmalloc_debug=1 is not on the command line");
+    volatile uint8_t *p = kmalloc(96);
+    KTEST_EXPECT(p, "no memory");
+    kfree((void *)p);
+    p[40] = 0x42;
+    p[41] = 0x43;
+    kmalloc_quarantine_drain();
+    ktest_fail("a write into a freed object went unnoticed");
+}
+
+/* Run as "kmalloc_debug=1 ktest=kmalloc_double_free". */
+KTEST(kmalloc_double_free, KTEST_NAMED_ONLY)
+{
+    KTEST_EXPECT(kmalloc_debug_enabled(), "kmalloc_debug=1 is not on the command line");
+    void *p = kmalloc(50);
+    KTEST_EXPECT(p, "no memory");
+    kfree(p);
+    kfree(p);
+    ktest_fail("a double free went unnoticed");
+}
+
+/* Debug mode on and off at run time: a clean free/reuse cycle through the
+ * quarantine leaves the heap accounting at its baseline. */
+KTEST(kmalloc_debug_quarantine_cycles, KTEST_DEFAULT)
+{
+    bool was_on = kmalloc_debug_enabled();
+    size_t heap = kmalloc_bytes_in_use();
+    kmalloc_set_debug(true);
+    for (int round = 0; round < 3000; round++) {
+        char *p = kmalloc(1 + round % 3000);
+        KTEST_EXPECT(p, "no memory at round %d", round);
+        memset(p, round & 0xff, 1 + round % 3000);
+        kfree(p);
+    }
+    KTEST_EXPECT(kmalloc_bytes_in_use() == heap, "heap %zu, baseline %zu",
+                 kmalloc_bytes_in_use(), heap);
+    KTEST_EXPECT(kmalloc_quarantine_bytes() > 0, "nothing quarantined");
+    kmalloc_quarantine_drain();
+    KTEST_EXPECT(kmalloc_quarantine_bytes() == 0, "quarantine not drained");
+    kmalloc_set_debug(was_on);
+    return 0;
+}
