@@ -46,6 +46,7 @@ struct thread {
     struct waitq join_wq;
     struct list zombie_link;
     uintptr_t stack_va;         /* lowest usable byte; 0 for the boot thread */
+    struct stack_slot *stack_slot;  /* its window slot (thread.c) */
     uint64_t stack_pa;
     char name[24];
     /* The process layer's: its per-thread state (NULL: a kernel thread). */
