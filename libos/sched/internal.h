@@ -46,7 +46,6 @@ struct thread {
     struct waitq join_wq;
     struct list zombie_link;
     uintptr_t stack_va;         /* lowest usable byte; 0 for the boot thread */
-    struct stack_slot *stack_slot;  /* its window slot (thread.c) */
     uint64_t stack_pa;
     char name[24];
     /* The process layer's: its per-thread state (NULL: a kernel thread). */
@@ -105,6 +104,7 @@ void sched_switch(void);
 void smp_handle_calls(void);
 
 /* thread.c */
+void thread_slots_init(void);           /* thread.c, from sched_init */
 void thread_struct_init(struct thread *t, const char *name);
 /* A thread with its stack, ready to be started by sched_make_runnable. */
 struct thread *thread_alloc(const char *name, thread_fn fn, void *arg);
