@@ -526,12 +526,29 @@ struct vm_space *vm_space_current(void)
     return NULL;
 }
 
+static vm_oom_fn oom_handler;   /* set once before any process runs */
+
+void vm_set_oom_handler(vm_oom_fn fn)
+{
+    oom_handler = fn;
+}
+
+/* Out of pages, a fault asks the OOM handler (which may kill a process
+ * and wait for its memory) and retries, a bounded number of times. */
+#define OOM_RETRIES 1000
+
 int vm_fault(uintptr_t addr, unsigned fault_flags)
 {
     struct vm_space *vm = vm_space_current();
     if (!vm)
         return -EFAULT;
-    return vm_fault_in(vm, addr, fault_flags);
+    int rc = vm_fault_in(vm, addr, fault_flags);
+    for (int i = 0; rc == -ENOMEM && oom_handler && i < OOM_RETRIES; i++) {
+        if (!oom_handler())
+            break;
+        rc = vm_fault_in(vm, addr, fault_flags);
+    }
+    return rc;
 }
 
 int vm_write(struct vm_space *vm, uintptr_t va, const void *src, size_t len)

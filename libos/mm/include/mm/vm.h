@@ -83,6 +83,12 @@ int vm_fault_in(struct vm_space *vm, uintptr_t addr, unsigned fault_flags);
 /* True when [addr, addr+len) lies in regions allowing prot. */
 bool vm_range_allowed(struct vm_space *vm, uintptr_t addr, size_t len, unsigned prot);
 
+/* Called when a fault of the current process finds no free page (the
+ * process layer's OOM killer): true when the fault should be retried,
+ * false to fail it with -ENOMEM. Registered once at start-up. */
+typedef bool (*vm_oom_fn)(void);
+void vm_set_oom_handler(vm_oom_fn fn);
+
 /* The space of the current thread, NULL for kernel threads. Implemented by
  * the process layer (libos/proc); a weak fallback returns NULL. */
 struct vm_space *vm_space_current(void);
