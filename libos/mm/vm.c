@@ -882,6 +882,25 @@ size_t vm_mapped_pages(struct vm_space *vm)
     return n;
 }
 
+size_t vm_private_pages(struct vm_space *vm)
+{
+    size_t n = 0;
+    struct list *pos;
+    mutex_lock(&vm->lock);
+    list_for_each(pos, &vm->areas) {
+        struct vm_area *a = list_entry(pos, struct vm_area, link);
+        if (a->kind == VM_KIND_GATE)
+            continue;
+        uint64_t pa;
+        for (uintptr_t va = a->start; next_mapped(vm, &va, a->end, &pa); va += PAGE_SIZE) {
+            struct page *pg = page_of_phys(pa);
+            n += pg && __atomic_load_n(&pg->map_count, __ATOMIC_RELAXED) == 1;
+        }
+    }
+    mutex_unlock(&vm->lock);
+    return n;
+}
+
 unsigned vm_page_map_count(struct vm_space *vm, uintptr_t va)
 {
     uint64_t pa;

@@ -1,6 +1,7 @@
 /* The out-of-memory killer. When a page fault finds no free page, the
- * process with the most resident pages (never init, never a kernel thread:
- * those have no process) gets SIGKILL and a line in the kernel log
+ * process whose end would free the most (the most pages mapped by it alone,
+ * not shared copy-on-write; never init, never a kernel thread: those have
+ * no process) gets SIGKILL and a line in the kernel log
  * ("oom: killed pid N (name), M KiB"); the fault then waits for the victim
  * to be gone and retries. One victim at a time: while it is still alive,
  * other faults wait for it instead of choosing another. */
@@ -73,7 +74,7 @@ static bool proc_oom(void)
     struct vm_space *vm;
     mutex_lock(&proc_vm_mutex);
     for (int pid = next_candidate(0, &vm, name); pid; pid = next_candidate(pid, &vm, name)) {
-        size_t pages = vm_mapped_pages(vm);
+        size_t pages = vm_private_pages(vm);
         if (pages > victim_pages) {
             victim = pid;
             victim_pages = pages;

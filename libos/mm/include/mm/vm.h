@@ -103,6 +103,8 @@ void vm_get_stats(struct vm_stats *stats);
 size_t vm_region_count(struct vm_space *vm);
 /* Pages mapped in the space (excluding the gate). */
 size_t vm_mapped_pages(struct vm_space *vm);
+/* Pages mapped in this space only (mapping count 1): what its end frees. */
+size_t vm_private_pages(struct vm_space *vm);
 /* Bytes of every region (excluding the gate): Linux's VmSize. */
 size_t vm_region_bytes(struct vm_space *vm);
 /* Mapping count of the page behind va (0 when none). */
