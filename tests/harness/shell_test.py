@@ -274,7 +274,10 @@ def process_count(sh):
 def sc_fork_bomb(sh):
     """A fork bomb typed at the prompt leaves the machine usable: the shell
     still answers, its builtin kill -9 -1 (every process but init and the
-    shell) ends the bomb, and free shows the memory back."""
+    shell) ends the bomb, and free shows the memory back.
+    Not registered in tests/meson.build yet: the OOM killer sometimes picks
+    the interactive shell itself (init respawns it, which this scenario
+    does not follow), so it is flaky (issue 11)."""
     used_before = mem_used_kb(sh)
     procs_before = process_count(sh)
     sh.guest.send("f(){ f|f& };f\n")
