@@ -81,7 +81,6 @@ int arm64_direct_map(uint64_t pa, uint64_t size);
 void arm64_mmu_drop_identity(void);
 /* From plat_init on, table pages come from mm_table_page_alloc. */
 void arm64_mmu_use_page_allocator(void);
-void arm64_mmu_asid_setup(const char *cmdline);   /* asid_bits=8: tests */
 /* Secondary CPUs (mmu.c, smp.c). */
 uint64_t arm64_mmu_identity_create(void);
 void arm64_mmu_identity_free(uint64_t root);

@@ -53,7 +53,6 @@ _Noreturn void arm64_boot_main(uint64_t dtb_phys)
 void plat_init(void)
 {
     arm64_mmu_use_page_allocator();
-    arm64_mmu_asid_setup(cmdline);
     gic_init();
     arm64_timer_init();
 }

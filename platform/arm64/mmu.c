@@ -5,9 +5,7 @@
  * use PC-relative addressing only (no pointers stored in data) and are
  * built with -mstrict-align. */
 #include <stdbool.h>
-#include <string.h>
 #include <abi/errno.h>
-#include <kern/cmdline.h>
 #include <kern/panic.h>
 #include <kern/spinlock.h>
 #include <kern/util.h>
@@ -79,10 +77,7 @@ static uint64_t boot_tables_free;       /* pa of a freed pool page, chained */
 
 struct arch_aspace {
     uint64_t root_pa;
-    /* Under mmu_lock: the ASID, valid while asid_gen is the current
-     * generation (0: none yet; the kernel space has none, TTBR1 only). */
-    uint64_t asid;
-    uint64_t asid_gen;
+    uint64_t asid;              /* 0 for the kernel space (TTBR1 only) */
 };
 
 static struct arch_aspace kernel_space;
@@ -598,23 +593,11 @@ void arm64_sync_icache(uintptr_t va, size_t size)
 /* ---- process address spaces (plat/uspace.h) ----
  * TTBR0 holds the current process's tables tagged with its ASID, so a
  * switch needs no TLB flush; user pages are non-global. With no process
- * space active, TTBR0 walks are off (TCR.EPD0).
- *
- * ASIDs are handed out by generation, as Linux does: a space gets one at
- * its first activation in a generation. When the generation has none left
- * (255 with 8-bit ASIDs), a rollover starts the next one: the bitmap is
- * cleared, the spaces running on a CPU keep their ASIDs (reserved in the
- * new generation), and every TLB is flushed (tlbi vmalle1is); every other
- * space gets a fresh ASID when next activated. A destroyed space's ASID is
- * flushed (tlbi aside1is) before it can be handed out again. The command
- * line option asid_bits=8 forces 8-bit ASIDs where the CPU has 16 (tests). */
+ * space active, TTBR0 walks are off (TCR.EPD0). ASIDs are never shared
+ * and are flushed (tlbi aside1is) before reuse. */
 
 #define ASID_MAX 65536
-/* Under mmu_lock: the ASIDs in use in the current generation (0 reserved),
- * the generation (from 1), and the space each CPU's TTBR0 holds. */
-static uint64_t asid_bitmap[ASID_MAX / 64];
-static uint64_t asid_generation = 1;
-static unsigned asid_next = 1;          /* where the search starts */
+static uint64_t asid_bitmap[ASID_MAX / 64];    /* under mmu_lock; ASID 0 reserved */
 static struct arch_aspace *cpu_space[PLAT_MAX_CPUS];
 
 static unsigned asid_count(void)
@@ -622,72 +605,15 @@ static unsigned asid_count(void)
     return (arm64_boot_tcr & TCR_AS16) ? 65536 : 256;
 }
 
-static bool asid_is_used(uint64_t asid)
+static uint64_t asid_alloc(void)
 {
-    return asid_bitmap[asid / 64] & (1UL << (asid % 64));
-}
-
-static void asid_mark(uint64_t asid)
-{
-    asid_bitmap[asid / 64] |= 1UL << (asid % 64);
-}
-
-/* Starts a new generation. mmu_lock held, interrupts off. */
-static void asid_rollover(void)
-{
-    asid_generation++;
-    for (unsigned i = 0; i < ASID_MAX / 64; i++)
-        asid_bitmap[i] = 0;
-    asid_mark(0);
-    for (unsigned cpu = 0; cpu < PLAT_MAX_CPUS; cpu++) {
-        struct arch_aspace *running = __atomic_load_n(&cpu_space[cpu], __ATOMIC_ACQUIRE);
-        if (running && running->asid) {
-            asid_mark(running->asid);
-            running->asid_gen = asid_generation;
+    for (unsigned i = 1; i < asid_count(); i++) {
+        if (!(asid_bitmap[i / 64] & (1UL << (i % 64)))) {
+            asid_bitmap[i / 64] |= 1UL << (i % 64);
+            return i;
         }
     }
-    asid_next = 1;
-    dsb(ishst);
-    __asm__ volatile("tlbi vmalle1is" : : : "memory");
-    dsb(ish);
-    isb();
-}
-
-/* Gives as an ASID of the current generation. mmu_lock held. */
-static void asid_assign(struct arch_aspace *as)
-{
-    if (as->asid_gen == asid_generation)
-        return;
-    unsigned count = asid_count();
-    for (int pass = 0; pass < 2; pass++) {
-        for (unsigned n = 0; n < count - 1; n++) {
-            unsigned asid = 1 + (asid_next - 1 + n) % (count - 1);
-            if (!asid_is_used(asid)) {
-                asid_mark(asid);
-                asid_next = asid + 1 < count ? asid + 1 : 1;
-                as->asid = asid;
-                as->asid_gen = asid_generation;
-                return;
-            }
-        }
-        asid_rollover();
-    }
-    panic("arm64: no ASID free after a rollover");
-}
-
-/* asid_bits=8 on the command line: 8-bit ASIDs even where the CPU has 16.
- * Before any process space exists (plat_init). */
-void arm64_mmu_asid_setup(const char *cmdline)
-{
-    char bits[8];
-    if (!cmdline_get(cmdline, "asid_bits", bits, sizeof(bits)) || strcmp(bits, "8") != 0)
-        return;
-    arm64_boot_tcr &= ~TCR_AS16;
-    write_sysreg(tcr_el1, read_sysreg(tcr_el1) & ~TCR_AS16);
-    isb();
-    __asm__ volatile("tlbi vmalle1" : : : "memory");
-    dsb(nsh);
-    isb();
+    return 0;
 }
 
 struct arch_aspace *arch_mmu_create(void)
@@ -696,7 +622,10 @@ struct arch_aspace *arch_mmu_create(void)
     if (!as)
         return NULL;
     unsigned long irq = spin_lock_irqsave(&mmu_lock);
-    as->root_pa = table_alloc();
+    as->asid = asid_alloc();
+    as->root_pa = as->asid ? table_alloc() : 0;
+    if (as->asid && !as->root_pa)
+        asid_bitmap[as->asid / 64] &= ~(1UL << (as->asid % 64));
     spin_unlock_irqrestore(&mmu_lock, irq);
     if (!as->root_pa) {
         kfree(as);
@@ -720,14 +649,11 @@ void arch_mmu_destroy(struct arch_aspace *as)
             arch_cpu_relax();
     irq = spin_lock_irqsave(&mmu_lock);
     free_table_tree(as->root_pa, 0);
-    if (as->asid_gen == asid_generation) {
-        /* An older generation's entries went with its rollover flush. */
-        dsb(ishst);
-        __asm__ volatile("tlbi aside1is, %0" : : "r"(as->asid << 48) : "memory");
-        dsb(ish);
-        isb();
-        asid_bitmap[as->asid / 64] &= ~(1UL << (as->asid % 64));
-    }
+    dsb(ishst);
+    __asm__ volatile("tlbi aside1is, %0" : : "r"(as->asid << 48) : "memory");
+    dsb(ish);
+    isb();
+    asid_bitmap[as->asid / 64] &= ~(1UL << (as->asid % 64));
     spin_unlock_irqrestore(&mmu_lock, irq);
     kfree(as);
 }
@@ -745,20 +671,13 @@ void arch_mmu_activate(struct arch_aspace *as)
             write_sysreg(tcr_el1, read_sysreg(tcr_el1) | TCR_EPD0);
             isb();
             write_sysreg(ttbr0_el1, 0);
-            isb();
-            __atomic_store_n(&cpu_space[cpu], NULL, __ATOMIC_RELEASE);
         } else {
-            /* The ASID and cpu_space change together under mmu_lock, so a
-             * rollover on another CPU reserves the ASID this CPU runs. */
-            spin_lock(&mmu_lock);
-            asid_assign(as);
             write_sysreg(ttbr0_el1, as->root_pa | (as->asid << 48));
             isb();
             write_sysreg(tcr_el1, read_sysreg(tcr_el1) & ~TCR_EPD0);
-            isb();
-            __atomic_store_n(&cpu_space[cpu], as, __ATOMIC_RELEASE);
-            spin_unlock(&mmu_lock);
         }
+        isb();
+        __atomic_store_n(&cpu_space[cpu], as == &kernel_space ? NULL : as, __ATOMIC_RELEASE);
     }
     arch_irq_restore(irq);
 }
