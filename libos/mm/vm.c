@@ -526,12 +526,29 @@ struct vm_space *vm_space_current(void)
     return NULL;
 }
 
+static vm_oom_fn oom_handler;   /* set once before any process runs */
+
+void vm_set_oom_handler(vm_oom_fn fn)
+{
+    oom_handler = fn;
+}
+
+/* Out of pages, a fault asks the OOM handler (which may kill a process
+ * and wait for its memory) and retries, a bounded number of times. */
+#define OOM_RETRIES 1000
+
 int vm_fault(uintptr_t addr, unsigned fault_flags)
 {
     struct vm_space *vm = vm_space_current();
     if (!vm)
         return -EFAULT;
-    return vm_fault_in(vm, addr, fault_flags);
+    int rc = vm_fault_in(vm, addr, fault_flags);
+    for (int i = 0; rc == -ENOMEM && oom_handler && i < OOM_RETRIES; i++) {
+        if (!oom_handler())
+            break;
+        rc = vm_fault_in(vm, addr, fault_flags);
+    }
+    return rc;
 }
 
 int vm_write(struct vm_space *vm, uintptr_t va, const void *src, size_t len)
@@ -860,6 +877,25 @@ size_t vm_mapped_pages(struct vm_space *vm)
         uint64_t pa;
         for (uintptr_t va = a->start; next_mapped(vm, &va, a->end, &pa); va += PAGE_SIZE)
             n++;
+    }
+    mutex_unlock(&vm->lock);
+    return n;
+}
+
+size_t vm_private_pages(struct vm_space *vm)
+{
+    size_t n = 0;
+    struct list *pos;
+    mutex_lock(&vm->lock);
+    list_for_each(pos, &vm->areas) {
+        struct vm_area *a = list_entry(pos, struct vm_area, link);
+        if (a->kind == VM_KIND_GATE)
+            continue;
+        uint64_t pa;
+        for (uintptr_t va = a->start; next_mapped(vm, &va, a->end, &pa); va += PAGE_SIZE) {
+            struct page *pg = page_of_phys(pa);
+            n += pg && __atomic_load_n(&pg->map_count, __ATOMIC_RELAXED) == 1;
+        }
     }
     mutex_unlock(&vm->lock);
     return n;

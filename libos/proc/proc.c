@@ -657,6 +657,7 @@ int proc_start_init(const char *path, char *const argv[], char *const envp[],
     vfs_set_sigpipe_hook(sig_pipe_hook);
     proc_rlimit_register();
     proc_procfs_register();
+    proc_oom_register();
     struct proc *p = proc_alloc();
     if (!p)
         return -ENOMEM;

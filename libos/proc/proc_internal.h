@@ -186,5 +186,6 @@ struct proc_cmdline *proc_cmdline_get(struct proc_cmdline *cmdline);
 void proc_cmdline_put(struct proc_cmdline *cmdline);
 /* Registers the process layer as /proc's source (proc_start_init). */
 void proc_procfs_register(void);
+void proc_oom_register(void);        /* oom.c */
 
 #endif

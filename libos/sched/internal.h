@@ -105,6 +105,7 @@ void sched_switch(void);
 void smp_handle_calls(void);
 
 /* thread.c */
+void thread_slots_init(void);           /* thread.c, from sched_init */
 void thread_struct_init(struct thread *t, const char *name);
 /* A thread with its stack, ready to be started by sched_make_runnable. */
 struct thread *thread_alloc(const char *name, thread_fn fn, void *arg);

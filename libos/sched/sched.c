@@ -342,6 +342,7 @@ void sched_init(void)
         list_init(&c->calls);
         timer_init(&c->quantum, quantum_expired, c);
     }
+    thread_slots_init();
     struct thread *boot = &boot_thread;
     thread_struct_init(boot, "main");
     boot->state = THREAD_RUNNING;

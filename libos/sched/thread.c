@@ -8,21 +8,42 @@
 #include <mm/kmalloc.h>
 #include <mm/page.h>
 #include <plat/mmu.h>
+#include <plat/cpu.h>
 #include <plat/timer.h>
+#include <sched/smp.h>
+#include <sched/sync.h>
 #include "internal.h"
 
-/* Kernel stacks live in [VMAP + 128 GiB, VMAP + 256 GiB): above amd64's
+/* Kernel stacks live in [VMAP + 128 GiB, VMAP + 136 GiB): above amd64's
  * ioremap window (the bottom 64 GiB), below the middle of VMAP (ktest's
  * mapping tests) and far from arm64's ioremap window (the top GiB). Each
- * thread takes a slot: one unmapped guard page, then the stack. Slots are
- * handed out in order and never reused, so a stale TLB entry on another
- * CPU for a freed stack can never be used again (amd64's unmap only
- * invalidates locally). 128 GiB / 32 KiB = 4 Mi thread creations. */
+ * thread takes a slot: one unmapped guard page, then the stack. 256 Ki
+ * slots: more stacks than any RAM here holds.
+ *
+ * A freed slot is stale: another CPU may still hold a TLB entry for the
+ * stack it had (amd64's kernel unmaps invalidate locally only). A slot
+ * comes from the clean set, else fresh from the window; when both are
+ * empty, every CPU flushes its TLB (arch_tlb_flush_all_local) and the
+ * slots stale before that flush become clean. So a slot is reused only
+ * once no CPU can reach its old pages, and one flush serves many slots. */
 #define STACK_WINDOW_BASE (KERNEL_VMAP_BASE + 128 * GiB)
-#define STACK_WINDOW_END  (KERNEL_VMAP_BASE + 256 * GiB)
 #define STACK_SLOT_SIZE   (32 * KiB)
+#define STACK_SLOTS       (256UL * 1024)
+#define SLOT_WORDS        (STACK_SLOTS / 64)
 
-static uintptr_t next_stack_slot = STACK_WINDOW_BASE;
+/* slot_lock (a leaf, interrupts off) protects the two sets, their counts
+ * and the window cursor. */
+static struct spinlock slot_lock = SPINLOCK_INIT;
+static uint64_t stale_slots[SLOT_WORDS], clean_slots[SLOT_WORDS];
+static unsigned long stale_count, clean_count;
+static unsigned long clean_hint;        /* a word of clean_slots to search first */
+static unsigned long slots_used;        /* slots [0, slots_used) were handed out once */
+static unsigned long window_slots = STACK_SLOTS;
+/* slot_flush_mutex (a sleeping lock, outside slot_lock): one flusher at a
+ * time, owning flushing_slots. */
+static struct mutex slot_flush_mutex;
+static bool is_slot_flush_ready;
+static uint64_t flushing_slots[SLOT_WORDS];
 
 /* Detached threads that died, freed by the next thread_create/join (they
  * cannot free their own stack). zombie_lock is a leaf lock. */
@@ -39,19 +60,94 @@ void thread_struct_init(struct thread *t, const char *name)
     strlcpy(t->name, name, sizeof(t->name));
 }
 
+static void flush_this_cpu(void *arg)
+{
+    (void)arg;
+    arch_tlb_flush_all_local();
+}
+
+/* Makes the slots stale so far clean: every CPU flushes its TLB first.
+ * Sleeps; false when it cannot run here (interrupts off, or too early). */
+static bool clean_stale_slots(void)
+{
+    if (!arch_irq_enabled() || !is_slot_flush_ready || !thread_current())
+        return false;
+    mutex_lock(&slot_flush_mutex);
+    unsigned long flags = spin_lock_irqsave(&slot_lock);
+    unsigned long count = stale_count;
+    memcpy(flushing_slots, stale_slots, sizeof(stale_slots));
+    memset(stale_slots, 0, sizeof(stale_slots));
+    stale_count = 0;
+    spin_unlock_irqrestore(&slot_lock, flags);
+    if (count) {
+        for (unsigned cpu = 0; cpu < PLAT_MAX_CPUS; cpu++)
+            smp_call_on(cpu, flush_this_cpu, NULL);     /* -EINVAL: not online */
+        flags = spin_lock_irqsave(&slot_lock);
+        for (unsigned long w = 0; w < SLOT_WORDS; w++)
+            clean_slots[w] |= flushing_slots[w];
+        clean_count += count;
+        spin_unlock_irqrestore(&slot_lock, flags);
+    }
+    mutex_unlock(&slot_flush_mutex);
+    return true;
+}
+
+/* A clean slot's index: reused, or fresh from the window; -1 when none. */
+static long slot_get(void)
+{
+    for (int attempt = 0; attempt < 2; attempt++) {
+        long slot = -1;
+        unsigned long flags = spin_lock_irqsave(&slot_lock);
+        if (clean_count) {
+            for (unsigned long i = 0; i < SLOT_WORDS; i++) {
+                unsigned long w = (clean_hint + i) % SLOT_WORDS;
+                if (clean_slots[w]) {
+                    unsigned bit = (unsigned)__builtin_ctzll(clean_slots[w]);
+                    clean_slots[w] &= ~(1ULL << bit);
+                    clean_count--;
+                    clean_hint = w;
+                    slot = (long)(w * 64 + bit);
+                    break;
+                }
+            }
+        } else if (slots_used < window_slots) {
+            slot = (long)slots_used++;
+        }
+        bool has_stale = stale_count != 0;
+        spin_unlock_irqrestore(&slot_lock, flags);
+        if (slot >= 0)
+            return slot;
+        if (!has_stale || !clean_stale_slots())
+            return -1;
+    }
+    return -1;
+}
+
+static void slot_put_stale(unsigned long slot)
+{
+    unsigned long flags = spin_lock_irqsave(&slot_lock);
+    stale_slots[slot / 64] |= 1ULL << (slot % 64);
+    stale_count++;
+    spin_unlock_irqrestore(&slot_lock, flags);
+}
+
 static int stack_alloc(struct thread *t)
 {
-    uintptr_t slot = __atomic_fetch_add(&next_stack_slot, STACK_SLOT_SIZE, __ATOMIC_RELAXED);
-    if (slot + STACK_SLOT_SIZE > STACK_WINDOW_END)
+    long slot = slot_get();
+    if (slot < 0)
         return -ENOMEM;
     uint64_t pa = pages_alloc(THREAD_STACK_ORDER, 0);
-    if (!pa)
+    if (!pa) {
+        slot_put_stale((unsigned long)slot);
         return -ENOMEM;
-    uintptr_t va = slot + STACK_SLOT_SIZE - THREAD_STACK_SIZE;   /* guard below */
+    }
+    uintptr_t base = STACK_WINDOW_BASE + (uintptr_t)slot * STACK_SLOT_SIZE;
+    uintptr_t va = base + STACK_SLOT_SIZE - THREAD_STACK_SIZE;     /* guard below */
     int err = arch_mmu_map(arch_mmu_kernel_space(), va, pa, THREAD_STACK_SIZE,
                            MMU_READ | MMU_WRITE);
     if (err) {
         pages_free(pa, THREAD_STACK_ORDER);
+        slot_put_stale((unsigned long)slot);
         return err;
     }
     t->stack_va = va;
@@ -64,8 +160,24 @@ static void thread_free(struct thread *t)
     if (t->stack_va) {
         arch_mmu_unmap(arch_mmu_kernel_space(), t->stack_va, THREAD_STACK_SIZE);
         pages_free(t->stack_pa, THREAD_STACK_ORDER);
+        slot_put_stale((t->stack_va - STACK_WINDOW_BASE) / STACK_SLOT_SIZE);
     }
     kfree(t);
+}
+
+void thread_slots_init(void)
+{
+    mutex_init(&slot_flush_mutex);
+    is_slot_flush_ready = true;
+}
+
+unsigned long thread_stack_window_limit(unsigned long extra_slots)
+{
+    unsigned long flags = spin_lock_irqsave(&slot_lock);
+    unsigned long used = slots_used;
+    window_slots = extra_slots ? MIN(STACK_SLOTS, slots_used + extra_slots) : STACK_SLOTS;
+    spin_unlock_irqrestore(&slot_lock, flags);
+    return used;
 }
 
 static void reap_zombies(void)

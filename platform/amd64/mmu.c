@@ -405,6 +405,15 @@ int arch_mmu_next_mapped(struct arch_aspace *as, uintptr_t va, uintptr_t end, ui
     return found;
 }
 
+void arch_tlb_flush_all_local(void)
+{
+    unsigned long irq = arch_irq_save();
+    uint64_t cr4 = read_cr4();
+    write_cr4(cr4 & ~CR4_PGE);          /* drops global entries too */
+    write_cr4(cr4);
+    arch_irq_restore(irq);
+}
+
 /* ---- process address spaces (plat/uspace.h) ---- */
 
 struct arch_aspace *arch_mmu_create(void)

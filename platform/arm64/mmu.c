@@ -573,6 +573,14 @@ int arch_mmu_next_mapped(struct arch_aspace *as, uintptr_t va, uintptr_t end, ui
     return found;
 }
 
+void arch_tlb_flush_all_local(void)
+{
+    dsb(ishst);
+    __asm__ volatile("tlbi vmalle1" : : : "memory");
+    dsb(nsh);
+    isb();
+}
+
 /* ---- cache maintenance ---- */
 
 void arm64_sync_icache(uintptr_t va, size_t size)

@@ -282,3 +282,37 @@ KTEST(timer_cancel_before_deadline, KTEST_DEFAULT)
     KTEST_EXPECT(!timer_cancel(&t), "an expired timer was still pending");
     return 0;
 }
+
+static int stack_slot_fn(void *arg)
+{
+    volatile char buf[2048];            /* touch the stack well below its top */
+    buf[0] = (char)(uintptr_t)arg;
+    buf[sizeof(buf) - 1] = buf[0];
+    return buf[sizeof(buf) - 1] + 1;
+}
+
+/* Kernel stack slots are reused once freed: with the window cut to a few
+ * slots beyond those in use, many more threads than slots are created and
+ * joined, four alive at a time, on whatever CPUs run them. */
+KTEST(thread_stack_slots_reused, KTEST_DEFAULT)
+{
+    const unsigned extra = 8, rounds = 100, batch = 4;
+    thread_stack_window_limit(extra);
+    int failures = 0;
+    for (unsigned r = 0; r < rounds && !failures; r++) {
+        struct thread *t[4];
+        for (unsigned i = 0; i < batch; i++) {
+            t[i] = thread_create("slot", stack_slot_fn, (void *)(uintptr_t)(i + 1));
+            failures += !t[i];
+        }
+        for (unsigned i = 0; i < batch; i++) {
+            int code = 0;
+            if (t[i] && (thread_join(t[i], &code) != 0 || code != (int)i + 2))
+                failures++;
+        }
+    }
+    thread_stack_window_limit(0);
+    KTEST_EXPECT(failures == 0, "%d thread creations or joins failed with %u slots to spare",
+                 failures, extra);
+    return 0;
+}

@@ -47,6 +47,11 @@ int arch_mmu_query(struct arch_aspace *as, uintptr_t va, uint64_t *pa,
 int arch_mmu_next_mapped(struct arch_aspace *as, uintptr_t va, uintptr_t end, uintptr_t *at,
                          uint64_t *pa, unsigned *flags);
 
+/* Invalidates every TLB entry of this CPU, global (kernel) ones included.
+ * Run on every CPU, it makes kernel addresses unmapped before safe to map
+ * again (amd64's kernel unmaps invalidate the calling CPU only). */
+void arch_tlb_flush_all_local(void);
+
 /* Maps device registers into the kernel half (MMU_DEVICE, read/write).
  * Returns NULL on failure. */
 void *arch_ioremap(uint64_t pa, size_t size);

@@ -46,6 +46,19 @@ static inline void list_remove(struct list *node)
     node->next = node->prev = node;
 }
 
+/* Moves every node of src to the end of dst, in order; src is left empty. */
+static inline void list_splice_back(struct list *dst, struct list *src)
+{
+    if (list_empty(src))
+        return;
+    struct list *first = src->next, *last = src->prev;
+    first->prev = dst->prev;
+    dst->prev->next = first;
+    last->next = dst;
+    dst->prev = last;
+    list_init(src);
+}
+
 #define list_entry(node, type, member) container_of(node, type, member)
 #define list_for_each(pos, head) \
     for ((pos) = (head)->next; (pos) != (head); (pos) = (pos)->next)

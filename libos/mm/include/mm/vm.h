@@ -83,6 +83,12 @@ int vm_fault_in(struct vm_space *vm, uintptr_t addr, unsigned fault_flags);
 /* True when [addr, addr+len) lies in regions allowing prot. */
 bool vm_range_allowed(struct vm_space *vm, uintptr_t addr, size_t len, unsigned prot);
 
+/* Called when a fault of the current process finds no free page (the
+ * process layer's OOM killer): true when the fault should be retried,
+ * false to fail it with -ENOMEM. Registered once at start-up. */
+typedef bool (*vm_oom_fn)(void);
+void vm_set_oom_handler(vm_oom_fn fn);
+
 /* The space of the current thread, NULL for kernel threads. Implemented by
  * the process layer (libos/proc); a weak fallback returns NULL. */
 struct vm_space *vm_space_current(void);
@@ -97,6 +103,8 @@ void vm_get_stats(struct vm_stats *stats);
 size_t vm_region_count(struct vm_space *vm);
 /* Pages mapped in the space (excluding the gate). */
 size_t vm_mapped_pages(struct vm_space *vm);
+/* Pages mapped in this space only (mapping count 1): what its end frees. */
+size_t vm_private_pages(struct vm_space *vm);
 /* Bytes of every region (excluding the gate): Linux's VmSize. */
 size_t vm_region_bytes(struct vm_space *vm);
 /* Mapping count of the page behind va (0 when none). */

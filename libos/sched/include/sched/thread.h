@@ -38,6 +38,10 @@ void thread_interrupt_clear(struct thread *t);
  * or waiting for a CPU: a lock-free snapshot, for /proc's process state. */
 bool thread_is_blocked(const struct thread *t);
 
+/* Tests: limits the kernel stack window to the slots used so far plus
+ * extra_slots (0: back to the whole window). Returns the slots used. */
+unsigned long thread_stack_window_limit(unsigned long extra_slots);
+
 /* Gives up the CPU to another runnable thread, if any. */
 void sched_yield(void);
 /* Sleeps for at least ns nanoseconds. */
