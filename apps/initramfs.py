@@ -3,7 +3,11 @@
 libos/vfs/tools/gen_initramfs.py (the standard directories, then one file
 per DEST=SOURCE argument, mode 0755) and runs it.
 
-usage: initramfs.py GEN_INITRAMFS OUT.cpio OUT.S SYMBOL_PREFIX DEST=SOURCE...
+usage: initramfs.py [--strip OBJCOPY] GEN_INITRAMFS OUT.cpio OUT.S SYMBOL_PREFIX DEST=SOURCE...
+
+--strip puts `OBJCOPY --strip-debug` copies of the programs in the archive
+(the build keeps the unstripped ones for gdb): debug information would
+otherwise be most of the image and of the RAM the root ramfs takes.
 """
 import os
 import subprocess
@@ -13,10 +17,21 @@ DIRS = ["bin", "sbin", "dev", "tmp", "etc", "bin/tests"]
 
 
 def main():
-    gen, out_cpio, out_s, prefix = sys.argv[1:5]
+    args = sys.argv[1:]
+    objcopy = None
+    if args and args[0] == "--strip":
+        objcopy, args = args[1], args[2:]
+    gen, out_cpio, out_s, prefix = args[0:4]
+    stripped_dir = out_cpio + ".stripped"
+    if objcopy:
+        os.makedirs(stripped_dir, exist_ok=True)
     lines = ["dir /%s 0755 0 0" % d if d != "tmp" else "dir /tmp 01777 0 0" for d in DIRS]
-    for arg in sys.argv[5:]:
+    for arg in args[4:]:
         dest, source = arg.split("=", 1)
+        if objcopy:
+            stripped = os.path.join(stripped_dir, dest.strip("/").replace("/", "_"))
+            subprocess.run([objcopy, "--strip-debug", source, stripped], check=True)
+            source = stripped
         lines.append("file /%s %s 0755 0 0" % (dest.lstrip("/"), os.path.abspath(source)))
     manifest = out_cpio + ".manifest"
     with open(manifest, "w") as f:

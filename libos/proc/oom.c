@@ -1,7 +1,7 @@
 /* The out-of-memory killer. When a page fault finds no free page, the
  * process whose end would free the most (the most pages mapped by it alone,
- * not shared copy-on-write; never init, never a kernel thread: those have
- * no process) gets SIGKILL and a line in the kernel log
+ * not shared copy-on-write, weighed down by its age: see badness; never
+ * init, never a kernel thread: those have no process) gets SIGKILL and a line in the kernel log
  * ("oom: killed pid N (name), M KiB"); the fault then waits for the victim
  * to be gone and retries. One victim at a time: while it is still alive,
  * other faults wait for it instead of choosing another. */
@@ -10,11 +10,37 @@
 #include <abi/signal.h>
 #include <kern/printk.h>
 #include <mm/vm.h>
+#include <plat/timer.h>
 #include <sched/sync.h>
 #include <sched/thread.h>
 #include "proc_internal.h"
 
 #define OOM_WAIT_NS (10 * 1000 * 1000ULL)
+
+static uint64_t isqrt(uint64_t x)
+{
+    uint64_t r = 0;
+    for (uint64_t bit = 1ULL << 62; bit; bit >>= 2) {
+        if (x >= r + bit) {
+            x -= r + bit;
+            r = (r >> 1) + bit;
+        } else {
+            r >>= 1;
+        }
+    }
+    return r;
+}
+
+/* How much killing a process is worth: the pages only it maps, divided by
+ * the fourth root of its age in milliseconds (as Linux 2.6's badness did
+ * with run time): a long-lived process such as the interactive shell that
+ * started a fork bomb is worth keeping over the bomb's young subshells of
+ * about its size, while a hog that is much larger is still chosen. */
+static uint64_t badness(size_t pages, uint64_t start_ns, uint64_t now_ns)
+{
+    uint64_t age_ms = now_ns > start_ns ? (now_ns - start_ns) / 1000000 : 0;
+    return (uint64_t)pages * 1024 / (1 + isqrt(isqrt(age_ms)));
+}
 
 /* oom_mutex (a sleeping lock, before proc_vm_mutex) serialises choosing
  * victims and protects oom_victim_pid (0: none pending). */
@@ -33,7 +59,7 @@ static bool is_holding_memory(int pid)
 
 /* The next process after pid (by pid) that may be chosen, with its space;
  * 0 when none. proc_vm_mutex held (it keeps the space alive). */
-static int next_candidate(int after, struct vm_space **vm, char name[16])
+static int next_candidate(int after, struct vm_space **vm, char name[16], uint64_t *start_ns)
 {
     int best = 0;
     unsigned long flags = spin_lock_irqsave(&proc_lock);
@@ -43,6 +69,7 @@ static int next_candidate(int after, struct vm_space **vm, char name[16])
             continue;
         best = p->pid;
         *vm = p->vm;
+        *start_ns = p->start_ns;
         memcpy(name, p->name, 15);
         name[15] = '\0';
     }
@@ -55,8 +82,16 @@ static int next_candidate(int after, struct vm_space **vm, char name[16])
 static bool proc_oom(void)
 {
     struct proc *self = proc_current();
-    if (self && self->is_exiting)
-        return false;
+    /* A process already being killed gives up the fault and dies, freeing
+     * what it has; waiting here for memory would keep it (and its pages)
+     * alive for as long as memory stays short. */
+    if (self) {
+        unsigned long flags = spin_lock_irqsave(&proc_lock);
+        bool is_dying = self->is_exiting || (self->pending & ABI_SIGBIT(SIGKILL));
+        spin_unlock_irqrestore(&proc_lock, flags);
+        if (is_dying)
+            return false;
+    }
     mutex_lock(&oom_mutex);
     if (oom_victim_pid && is_holding_memory(oom_victim_pid)) {
         bool is_self = self && self->pid == oom_victim_pid;
@@ -70,14 +105,19 @@ static bool proc_oom(void)
 
     int victim = 0;
     size_t victim_pages = 0;
+    uint64_t victim_score = 0, start_ns, now_ns = plat_time_ns();
     char victim_name[16] = "", name[16];
     struct vm_space *vm;
     mutex_lock(&proc_vm_mutex);
-    for (int pid = next_candidate(0, &vm, name); pid; pid = next_candidate(pid, &vm, name)) {
+    for (int pid = next_candidate(0, &vm, name, &start_ns); pid;
+         pid = next_candidate(pid, &vm, name, &start_ns)) {
+        /* Ties go to the highest pid, normally the youngest. */
         size_t pages = vm_private_pages(vm);
-        if (pages > victim_pages) {
+        uint64_t score = badness(pages, start_ns, now_ns);
+        if (pages > 0 && score >= victim_score) {
             victim = pid;
             victim_pages = pages;
+            victim_score = score;
             memcpy(victim_name, name, sizeof(name));
         }
     }

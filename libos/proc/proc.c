@@ -344,10 +344,15 @@ long proc_fork(struct trap_frame *tf)
     memcpy(child->name, parent->name, sizeof(child->name));
 
     flags = spin_lock_irqsave(&proc_lock);
-    if (!proc_nproc_allows_one_more(parent)) {
+    /* A SIGKILL that reached the parent while it was copying (kill -9 -1
+     * walks the process list under proc_lock) must not let a child it never
+     * saw escape: a fork bomb would outlive every kill. As on Linux, the
+     * fork is abandoned; the parent dies on its way out. */
+    bool is_dying = parent->is_exiting || (parent->pending & ABI_SIGBIT(SIGKILL));
+    if (is_dying || !proc_nproc_allows_one_more(parent)) {
         spin_unlock_irqrestore(&proc_lock, flags);
         vfs_ctx_release(&child->files);
-        rc = -EAGAIN;
+        rc = is_dying ? -EINTR : -EAGAIN;
         goto fail_vm;
     }
     memcpy(child->rlimits, parent->rlimits, sizeof(child->rlimits));

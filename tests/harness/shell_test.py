@@ -316,6 +316,8 @@ def sc_fork_bomb(sh):
     # the prompt comes back while its descendants multiply. Let it grow
     # until fork fails (memory or process limits), then recover.
     sh.wait_prompt(timeout=60)
+    # Until a fork or pipe fails: the bomb has reached the machine's limits.
+    sh.expect_line(r"(fork|pipe): ", timeout=300)
     sh.guest.send("\n")
     sh.wait_prompt(timeout=120)
     sh.interrupt_until_prompt()
