@@ -6,6 +6,7 @@
 #include <kern/app.h>
 #include <kern/init.h>
 #include <kern/printk.h>
+#include <kern/stack_protector.h>
 #include <mm/page.h>
 #include <mm/kmalloc.h>
 #include <plat/boot.h>
@@ -24,9 +25,11 @@ void vfs_shutdown(void) __attribute__((weak));
 
 _Noreturn void kernel_main(void)
 {
+    stack_guard_init();
     printk("tandem %s %s %s\n", TANDEM_VERSION, PLAT_ARCH_NAME, plat_machine_name());
     mm_init();
     plat_init();
+    stack_guard_init();         /* the clock, if the CPU had no generator */
     sched_init();
     arch_irq_enable();
     sched_start_cpus();
