@@ -57,6 +57,10 @@ struct fuzz_thread {
 
 /* Set by the master before it starts workers (read by children too). */
 extern pid_t fuzz_master_pid;
+/* Syscall numbers the run picks from (only=LO-HI), and whether the
+ * master's workers print every call (trace=1). */
+extern long fuzz_nr_lo, fuzz_nr_hi;
+extern int fuzz_trace;
 extern volatile int fuzz_stop;
 #define FUZZ_MAX_THREADS 16
 extern pid_t fuzz_master_tids[FUZZ_MAX_THREADS];
@@ -75,6 +79,14 @@ pid_t fuzz_spawn_child(struct fuzz_thread *parent);
 void fuzz_child_started(pid_t pid);
 /* main.c: whether the master may start another child now. */
 bool fuzz_may_spawn(void);
+/* Signals the master leaves at their default (fatal) action: its own
+ * faults must end it, not loop through a handler. */
+static inline bool fuzz_signal_is_fatal(int sig)
+{
+    return sig == 4 /* SIGILL */ || sig == 5 /* SIGTRAP */ || sig == 7 /* SIGEMT */ ||
+           sig == 8 /* SIGFPE */ || sig == 10 /* SIGBUS */ || sig == 11 /* SIGSEGV */ ||
+           sig == 12 /* SIGSYS */;
+}
 /* main.c: the master's handler of every signal (interrupts a call). */
 void fuzz_signal_noop(int sig);
 

@@ -12,6 +12,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -25,6 +26,8 @@
 #define PAGE 4096UL
 
 pid_t fuzz_master_pid;
+long fuzz_nr_lo = 0, fuzz_nr_hi = SYS_COUNT;
+int fuzz_trace;
 volatile int fuzz_stop;
 
 /* The arena: pages in known states, the only memory the master lets the
@@ -190,7 +193,22 @@ static bool one_in(uint64_t *rng, unsigned n)
 
 /* ---- the arena ---- */
 
+static void arena_remap(void);
+
+/* One thread at a time remaps the arena (another one's mprotect of the
+ * read-only page would fault this one's fill of it); a busy flag rather
+ * than a mutex, so that a child forked meanwhile is not stuck with it. */
+static volatile int arena_busy;
+
 static void arena_reset(void)
+{
+    if (__atomic_exchange_n(&arena_busy, 1, __ATOMIC_ACQUIRE))
+        return;
+    arena_remap();
+    __atomic_store_n(&arena_busy, 0, __ATOMIC_RELEASE);
+}
+
+static void arena_remap(void)
 {
     /* MAP_FIXED over the arena's own range only */
     void *p = mmap(arena, ARENA_PAGES * PAGE, PROT_READ | PROT_WRITE,
@@ -225,12 +243,12 @@ static int open_resource(uint64_t *rng, int *second)
         return open(dirs[fuzz_below(rng, sizeof(dirs) / sizeof(dirs[0]))],
                     O_RDONLY | O_DIRECTORY);
     case 2:
-        if (pipe2(fds, one_in(rng, 2) ? O_NONBLOCK : 0) < 0)
+        if (pipe2(fds, one_in(rng, 4) ? 0 : O_NONBLOCK) < 0)
             return -1;
         *second = fds[1];
         return fds[0];
     case 3: {
-        int m = open("/dev/ptmx", O_RDWR | O_NOCTTY | (one_in(rng, 2) ? O_NONBLOCK : 0));
+        int m = open("/dev/ptmx", O_RDWR | O_NOCTTY | (one_in(rng, 4) ? 0 : O_NONBLOCK));
         if (m < 0)
             return -1;
         unsigned n;
@@ -513,7 +531,7 @@ static bool is_fd_kind(uint8_t kind)
  * Init is the supervisor; the master, its group, its threads (a tid is a
  * pid to kill) and -1 (every process but init and the sender) would end
  * the run. */
-static bool reaches_run(long pid)
+static bool reaches_run(int pid)
 {
     if (pid == -1 || pid == 1 || pid == fuzz_master_pid || pid == -fuzz_master_pid)
         return true;
@@ -542,40 +560,69 @@ static bool in_mutable(uint64_t addr, uint64_t len)
     return addr >= start && addr <= end && len <= end - addr;
 }
 
-/* Mounts and unmounts only inside the fuzzer's directory: the system's
- * mounts (/, /dev, /proc, /dev/pts) outlive the run and its accounting. */
-static bool is_fuzz_path(long p)
+/* Whether the path at p names something outside the fuzzer's directory
+ * by an absolute path: the system's files and mounts (/, /dev, /proc,
+ * /dev/pts) outlive the run and its accounting, so calls that change the
+ * tree or mount leave them alone. p may be one of paths[], a string in the
+ * arena's buffers (fill_buffer copies them there), or anything else, which
+ * the kernel must reject or read as garbage. */
+static bool is_system_path(long p)
 {
-    for (unsigned i = 0; i < PATH_COUNT; i++)
+    const char *path = NULL;
+    for (unsigned i = 0; i < PATH_COUNT && !path; i++)
         if ((const char *)p == paths[i])
-            return strncmp(paths[i], FUZZ_DIR "/", sizeof(FUZZ_DIR)) == 0;
-    return (uint64_t)p >= 0x800000000000ULL || p < 0x1000;   /* must fail */
+            path = paths[i];
+    uint64_t end = (uint64_t)(uintptr_t)arena + ARENA_NONE_PAGE * PAGE;
+    if (!path && in_buffers((uint64_t)p & ~7ULL, 0) && (uint64_t)p < end &&
+        memchr((const void *)p, 0, end - (uint64_t)p))
+        path = (const char *)p;     /* a string fill_buffer put in the buffers */
+    if (!path || path[0] != '/')
+        return false;
+    while (path[0] == '/' && path[1] == '/')
+        path++;
+    return strncmp(path, FUZZ_DIR "/", sizeof(FUZZ_DIR)) != 0 && strcmp(path, FUZZ_DIR) != 0;
+}
+
+/* Path arguments of the calls that change the file tree (bit i: a[i]). */
+static unsigned changed_paths(long nr)
+{
+    switch (nr) {
+    case SYS_renameat: return 1u << 1 | 1u << 3;
+    case SYS_unlinkat: case SYS_mkdirat: case SYS_mknodat: case SYS_fchmodat:
+    case SYS_utimensat: case 122 /* fchownat */: return 1u << 1;
+    case SYS_linkat: return 1u << 3;
+    case SYS_symlinkat: return 1u << 2;
+    case SYS_truncate: case SYS_umount: return 1u << 0;
+    case SYS_mount: return 1u << 1;
+    default: return 0;
+    }
 }
 
 /* Returns false when the call must not be made; may adjust arguments. */
 static bool allowed(struct fuzz_thread *t, long nr, long a[6])
 {
     bool master = t->role == FUZZ_MASTER;
+    for (int i = 0; i < 6; i++)
+        if ((changed_paths(nr) >> i & 1) && is_system_path(a[i]))
+            return false;
     switch (nr) {
     case SYS_reboot:
         return false;
     case SYS_kill:
     case SYS_tgkill: {
-        long pid = a[0], sig = nr == SYS_kill ? a[1] : a[2];
+        /* the kernel reads pid_t and int: compare what it will see */
+        int pid = (int)a[0], sig = (int)(nr == SYS_kill ? a[1] : a[2]);
         if (!reaches_run(pid))
             return true;
         /* the master may signal itself (or its group) with what it
          * handles: everything but SIGKILL and SIGSTOP */
         return master && (pid == fuzz_master_pid || pid == 0 || pid == -fuzz_master_pid) &&
-               (int)sig != SIGKILL && (int)sig != SIGSTOP;
+               sig != SIGKILL && sig != SIGSTOP && !fuzz_signal_is_fatal(sig);
     }
-    case SYS_mount:
-        return is_fuzz_path(a[1]);
-    case SYS_umount:
-        return is_fuzz_path(a[0]);
     case SYS_setpgid:
         /* a child in the master's group would take it down with kill(0) */
-        return !master && a[1] != fuzz_master_pid && !(a[1] == 0 && a[0] == fuzz_master_pid);
+        return !master && (int)a[1] != fuzz_master_pid &&
+               !((int)a[1] == 0 && (int)a[0] == fuzz_master_pid);
     case SYS_fork:
     case SYS_execve:
     case SYS_exit:
@@ -600,6 +647,10 @@ static bool allowed(struct fuzz_thread *t, long nr, long a[6])
             return false;       /* the pool slot held one too */
     switch (nr) {
     case SYS_sigaction:
+        /* the master's faults stay fatal (a handler returning to a
+         * faulting store would loop): leave those alone */
+        if (fuzz_signal_is_fatal((int)a[0]))
+            return a[1] == 0 || (uint64_t)a[1] >= 0x800000000000ULL;
         /* act: only valid handlers, or an address the kernel must reject */
         if (in_buffers((uint64_t)a[1], sizeof(struct abi_sigaction))) {
             struct abi_sigaction *sa = (struct abi_sigaction *)a[1];
@@ -636,6 +687,16 @@ static bool allowed(struct fuzz_thread *t, long nr, long a[6])
 
 /* ---- the loop ---- */
 
+/* One line per call, written with one write (threads interleave lines). */
+static void trace(long nr, const long a[6], long rc)
+{
+    char line[200];
+    int n = snprintf(line, sizeof(line), "fuzz: call %ld(%#lx, %#lx, %#lx, %#lx, %#lx, %#lx) = %ld\n",
+                     nr, a[0], a[1], a[2], a[3], a[4], a[5], rc);
+    if (n > 0)
+        write(1, line, (size_t)n < sizeof(line) ? (size_t)n : sizeof(line) - 1);
+}
+
 static void child_main(struct fuzz_thread *parent, uint64_t seed)
 {
     struct fuzz_thread t = {
@@ -647,6 +708,7 @@ static void child_main(struct fuzz_thread *parent, uint64_t seed)
         t.deadline_ns = limit;
     t.max_calls = 100 + fuzz_below(&t.rng, 2000);
     setpgid(0, 0);
+    arena_busy = 0;             /* no other thread here */
     int null = open("/dev/null", O_RDWR);
     for (int fd = 0; fd < 3 && null >= 0; fd++)
         dup2(null, fd);
@@ -678,12 +740,16 @@ void fuzz_loop(struct fuzz_thread *t)
             break;
         if ((t->counts.calls & 15) == 0 && fuzz_now_ns() >= t->deadline_ns)
             break;
-        if (one_in(rng, 64))
+        if (one_in(rng, 64)) {
+            t->last_nr = -1;        /* "in pool_refresh" */
             pool_refresh(rng);
-        if (one_in(rng, 1024))
+        }
+        if (one_in(rng, 1024)) {
+            t->last_nr = -2;        /* "in arena_reset" */
             arena_reset();
-        long nr = (long)fuzz_below(rng, SYS_COUNT + 1);
-        if (one_in(rng, 200))
+        }
+        long nr = fuzz_nr_lo + (long)fuzz_below(rng, (uint64_t)(fuzz_nr_hi - fuzz_nr_lo + 1));
+        if (one_in(rng, 200) && fuzz_nr_lo == 0)
             nr = (long)gen_int(rng);        /* out of range */
         if (nr == SYS_fork) {
             /* children of the master's kind, bounded in number and depth,
@@ -711,6 +777,8 @@ void fuzz_loop(struct fuzz_thread *t)
         }
         t->last_nr = nr;
         long rc = sys6(nr, a);
+        if (fuzz_trace && t->role == FUZZ_MASTER)
+            trace(nr, a, rc);
         t->counts.calls++;
         if (rc < 0 && rc > -4096)
             t->counts.errors++;

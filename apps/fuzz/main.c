@@ -5,7 +5,8 @@
  * threads that make random syscalls (gen.c), starts children that do the
  * same with fewer restrictions, and interrupts blocked calls with a signal.
  * Usage (init's arguments after "--" on the kernel command line):
- *   fuzz [seconds=N] [seed=S] [threads=T]
+ *   fuzz [seconds=N] [seed=S] [threads=T] [only=LO-HI] [trace=1]
+ * (only: syscall numbers to pick from; trace: print the master's calls)
  * The seed is printed first: the same seed and CPU count replay a run. */
 #include <dirent.h>
 #include <errno.h>
@@ -27,7 +28,7 @@
 #define DEFAULT_THREADS 4
 #define MAX_CHILDREN 6
 #define CHILD_MAX_NS 3000000000ULL      /* then the master kills it */
-#define KICK_INTERVAL_NS 100000000L     /* workers' blocked calls end */
+#define KICK_INTERVAL_NS 10000000L      /* workers' blocked calls end */
 #define STOP_GRACE_NS 30000000000ULL    /* to stop after the deadline */
 /* Free pages may stay below the baseline by this much: none yet. */
 #define SLACK_PAGES 0
@@ -127,6 +128,18 @@ static void sleep_ns(long ns)
     nanosleep(&ts, NULL);
 }
 
+static void show_file(const char *path)
+{
+    char buf[1024];
+    int fd = open(path, O_RDONLY);
+    if (fd < 0)
+        return;
+    ssize_t n = read(fd, buf, sizeof(buf));
+    if (n > 0)
+        write(1, buf, (size_t)n);
+    close(fd);
+}
+
 static int master_main(uint64_t seed, unsigned seconds, int threads)
 {
     fuzz_master_pid = getpid();
@@ -137,7 +150,7 @@ static int master_main(uint64_t seed, unsigned seconds, int threads)
     memset(&sa, 0, sizeof(sa));
     sa.sa_handler = fuzz_signal_noop;
     for (int sig = 1; sig < NSIG; sig++)
-        if (sig != SIGKILL && sig != SIGSTOP)
+        if (sig != SIGKILL && sig != SIGSTOP && !fuzz_signal_is_fatal(sig))
             sigaction(sig, &sa, NULL);
     mkdir(FUZZ_DIR, 0777);
     mkdir(FUZZ_DIR "/d", 0777);
@@ -184,8 +197,11 @@ static int master_main(uint64_t seed, unsigned seconds, int threads)
         if (fuzz_now_ns() > give_up) {
             for (int i = 0; i < threads; i++)
                 if (!workers[i].finished)
-                    printf("fuzz: FAIL worker %d stuck in syscall %ld\n", i,
+                    printf("fuzz: FAIL worker %d (tid %d) stuck in syscall %ld "
+                           "(-1: making fds, -2: remapping)\n", i, (int)fuzz_master_tids[i],
                            workers[i].t.last_nr);
+            fflush(stdout);
+            show_file("/proc/self/status");
             return 3;
         }
         sleep_ns(10000000L);
@@ -321,8 +337,31 @@ static long long counter(const char *text, const char *name)
     return -1;
 }
 
+static void *settle_thread(void *arg)
+{
+    return arg;
+}
+
+/* The kernel frees a dead thread's stack at the next thread creation
+ * (libos/sched/thread.c's zombie list): a thread and a child made and
+ * ended the same way before each reading leave the same ones pending. */
+static void settle(void)
+{
+    for (int i = 0; i < 2; i++) {
+        pthread_t t;
+        if (pthread_create(&t, NULL, settle_thread, NULL) == 0)
+            pthread_join(t, NULL);
+        pid_t pid = fork();
+        if (pid == 0)
+            _exit(0);
+        if (pid > 0)
+            waitpid(pid, NULL, 0);
+    }
+}
+
 static struct counters read_counters(void)
 {
+    settle();
     static char text[512];
     struct counters c = { -1, -1 };
     int fd = open("/dev/vmstat", O_RDONLY);
@@ -380,31 +419,21 @@ static uint64_t random_seed(void)
     return seed % 1000000000000ULL;     /* short enough to type */
 }
 
-/* Touches what the kernel creates on first use (a pty, a pipe, a thread,
- * a child, the walk's own buffers) so that it is part of the baseline. */
-static void *warm_thread(void *arg)
+/* Runs the master once for no time (its set-up and tear-down: threads,
+ * a pty, pipes, the fuzzer's directory), and cleans up after it, so that
+ * what the kernel creates on first use and keeps is in the baseline. */
+static void warm_up(uint64_t seed, int threads)
 {
-    return arg;
-}
-
-static void warm_up(void)
-{
-    int fds[2];
-    if (pipe(fds) == 0) {
-        close(fds[0]);
-        close(fds[1]);
-    }
-    int m = open("/dev/ptmx", O_RDWR | O_NOCTTY);
-    if (m >= 0)
-        close(m);
-    pthread_t t;
-    if (pthread_create(&t, NULL, warm_thread, NULL) == 0)
-        pthread_join(t, NULL);
     pid_t pid = fork();
-    if (pid == 0)
-        _exit(0);
+    if (pid == 0) {
+        int null = open("/dev/null", O_WRONLY);
+        if (null >= 0)
+            dup2(null, 1);
+        _exit(master_main(seed, 0, threads));
+    }
     if (pid > 0)
         waitpid(pid, NULL, 0);
+    kill_and_reap_all();
     walk("/", false);
 }
 
@@ -420,6 +449,14 @@ int main(int argc, char **argv)
         } else if (strncmp(argv[i], "seed=", 5) == 0) {
             seed = strtoull(argv[i] + 5, NULL, 10);
             have_seed = true;
+        } else if (strncmp(argv[i], "only=", 5) == 0) {
+            char *end;
+            fuzz_nr_lo = strtol(argv[i] + 5, &end, 10);
+            fuzz_nr_hi = *end == '-' ? strtol(end + 1, NULL, 10) : fuzz_nr_lo;
+            if (fuzz_nr_lo < 0 || fuzz_nr_hi < fuzz_nr_lo)
+                fuzz_nr_lo = 0, fuzz_nr_hi = SYS_COUNT;
+        } else if (strcmp(argv[i], "trace=1") == 0) {
+            fuzz_trace = 1;
         } else if (strncmp(argv[i], "threads=", 8) == 0) {
             threads = atoi(argv[i] + 8);
             if (threads < 1 || threads > FUZZ_MAX_THREADS)
@@ -437,7 +474,7 @@ int main(int argc, char **argv)
     signal(SIGALRM, on_alarm);
 
     walk("/", true);
-    warm_up();
+    warm_up(seed, threads);
     struct counters base = read_counters();
 
     pid_t master = fork();
