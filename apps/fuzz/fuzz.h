@@ -61,6 +61,8 @@ extern pid_t fuzz_master_pid;
  * master's workers print every call (trace=1). */
 extern long fuzz_nr_lo, fuzz_nr_hi;
 extern int fuzz_trace;
+/* Longest mmap and brk growth allowed (maxmap=BYTES; 0: any size). */
+extern uint64_t fuzz_max_map;
 extern volatile int fuzz_stop;
 #define FUZZ_MAX_THREADS 16
 extern pid_t fuzz_master_tids[FUZZ_MAX_THREADS];

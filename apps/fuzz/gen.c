@@ -27,6 +27,7 @@
 
 pid_t fuzz_master_pid;
 long fuzz_nr_lo = 0, fuzz_nr_hi = SYS_COUNT;
+uint64_t fuzz_max_map;
 int fuzz_trace;
 volatile int fuzz_stop;
 
@@ -583,6 +584,17 @@ static bool is_system_path(long p)
     return strncmp(path, FUZZ_DIR "/", sizeof(FUZZ_DIR)) != 0 && strcmp(path, FUZZ_DIR) != 0;
 }
 
+/* Whether p is the string name: one of paths[] or in the buffers. */
+static bool is_named(long p, const char *name)
+{
+    for (unsigned i = 0; i < PATH_COUNT; i++)
+        if ((const char *)p == paths[i])
+            return strcmp(paths[i], name) == 0;
+    uint64_t end = (uint64_t)(uintptr_t)arena + ARENA_NONE_PAGE * PAGE;
+    return in_buffers((uint64_t)p & ~7ULL, 0) && (uint64_t)p < end &&
+           strncmp((const char *)p, name, end - (uint64_t)p) == 0;
+}
+
 /* Path arguments of the calls that change the file tree (bit i: a[i]). */
 static unsigned changed_paths(long nr)
 {
@@ -602,6 +614,15 @@ static unsigned changed_paths(long nr)
 static bool allowed(struct fuzz_thread *t, long nr, long a[6])
 {
     bool master = t->role == FUZZ_MASTER;
+    if (fuzz_max_map && nr == SYS_mmap && (uint64_t)a[1] > fuzz_max_map)
+        return false;
+    if (fuzz_max_map && nr == SYS_brk && (uint64_t)a[0] < 0x800000000000ULL &&
+        (uint64_t)a[0] > (uint64_t)tandem_syscall1(SYS_brk, 0) + fuzz_max_map)
+        return false;
+    /* ramfs and devfs cannot be unmounted (umount: ENOTSUP), so one of
+     * them mounted would stay for good: not these two */
+    if (nr == SYS_mount && (is_named(a[2], "ramfs") || is_named(a[2], "devfs")))
+        return false;
     for (int i = 0; i < 6; i++)
         if ((changed_paths(nr) >> i & 1) && is_system_path(a[i]))
             return false;

@@ -5,8 +5,9 @@
  * threads that make random syscalls (gen.c), starts children that do the
  * same with fewer restrictions, and interrupts blocked calls with a signal.
  * Usage (init's arguments after "--" on the kernel command line):
- *   fuzz [seconds=N] [seed=S] [threads=T] [only=LO-HI] [trace=1]
- * (only: syscall numbers to pick from; trace: print the master's calls)
+ *   fuzz [seconds=N] [seed=S] [threads=T] [only=LO-HI] [maxmap=BYTES] [trace=1]
+ * (only: syscall numbers to pick from; maxmap: longest mmap or brk growth;
+ * trace: print the master's calls)
  * The seed is printed first: the same seed and CPU count replay a run. */
 #include <abi/dirent.h>
 #include <errno.h>
@@ -497,6 +498,8 @@ int main(int argc, char **argv)
             fuzz_nr_hi = *end == '-' ? strtol(end + 1, NULL, 10) : fuzz_nr_lo;
             if (fuzz_nr_lo < 0 || fuzz_nr_hi < fuzz_nr_lo)
                 fuzz_nr_lo = 0, fuzz_nr_hi = SYS_COUNT;
+        } else if (strncmp(argv[i], "maxmap=", 7) == 0) {
+            fuzz_max_map = strtoull(argv[i] + 7, NULL, 0);
         } else if (strcmp(argv[i], "trace=1") == 0) {
             fuzz_trace = 1;
         } else if (strncmp(argv[i], "threads=", 8) == 0) {
@@ -573,6 +576,8 @@ int main(int argc, char **argv)
     if (base.free_pages < 0 || !counters_back(base, after)) {
         printf("fuzz: FAIL kernel memory not back to the baseline (slack %d pages, %d heap bytes)\n",
                SLACK_PAGES, SLACK_HEAP_BYTES);
+        fflush(stdout);
+        show_file("/proc/mounts");
         ok = false;
     }
     printf("fuzz: %s (seed %llu)\n", ok ? "PASS" : "FAIL", (unsigned long long)seed);
