@@ -25,9 +25,9 @@ static void backtrace(uintptr_t fp)
         if (ret < KERNEL_IMAGE_BASE)
             break;
         uintptr_t offset;
-        const char *name = ksym_lookup(ret, &offset);
+        const char *name = ksym_lookup(ret - 1, &offset);   /* the call, not past it */
         if (name)
-            printk("  %p %s+%#lx\n", (void *)ret, name, (unsigned long)offset);
+            printk("  %p %s+%#lx\n", (void *)ret, name, (unsigned long)offset + 1);
         else
             printk("  %p\n", (void *)ret);
         if (frame[0] <= fp)

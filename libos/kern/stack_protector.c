@@ -19,8 +19,11 @@ _Noreturn void __stack_chk_fail(void);
 _Noreturn void __stack_chk_fail(void)
 {
     uintptr_t pc = (uintptr_t)__builtin_return_address(0);
+    /* pc - 1: the call may be the function's last instruction (it does
+     * not return), and pc then the next function's first */
     uintptr_t offset = 0;
-    const char *name = ksym_lookup(pc, &offset);
+    const char *name = ksym_lookup(pc - 1, &offset);
+    offset++;
     panic("stack smashing detected in %s+%#lx (%p)", name ? name : "?",
           (unsigned long)offset, (void *)pc);
 }
