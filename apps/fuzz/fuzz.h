@@ -81,8 +81,8 @@ pid_t fuzz_spawn_child(struct fuzz_thread *parent);
 void fuzz_child_started(pid_t pid);
 /* main.c: whether the master may start another child now. */
 bool fuzz_may_spawn(void);
-/* Signals the master leaves at their default (fatal) action: its own
- * faults must end it, not loop through a handler. */
+/* Signals that end the master (its handler reports and exits): its own
+ * faults must end it, not loop through a handler that returns. */
 static inline bool fuzz_signal_is_fatal(int sig)
 {
     return sig == 4 /* SIGILL */ || sig == 5 /* SIGTRAP */ || sig == 7 /* SIGEMT */ ||

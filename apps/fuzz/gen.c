@@ -644,6 +644,11 @@ static bool allowed(struct fuzz_thread *t, long nr, long a[6])
         /* a child in the master's group would take it down with kill(0) */
         return !master && (int)a[1] != fuzz_master_pid &&
                !((int)a[1] == 0 && (int)a[0] == fuzz_master_pid);
+    case 29:    /* prlimit: init's limits (no fds, no fork) would end the run */
+        return (int)a[0] != 1 || a[2] == 0;
+    case 25:    /* setresuid, setresgid, setgroups: the master must stay */
+    case 26:    /* root to kill its children and see its files */
+    case 28:
     case SYS_fork:
     case SYS_execve:
     case SYS_exit:

@@ -115,6 +115,27 @@ static void tend_children(bool kill_all)
     pthread_mutex_unlock(&children_lock);
 }
 
+static struct worker workers[FUZZ_MAX_THREADS];
+
+/* A fault of the master itself (a kernel that wrote where it should not,
+ * or the fuzzer's own bug): say where and in which call, then end. */
+static void on_master_fault(int sig, siginfo_t *info, void *context)
+{
+    (void)context;
+    pid_t tid = (pid_t)tandem_syscall0(SYS_gettid);
+    long nr = -100;
+    for (int i = 0; i < fuzz_master_tid_count; i++)
+        if (fuzz_master_tids[i] == tid)
+            nr = workers[i].t.last_nr;
+    char line[160];
+    int n = snprintf(line, sizeof(line),
+                     "fuzz: FAIL the master got signal %d (code %d) at address %p in thread %d, "
+                     "last syscall %ld\n", sig, info->si_code, info->si_addr, (int)tid, nr);
+    if (n > 0)
+        write(1, line, (size_t)n < sizeof(line) ? (size_t)n : sizeof(line) - 1);
+    _exit(4);
+}
+
 static void *worker_main(void *arg)
 {
     struct worker *w = arg;
@@ -153,6 +174,13 @@ static int master_main(uint64_t seed, unsigned seconds, int threads)
     for (int sig = 1; sig < NSIG; sig++)
         if (sig != SIGKILL && sig != SIGSTOP && !fuzz_signal_is_fatal(sig))
             sigaction(sig, &sa, NULL);
+    struct sigaction fault;
+    memset(&fault, 0, sizeof(fault));
+    fault.sa_sigaction = on_master_fault;
+    fault.sa_flags = SA_SIGINFO;
+    for (int sig = 1; sig < NSIG; sig++)
+        if (fuzz_signal_is_fatal(sig))
+            sigaction(sig, &fault, NULL);
     mkdir(FUZZ_DIR, 0777);
     mkdir(FUZZ_DIR "/d", 0777);
     if (chdir(FUZZ_DIR) < 0) {
@@ -162,7 +190,6 @@ static int master_main(uint64_t seed, unsigned seconds, int threads)
     uint64_t rng = seed | 1;
     fuzz_setup(&rng);
 
-    static struct worker workers[FUZZ_MAX_THREADS];
     uint64_t deadline = fuzz_now_ns() + (uint64_t)seconds * 1000000000ULL;
     for (int i = 0; i < threads; i++) {
         workers[i].t.role = FUZZ_MASTER;
