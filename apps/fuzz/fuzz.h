@@ -60,6 +60,8 @@ extern pid_t fuzz_master_pid;
 /* Syscall numbers the run picks from (only=LO-HI), and whether the
  * master's workers print every call (trace=1). */
 extern long fuzz_nr_lo, fuzz_nr_hi;
+/* Syscall numbers the run leaves out (skip=LO-HI: bisecting a hang). */
+extern long fuzz_skip_lo, fuzz_skip_hi;
 extern int fuzz_trace;
 /* Longest mmap and brk growth allowed (maxmap=BYTES; 0: any size). */
 extern uint64_t fuzz_max_map;

@@ -27,6 +27,7 @@
 
 pid_t fuzz_master_pid;
 long fuzz_nr_lo = 0, fuzz_nr_hi = SYS_COUNT;
+long fuzz_skip_lo = -1, fuzz_skip_hi = -1;
 uint64_t fuzz_max_map;
 int fuzz_trace;
 volatile int fuzz_stop;
@@ -217,7 +218,8 @@ static void arena_remap(void)
     if (p == MAP_FAILED)
         return;
     arena = p;
-    memset(arena + ARENA_RO_PAGE * PAGE, 0x5a, PAGE);
+    /* (the read-only page stays zero: a store here could meet a worker's
+     * mprotect of it) */
     mprotect(arena + ARENA_NONE_PAGE * PAGE, PAGE, PROT_NONE);
     munmap(arena + ARENA_HOLE_PAGE * PAGE, PAGE);
     mprotect(arena + ARENA_RO_PAGE * PAGE, PAGE, PROT_READ);
@@ -777,6 +779,8 @@ void fuzz_loop(struct fuzz_thread *t)
         long nr = fuzz_nr_lo + (long)fuzz_below(rng, (uint64_t)(fuzz_nr_hi - fuzz_nr_lo + 1));
         if (one_in(rng, 200) && fuzz_nr_lo == 0)
             nr = (long)gen_int(rng);        /* out of range */
+        if (nr >= fuzz_skip_lo && nr <= fuzz_skip_hi)
+            continue;
         if (nr == SYS_fork) {
             /* children of the master's kind, bounded in number and depth,
              * rather than copies of this loop */

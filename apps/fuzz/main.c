@@ -5,8 +5,10 @@
  * threads that make random syscalls (gen.c), starts children that do the
  * same with fewer restrictions, and interrupts blocked calls with a signal.
  * Usage (init's arguments after "--" on the kernel command line):
- *   fuzz [seconds=N] [seed=S] [threads=T] [only=LO-HI] [maxmap=BYTES] [trace=1]
- * (only: syscall numbers to pick from; maxmap: longest mmap or brk growth;
+ *   fuzz [seconds=N] [seed=S] [threads=T] [only=LO-HI] [skip=LO-HI] [maxmap=BYTES]
+ *        [trace=1]
+ * (only: syscall numbers to pick from; skip: numbers to leave out;
+ * maxmap: longest mmap or brk growth;
  * trace: print the master's calls)
  * The seed is printed first: the same seed and CPU count replay a run. */
 #include <abi/dirent.h>
@@ -525,6 +527,10 @@ int main(int argc, char **argv)
             fuzz_nr_hi = *end == '-' ? strtol(end + 1, NULL, 10) : fuzz_nr_lo;
             if (fuzz_nr_lo < 0 || fuzz_nr_hi < fuzz_nr_lo)
                 fuzz_nr_lo = 0, fuzz_nr_hi = SYS_COUNT;
+        } else if (strncmp(argv[i], "skip=", 5) == 0) {
+            char *end;
+            fuzz_skip_lo = strtol(argv[i] + 5, &end, 10);
+            fuzz_skip_hi = *end == '-' ? strtol(end + 1, NULL, 10) : fuzz_skip_lo;
         } else if (strncmp(argv[i], "maxmap=", 7) == 0) {
             fuzz_max_map = strtoull(argv[i] + 7, NULL, 0);
         } else if (strcmp(argv[i], "trace=1") == 0) {
