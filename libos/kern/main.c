@@ -7,6 +7,7 @@
 #include <kern/cmdline.h>
 #include <kern/init.h>
 #include <kern/printk.h>
+#include <kern/stack_protector.h>
 #include <mm/page.h>
 #include <mm/kmalloc.h>
 #include <plat/boot.h>
@@ -25,6 +26,7 @@ void vfs_shutdown(void) __attribute__((weak));
 
 _Noreturn void kernel_main(void)
 {
+    stack_guard_init();
     printk("tandem %s %s %s\n", TANDEM_VERSION, PLAT_ARCH_NAME, plat_machine_name());
     mm_init();
     char value[4];
@@ -33,6 +35,7 @@ _Noreturn void kernel_main(void)
         printk("kmalloc: debug mode (poison, quarantine)\n");
     }
     plat_init();
+    stack_guard_init();         /* the clock, if the CPU had no generator */
     sched_init();
     arch_irq_enable();
     sched_start_cpus();

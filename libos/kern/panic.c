@@ -2,6 +2,7 @@
  * power off with PANIC_STATUS so the host sees the failure. */
 #include <stdbool.h>
 #include <stdint.h>
+#include <kern/ksyms.h>
 #include <kern/panic.h>
 #include <plat/cpu.h>
 #include <plat/layout.h>
@@ -23,7 +24,12 @@ static void backtrace(uintptr_t fp)
         uintptr_t ret = frame[1];
         if (ret < KERNEL_IMAGE_BASE)
             break;
-        printk("  %p\n", (void *)ret);
+        uintptr_t offset;
+        const char *name = ksym_lookup(ret - 1, &offset);   /* the call, not past it */
+        if (name)
+            printk("  %p %s+%#lx\n", (void *)ret, name, (unsigned long)offset + 1);
+        else
+            printk("  %p\n", (void *)ret);
         if (frame[0] <= fp)
             break;
         fp = frame[0];

@@ -9,6 +9,7 @@
 #include <kern/printk.h>
 #include <kern/util.h>
 #include <mm/kmalloc.h>
+#include <mm/page.h>
 #include <mm/vm.h>
 #include <plat/console.h>
 #include <sched/thread.h>
@@ -143,16 +144,21 @@ static long kmsg_write(struct file *f, const void *buf, size_t len, uint64_t *of
 }
 
 /* "name value" lines of the VM counters since boot (like Linux's
- * /proc/vmstat), a fresh snapshot read from *offset. */
+ * /proc/vmstat), then the free page count and the kernel heap's bytes in
+ * use (the fuzz image compares them before and after), a fresh snapshot
+ * read from *offset. */
 static long vmstat_read(struct file *f, void *buf, size_t len, uint64_t *offset)
 {
     (void)f;
     struct vm_stats st;
     vm_get_stats(&st);
-    char text[160];
-    int size = snprintf(text, sizeof(text), "cow_copies %llu\ncow_reuses %llu\nzero_fills %llu\n",
+    char text[256];
+    int size = snprintf(text, sizeof(text),
+                        "cow_copies %llu\ncow_reuses %llu\nzero_fills %llu\n"
+                        "nr_free_pages %llu\nheap_bytes %llu\n",
                         (unsigned long long)st.cow_copies, (unsigned long long)st.cow_reuses,
-                        (unsigned long long)st.zero_fills);
+                        (unsigned long long)st.zero_fills, (unsigned long long)mm_free_pages(),
+                        (unsigned long long)kmalloc_bytes_in_use());
     size_t n = 0;
     if (size > 0 && *offset < (uint64_t)size) {
         n = MIN(len, (size_t)size - (size_t)*offset);

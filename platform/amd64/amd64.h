@@ -112,6 +112,7 @@ static inline void mmio_write32(volatile void *addr, uint32_t v)
 #define CR4_PGE (1UL << 7)
 #define CR4_OSFXSR (1UL << 9)
 #define CR4_OSXMMEXCPT (1UL << 10)
+#define CR4_UMIP (1UL << 11)
 #define CR4_SMEP (1UL << 20)
 #define CR4_SMAP (1UL << 21)
 

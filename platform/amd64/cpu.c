@@ -140,6 +140,11 @@ void cpu_init(void)
             cr4 |= CR4_SMAP;
             amd64_has_smap = 1;
         }
+        /* UMIP: sgdt, sidt, sldt, smsw and str fault (#GP) in user mode
+         * rather than show where the kernel's tables are. The secondary
+         * CPUs copy this CR4 (smp.c). */
+        if (c & (1u << 2))
+            cr4 |= CR4_UMIP;
     }
     write_cr4(cr4);
     read_mxcsr_mask();

@@ -1,20 +1,14 @@
 /* The device tree, read once at boot through libfdt: RAM banks, reserved
  * memory, the command line, and where the console, interrupt controller,
- * timer and PSCI are. Also the stack-protector symbols libfdt.a needs. */
+ * timer and PSCI are. (Debian's libfdt.a is built with
+ * -fstack-protector-strong: its __stack_chk_guard and __stack_chk_fail are
+ * the kernel's own, libos/kern/stack_protector.c.) */
 #include <libfdt.h>
 #include <abi/errno.h>
 #include <kern/panic.h>
 #include <kern/util.h>
 #include <plat/memmap.h>
 #include "arm64.h"
-
-/* Debian's libfdt.a is built with -fstack-protector-strong. */
-uintptr_t __stack_chk_guard = 0x595e9fbd94fda766UL;
-_Noreturn void __stack_chk_fail(void);
-_Noreturn void __stack_chk_fail(void)
-{
-    panic("stack protector: stack smashed in libfdt");
-}
 
 struct arm64_dt_info arm64_dt;
 static const void *boot_fdt;
