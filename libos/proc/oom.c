@@ -59,13 +59,33 @@ static bool is_holding_memory(int pid)
 
 /* The next process after pid (by pid) that may be chosen, with its space;
  * 0 when none. proc_vm_mutex held (it keeps the space alive). */
+/* Whether some process other than init is already dying (exiting, or
+ * with SIGKILL pending) while still holding its space: its memory is about
+ * to come back, so the OOM killer waits for it instead of choosing another
+ * (kill -9 -1 of a fork bomb leaves hundreds of them). proc_lock held. */
+static bool is_dying_locked(const struct proc *p)
+{
+    return p->state == PROC_ALIVE && p->vm &&
+           (p->is_exiting || (p->pending & ABI_SIGBIT(SIGKILL)));
+}
+
+static bool any_dying(void)
+{
+    bool found = false;
+    unsigned long flags = spin_lock_irqsave(&proc_lock);
+    for (struct proc *p = proc_iter(NULL); p && !found; p = proc_iter(p))
+        found = p->pid != 1 && is_dying_locked(p);
+    spin_unlock_irqrestore(&proc_lock, flags);
+    return found;
+}
+
 static int next_candidate(int after, struct vm_space **vm, char name[16], uint64_t *start_ns)
 {
     int best = 0;
     unsigned long flags = spin_lock_irqsave(&proc_lock);
     for (struct proc *p = proc_iter(NULL); p; p = proc_iter(p)) {
-        if (p->pid <= after || p->pid == 1 || p->state != PROC_ALIVE || p->is_exiting ||
-            !p->vm || (best && p->pid >= best))
+        if (p->pid <= after || p->pid == 1 || p->state != PROC_ALIVE || !p->vm ||
+            is_dying_locked(p) || (best && p->pid >= best))
             continue;
         best = p->pid;
         *vm = p->vm;
@@ -102,6 +122,11 @@ static bool proc_oom(void)
         return true;
     }
     oom_victim_pid = 0;
+    if (any_dying()) {
+        mutex_unlock(&oom_mutex);
+        sched_sleep_ns(OOM_WAIT_NS);
+        return true;
+    }
 
     int victim = 0;
     size_t victim_pages = 0;

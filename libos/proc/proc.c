@@ -9,6 +9,7 @@
 #include <kern/printk.h>
 #include <kern/util.h>
 #include <mm/kmalloc.h>
+#include <mm/page.h>
 #include <mm/vm.h>
 #include <plat/cpu.h>
 #include <plat/timer.h>
@@ -312,11 +313,32 @@ void proc_notify_parent(struct proc *child, int code, int status)
 
 /* ---- fork ---------------------------------------------------------------- */
 
+/* Fork needs headroom, not just the pages it takes now: the new process's
+ * copy-on-write faults come later. A fork bomb that took the last pages
+ * would leave nothing for the processes already running (the shell that
+ * must kill it) and turn every fault into an OOM kill. So fork keeps a
+ * reserve: 1/16 of memory, at least 1 MiB; below it, ENOMEM. Faults of
+ * running processes may still use the reserve. */
+#define FORK_RESERVE_DIVISOR 16
+#define FORK_RESERVE_MIN_PAGES 256
+
+static bool fork_has_headroom(void)
+{
+    struct mm_stats st;
+    mm_get_stats(&st);
+    uint64_t reserve = MAX(st.managed_pages / FORK_RESERVE_DIVISOR,
+                           (uint64_t)FORK_RESERVE_MIN_PAGES);
+    return st.free_pages > reserve;
+}
+
 long proc_fork(struct trap_frame *tf)
 {
     struct proc_thread *me = proc_thread_current();
     struct proc *parent = me->proc;
     int rc = -ENOMEM;
+
+    if (!fork_has_headroom())
+        return -ENOMEM;
 
     struct proc *child = proc_alloc();
     if (!child)
