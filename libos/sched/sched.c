@@ -286,6 +286,9 @@ void sched_make_runnable(struct thread *t)
 
 _Noreturn void thread_exit(int exit_code)
 {
+    /* The threads that died before this one go now: with no thread being
+     * created, the zombie list would otherwise grow with every exit. */
+    thread_reap_zombies();
     arch_irq_disable();
     struct thread *t = this_cpu()->current;
 
@@ -320,6 +323,8 @@ static int idle_loop(void *arg)
 {
     (void)arg;
     for (;;) {
+        /* Nothing else to run: free the stacks of the threads that died. */
+        thread_reap_zombies();
         arch_irq_disable();
         struct cpu *c = this_cpu();
         if (c->nr_ready || c->need_resched) {
