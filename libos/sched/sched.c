@@ -138,11 +138,14 @@ static void finish_switch(void)
         return;
     spin_lock(&prev->exit_lock);
     prev->is_reapable = true;
-    if (prev->is_detached)
-        thread_zombie_add(prev);
-    else
+    bool is_zombie = prev->is_detached;
+    if (!is_zombie)
         waitq_wake_all(&prev->join_wq);
     spin_unlock(&prev->exit_lock);
+    /* Only once its lock is released: from the zombie list, another CPU
+     * (its idle loop, an exit, a create) may free the thread at once. */
+    if (is_zombie)
+        thread_zombie_add(prev);
 }
 
 void sched_switch(void)
