@@ -110,6 +110,8 @@ void thread_struct_init(struct thread *t, const char *name);
 /* A thread with its stack, ready to be started by sched_make_runnable. */
 struct thread *thread_alloc(const char *name, thread_fn fn, void *arg);
 void thread_zombie_add(struct thread *t);
+/* Frees the detached threads that died so far (any context: spinlocks only). */
+void thread_reap_zombies(void);
 /* sched.c */
 void sched_thread_setup(struct thread *t);
 void sched_make_runnable(struct thread *t);

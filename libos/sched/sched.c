@@ -138,11 +138,14 @@ static void finish_switch(void)
         return;
     spin_lock(&prev->exit_lock);
     prev->is_reapable = true;
-    if (prev->is_detached)
-        thread_zombie_add(prev);
-    else
+    bool is_zombie = prev->is_detached;
+    if (!is_zombie)
         waitq_wake_all(&prev->join_wq);
     spin_unlock(&prev->exit_lock);
+    /* Only once its lock is released: from the zombie list, another CPU
+     * (its idle loop, an exit, a create) may free the thread at once. */
+    if (is_zombie)
+        thread_zombie_add(prev);
 }
 
 void sched_switch(void)
@@ -286,6 +289,9 @@ void sched_make_runnable(struct thread *t)
 
 _Noreturn void thread_exit(int exit_code)
 {
+    /* The threads that died before this one go now: with no thread being
+     * created, the zombie list would otherwise grow with every exit. */
+    thread_reap_zombies();
     arch_irq_disable();
     struct thread *t = this_cpu()->current;
 
@@ -320,6 +326,8 @@ static int idle_loop(void *arg)
 {
     (void)arg;
     for (;;) {
+        /* Nothing else to run: free the stacks of the threads that died. */
+        thread_reap_zombies();
         arch_irq_disable();
         struct cpu *c = this_cpu();
         if (c->nr_ready || c->need_resched) {

@@ -45,8 +45,10 @@ static struct mutex slot_flush_mutex;
 static bool is_slot_flush_ready;
 static uint64_t flushing_slots[SLOT_WORDS];
 
-/* Detached threads that died, freed by the next thread_create/join (they
- * cannot free their own stack). zombie_lock is a leaf lock. */
+/* Detached threads that died (they cannot free their own stack), freed by
+ * the next thread_create/join, by the next thread_exit and by the idle
+ * loop: the kernel stacks of a killed fork bomb must not stay parked here
+ * until some unrelated thread is created. zombie_lock is a leaf lock. */
 static struct spinlock zombie_lock = SPINLOCK_INIT;
 static struct list zombies = LIST_INIT(zombies);
 
@@ -180,7 +182,7 @@ unsigned long thread_stack_window_limit(unsigned long extra_slots)
     return used;
 }
 
-static void reap_zombies(void)
+void thread_reap_zombies(void)
 {
     for (;;) {
         unsigned long flags = spin_lock_irqsave(&zombie_lock);
@@ -221,7 +223,7 @@ struct thread *thread_alloc(const char *name, thread_fn fn, void *arg)
 
 struct thread *thread_create(const char *name, thread_fn fn, void *arg)
 {
-    reap_zombies();
+    thread_reap_zombies();
     struct thread *t = thread_alloc(name, fn, arg);
     if (!t)
         return NULL;
@@ -244,7 +246,7 @@ int thread_join(struct thread *t, int *exit_code)
     if (exit_code)
         *exit_code = code;
     thread_free(t);
-    reap_zombies();
+    thread_reap_zombies();
     return 0;
 }
 

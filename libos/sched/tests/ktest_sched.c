@@ -182,6 +182,35 @@ KTEST(thread_detach_runs, KTEST_DEFAULT)
     return 0;
 }
 
+/* Detached threads that died give their stacks back without waiting for
+ * some other thread to be created or joined (a killed fork bomb left
+ * ~20 MiB of kernel stacks on the zombie list while the shell ran only
+ * builtins). No thread_create or thread_join between the exits and the
+ * check: they would reap the zombies themselves. */
+KTEST(detached_exit_frees_stack, KTEST_DEFAULT)
+{
+    enum { N = 64 };
+    struct thread *warm = thread_create("warm", bump, NULL);
+    KTEST_EXPECT(warm, "thread_create failed");
+    thread_join(warm, NULL);        /* reaps earlier zombies too */
+    uint64_t pages_before = mm_free_pages();
+    thread_runs = 0;
+    for (int i = 0; i < N; i++) {
+        struct thread *t = thread_create("detached", detached_bump, NULL);
+        KTEST_EXPECT(t, "thread_create %d failed", i);
+        thread_detach(t);
+    }
+    uint64_t give_up = plat_time_ns() + 10000 * NS_PER_MS;
+    while ((thread_runs < N || mm_free_pages() < pages_before) && plat_time_ns() < give_up)
+        sched_sleep_ns(NS_PER_MS);
+    uint64_t pages_after = mm_free_pages();
+    KTEST_EXPECT(thread_runs == N, "%lu of %d detached threads ran", thread_runs, N);
+    KTEST_EXPECT(pages_after >= pages_before, "free pages %llu, before %llu: %llu short",
+                 (unsigned long long)pages_after, (unsigned long long)pages_before,
+                 (unsigned long long)(pages_before - pages_after));
+    return 0;
+}
+
 /* CPU-bound work of a fixed size, so run time measures parallelism. */
 static int crunch(void *arg)
 {
