@@ -736,6 +736,11 @@ static void child_main(struct fuzz_thread *parent, uint64_t seed)
         t.deadline_ns = limit;
     t.max_calls = 100 + fuzz_below(&t.rng, 2000);
     setpgid(0, 0);
+    /* the master's fault handler is the master's: a child's fault ends
+     * the child, as the kernel's default does */
+    for (int sig = 1; sig < NSIG; sig++)
+        if (fuzz_signal_is_fatal(sig))
+            signal(sig, SIG_DFL);
     arena_busy = 0;             /* no other thread here */
     int null = open("/dev/null", O_RDWR);
     for (int fd = 0; fd < 3 && null >= 0; fd++)

@@ -129,6 +129,13 @@ static struct worker workers[FUZZ_MAX_THREADS];
 static void on_master_fault(int sig, siginfo_t *info, void *context)
 {
     (void)context;
+    if (getpid() != fuzz_master_pid) {
+        /* a child forked with this handler before it reset it: a child's
+         * fault is its own business (it dies as by the signal) */
+        signal(sig, SIG_DFL);
+        tandem_syscall2(SYS_kill, getpid(), sig);
+        _exit(128 + sig);
+    }
     pid_t tid = (pid_t)tandem_syscall0(SYS_gettid);
     long nr = -100;
     for (int i = 0; i < fuzz_master_tid_count; i++)
@@ -462,24 +469,56 @@ static bool counters_back(struct counters base, struct counters now)
            base.heap_bytes - now.heap_bytes <= IN_FLIGHT_HEAP_BYTES;
 }
 
-/* Kills every process but this one (kill -1) and reaps until none is left. */
-static void kill_and_reap_all(void)
-{
-    for (;;) {
-        kill(-1, SIGKILL);
-        int status;
-        pid_t pid = waitpid(-1, &status, 0);
-        if (pid < 0 && errno == ECHILD)
-            return;
-    }
-}
-
 static volatile sig_atomic_t alarmed;
 
 static void on_alarm(int sig)
 {
     (void)sig;
     alarmed = 1;
+}
+
+/* Prints /proc/<pid>/stat of every process but this one (what is left
+ * when SIGKILL does not end them: the kernel bug to look for). */
+static void show_processes(void)
+{
+    char names[1024];
+    int count = list_dir("/proc", names, sizeof(names));
+    const char *name = names;
+    for (int i = 0; i < count; i++, name += strlen(name) + 1) {
+        if (name[0] < '0' || name[0] > '9' || strcmp(name, "1") == 0)
+            continue;
+        char path[1056];
+        snprintf(path, sizeof(path), "/proc/%s/stat", name);
+        write(1, "fuzz: left: ", 12);
+        show_file(path);
+        snprintf(path, sizeof(path), "/proc/%s/status", name);
+        show_file(path);
+    }
+}
+
+#define REAP_SECONDS 20     /* every process killed ends within this */
+
+/* Kills every process but this one (kill -1) and reaps until none is
+ * left; false (after listing them) when some do not end in REAP_SECONDS. */
+static bool kill_and_reap_all(void)
+{
+    alarmed = 0;
+    alarm(REAP_SECONDS);
+    for (;;) {
+        kill(-1, SIGKILL);
+        int status;
+        pid_t pid = waitpid(-1, &status, 0);
+        if (pid < 0 && errno == ECHILD)
+            break;
+        if (pid < 0 && alarmed) {
+            printf("fuzz: FAIL processes still there %d s after SIGKILL\n", REAP_SECONDS);
+            fflush(stdout);
+            show_processes();
+            return false;
+        }
+    }
+    alarm(0);
+    return true;
 }
 
 static uint64_t random_seed(void)
@@ -554,7 +593,12 @@ int main(int argc, char **argv)
     printf("fuzz: seed %llu\n", (unsigned long long)seed);
     printf("fuzz: %u seconds, %d threads\n", seconds, threads);
     fflush(stdout);
-    signal(SIGALRM, on_alarm);
+    /* without SA_RESTART (signal() sets it): the alarm must end a
+     * waitpid that waits for a process that does not end */
+    struct sigaction alarm_action;
+    memset(&alarm_action, 0, sizeof(alarm_action));
+    alarm_action.sa_handler = on_alarm;
+    sigaction(SIGALRM, &alarm_action, NULL);
 
     touch_stack();
     walk("/", true, 0);
@@ -590,7 +634,12 @@ int main(int argc, char **argv)
             break;
     }
     alarm(0);
-    kill_and_reap_all();
+    if (!master_done) {
+        printf("fuzz: FAIL the master did not finish; the processes:\n");
+        fflush(stdout);
+        show_processes();
+    }
+    bool reaped = kill_and_reap_all();
     walk("/", false, 0);
 
     /* Freed memory may come back a little later (a thread's kernel stack
@@ -603,8 +652,9 @@ int main(int argc, char **argv)
     printf("fuzz: pages baseline %lld after %lld\n", base.free_pages, after.free_pages);
     printf("fuzz: heap baseline %lld after %lld\n", base.heap_bytes, after.heap_bytes);
     bool ok = true;
+    if (!reaped)
+        ok = false;
     if (!master_done) {
-        printf("fuzz: FAIL the master did not finish\n");
         ok = false;
     } else if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
         printf("fuzz: FAIL the master %s %d\n", WIFEXITED(status) ? "exited" : "was killed by signal",
