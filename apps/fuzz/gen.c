@@ -742,9 +742,16 @@ static void child_main(struct fuzz_thread *parent, uint64_t seed)
         if (fuzz_signal_is_fatal(sig))
             signal(sig, SIG_DFL);
     arena_busy = 0;             /* no other thread here */
+    /* never the console: a child's ioctl on it (stopped output, raw
+     * mode, another session's terminal) would block the master's and the
+     * supervisor's report. Closed first, so that a failed open (the master
+     * may have lowered its RLIMIT_NOFILE) leaves nothing of it. */
+    for (int fd = 0; fd < 3; fd++)
+        close(fd);
     int null = open("/dev/null", O_RDWR);
     for (int fd = 0; fd < 3 && null >= 0; fd++)
-        dup2(null, fd);
+        if (fd != null)
+            dup2(null, fd);
     if (one_in(&t.rng, 2))
         fuzz_setup(&t.rng);
     fuzz_loop(&t);
