@@ -586,6 +586,35 @@ static bool is_system_path(long p)
     return strncmp(path, FUZZ_DIR "/", sizeof(FUZZ_DIR)) != 0 && strcmp(path, FUZZ_DIR) != 0;
 }
 
+/* A mount or umount target the run may use: an absolute path below
+ * FUZZ_DIR without "..", every component of it a real directory (no
+ * symlink: "l" may point to "/"). A relative one is refused: the cwd may
+ * be "/" after a chdir, and "." then is the root, which a mount of proc
+ * would hide from the supervisor (/dev/vmstat, /proc/mounts) for good. */
+static bool is_run_mount_point(long p)
+{
+    const char *path = NULL;
+    for (unsigned i = 0; i < PATH_COUNT && !path; i++)
+        if ((const char *)p == paths[i])
+            path = paths[i];
+    if (!path || strncmp(path, FUZZ_DIR "/", sizeof(FUZZ_DIR)) != 0 || strstr(path, ".."))
+        return false;
+    char prefix[128];
+    size_t len = strlen(path);
+    if (len >= sizeof(prefix))
+        return false;
+    for (size_t i = 1; i <= len; i++) {
+        if (path[i] != '/' && path[i] != '\0')
+            continue;
+        memcpy(prefix, path, i);
+        prefix[i] = '\0';
+        struct stat st;
+        if (lstat(prefix, &st) < 0 || !S_ISDIR(st.st_mode))
+            return false;
+    }
+    return true;
+}
+
 /* Whether p is the string name: one of paths[] or in the buffers. */
 static bool is_named(long p, const char *name)
 {
@@ -628,6 +657,9 @@ static bool allowed(struct fuzz_thread *t, long nr, long a[6])
     for (int i = 0; i < 6; i++)
         if ((changed_paths(nr) >> i & 1) && is_system_path(a[i]))
             return false;
+    if ((nr == SYS_mount && !is_run_mount_point(a[1])) ||
+        (nr == SYS_umount && !is_run_mount_point(a[0])))
+        return false;
     switch (nr) {
     case SYS_reboot:
         return false;

@@ -6,10 +6,11 @@
  * same with fewer restrictions, and interrupts blocked calls with a signal.
  * Usage (init's arguments after "--" on the kernel command line):
  *   fuzz [seconds=N] [seed=S] [threads=T] [only=LO-HI] [skip=LO-HI] [maxmap=BYTES]
- *        [trace=1]
+ *        [trace=1] [hang=1]
  * (only: syscall numbers to pick from; skip: numbers to leave out;
  * maxmap: longest mmap or brk growth;
- * trace: print the master's calls)
+ * trace: print the master's calls;
+ * hang: the master blocks for good, to check the supervisor's time-out)
  * The seed is printed first: the same seed and CPU count replay a run. */
 #include <abi/dirent.h>
 #include <errno.h>
@@ -176,10 +177,16 @@ static void show_file(const char *path)
     close(fd);
 }
 
+/* hang=1: the master blocks for good (checks that the supervisor still
+ * reports and powers off) */
+static bool hang_master;
+
 static int master_main(uint64_t seed, unsigned seconds, int threads)
 {
     fuzz_master_pid = getpid();
     setpgid(0, 0);
+    while (hang_master && seconds)
+        pause();
     /* every signal that can be caught is, without SA_RESTART: a blocked
      * call ends with EINTR and nothing the fuzzer sends ends the master */
     struct sigaction sa;
@@ -449,8 +456,13 @@ static struct counters read_counters(void)
     static char text[512];
     struct counters c = { -1, -1 };
     int fd = open("/dev/vmstat", O_RDONLY);
-    if (fd < 0)
+    if (fd < 0) {
+        static bool said;
+        if (!said)
+            printf("fuzz: cannot open /dev/vmstat: %s\n", strerror(errno));
+        said = true;
         return c;
+    }
     ssize_t n = read(fd, text, sizeof(text) - 1);
     close(fd);
     if (n <= 0)
@@ -577,6 +589,8 @@ int main(int argc, char **argv)
             fuzz_skip_hi = *end == '-' ? strtol(end + 1, NULL, 10) : fuzz_skip_lo;
         } else if (strncmp(argv[i], "maxmap=", 7) == 0) {
             fuzz_max_map = strtoull(argv[i] + 7, NULL, 0);
+        } else if (strcmp(argv[i], "hang=1") == 0) {
+            hang_master = true;
         } else if (strcmp(argv[i], "trace=1") == 0) {
             fuzz_trace = 1;
         } else if (strncmp(argv[i], "threads=", 8) == 0) {
