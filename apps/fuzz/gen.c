@@ -713,6 +713,11 @@ static bool allowed(struct fuzz_thread *t, long nr, long a[6])
             return a[1] == 0 || (uint64_t)a[1] >= 0x800000000000ULL;
         /* act: only valid handlers, or an address the kernel must reject */
         if (in_buffers((uint64_t)a[1], sizeof(struct abi_sigaction))) {
+            /* a private copy, as for the masks below: a refill of the
+             * arena before the call would install any handler */
+            _Static_assert(sizeof(struct abi_sigaction) <= sizeof(t->act_copy), "act_copy");
+            memcpy(t->act_copy, (const void *)a[1], sizeof(struct abi_sigaction));
+            a[1] = (long)t->act_copy;
             struct abi_sigaction *sa = (struct abi_sigaction *)a[1];
             sa->handler = (uintptr_t)fuzz_signal_noop;
             sa->flags = 0;
@@ -723,6 +728,15 @@ static bool allowed(struct fuzz_thread *t, long nr, long a[6])
     case SYS_sigsuspend: {
         long set = nr == SYS_sigprocmask ? a[1] : a[0];
         if (in_buffers((uint64_t)set, 8)) {
+            /* a private copy: another worker refilling the arena between
+             * this check and the call could block the kick signal, and a
+             * sigsuspend would then never end (seed 302818062840) */
+            t->mask_copy = *(volatile abi_sigset_t *)set;
+            set = (long)&t->mask_copy;
+            if (nr == SYS_sigprocmask)
+                a[1] = set;
+            else
+                a[0] = set;
             /* nor the fault signals: one blocked, a fault kills the
              * master without its report ("killed by signal 11") */
             abi_sigset_t keep = ABI_SIGBIT(FUZZ_KICK_SIGNAL);
