@@ -52,6 +52,9 @@ struct fuzz_thread {
     uint64_t max_calls;     /* 0: until the deadline */
     int depth;              /* fork depth of a child */
     volatile long last_nr;  /* the syscall in progress (a stuck one is named) */
+    uint64_t mask_copy;     /* the master's sigprocmask/sigsuspend set: its own
+                             * copy (another worker may refill the arena) */
+    uint64_t act_copy[8];   /* the same for the master's sigaction act */
     struct fuzz_counts counts;
 };
 

@@ -586,6 +586,35 @@ static bool is_system_path(long p)
     return strncmp(path, FUZZ_DIR "/", sizeof(FUZZ_DIR)) != 0 && strcmp(path, FUZZ_DIR) != 0;
 }
 
+/* A mount or umount target the run may use: an absolute path below
+ * FUZZ_DIR without "..", every component of it a real directory (no
+ * symlink: "l" may point to "/"). A relative one is refused: the cwd may
+ * be "/" after a chdir, and "." then is the root, which a mount of proc
+ * would hide from the supervisor (/dev/vmstat, /proc/mounts) for good. */
+static bool is_run_mount_point(long p)
+{
+    const char *path = NULL;
+    for (unsigned i = 0; i < PATH_COUNT && !path; i++)
+        if ((const char *)p == paths[i])
+            path = paths[i];
+    if (!path || strncmp(path, FUZZ_DIR "/", sizeof(FUZZ_DIR)) != 0 || strstr(path, ".."))
+        return false;
+    char prefix[128];
+    size_t len = strlen(path);
+    if (len >= sizeof(prefix))
+        return false;
+    for (size_t i = 1; i <= len; i++) {
+        if (path[i] != '/' && path[i] != '\0')
+            continue;
+        memcpy(prefix, path, i);
+        prefix[i] = '\0';
+        struct stat st;
+        if (lstat(prefix, &st) < 0 || !S_ISDIR(st.st_mode))
+            return false;
+    }
+    return true;
+}
+
 /* Whether p is the string name: one of paths[] or in the buffers. */
 static bool is_named(long p, const char *name)
 {
@@ -628,6 +657,9 @@ static bool allowed(struct fuzz_thread *t, long nr, long a[6])
     for (int i = 0; i < 6; i++)
         if ((changed_paths(nr) >> i & 1) && is_system_path(a[i]))
             return false;
+    if ((nr == SYS_mount && !is_run_mount_point(a[1])) ||
+        (nr == SYS_umount && !is_run_mount_point(a[0])))
+        return false;
     switch (nr) {
     case SYS_reboot:
         return false;
@@ -681,6 +713,11 @@ static bool allowed(struct fuzz_thread *t, long nr, long a[6])
             return a[1] == 0 || (uint64_t)a[1] >= 0x800000000000ULL;
         /* act: only valid handlers, or an address the kernel must reject */
         if (in_buffers((uint64_t)a[1], sizeof(struct abi_sigaction))) {
+            /* a private copy, as for the masks below: a refill of the
+             * arena before the call would install any handler */
+            _Static_assert(sizeof(struct abi_sigaction) <= sizeof(t->act_copy), "act_copy");
+            memcpy(t->act_copy, (const void *)a[1], sizeof(struct abi_sigaction));
+            a[1] = (long)t->act_copy;
             struct abi_sigaction *sa = (struct abi_sigaction *)a[1];
             sa->handler = (uintptr_t)fuzz_signal_noop;
             sa->flags = 0;
@@ -691,7 +728,22 @@ static bool allowed(struct fuzz_thread *t, long nr, long a[6])
     case SYS_sigsuspend: {
         long set = nr == SYS_sigprocmask ? a[1] : a[0];
         if (in_buffers((uint64_t)set, 8)) {
-            *(abi_sigset_t *)set &= ~ABI_SIGBIT(FUZZ_KICK_SIGNAL);
+            /* a private copy: another worker refilling the arena between
+             * this check and the call could block the kick signal, and a
+             * sigsuspend would then never end (seed 302818062840) */
+            t->mask_copy = *(volatile abi_sigset_t *)set;
+            set = (long)&t->mask_copy;
+            if (nr == SYS_sigprocmask)
+                a[1] = set;
+            else
+                a[0] = set;
+            /* nor the fault signals: one blocked, a fault kills the
+             * master without its report ("killed by signal 11") */
+            abi_sigset_t keep = ABI_SIGBIT(FUZZ_KICK_SIGNAL);
+            for (int sig = 1; sig < 32; sig++)
+                if (fuzz_signal_is_fatal(sig))
+                    keep |= ABI_SIGBIT(sig);
+            *(abi_sigset_t *)set &= ~keep;
             return true;
         }
         return set == 0 || (uint64_t)set >= 0x800000000000ULL;
@@ -736,10 +788,22 @@ static void child_main(struct fuzz_thread *parent, uint64_t seed)
         t.deadline_ns = limit;
     t.max_calls = 100 + fuzz_below(&t.rng, 2000);
     setpgid(0, 0);
+    /* the master's fault handler is the master's: a child's fault ends
+     * the child, as the kernel's default does */
+    for (int sig = 1; sig < NSIG; sig++)
+        if (fuzz_signal_is_fatal(sig))
+            signal(sig, SIG_DFL);
     arena_busy = 0;             /* no other thread here */
+    /* never the console: a child's ioctl on it (stopped output, raw
+     * mode, another session's terminal) would block the master's and the
+     * supervisor's report. Closed first, so that a failed open (the master
+     * may have lowered its RLIMIT_NOFILE) leaves nothing of it. */
+    for (int fd = 0; fd < 3; fd++)
+        close(fd);
     int null = open("/dev/null", O_RDWR);
     for (int fd = 0; fd < 3 && null >= 0; fd++)
-        dup2(null, fd);
+        if (fd != null)
+            dup2(null, fd);
     if (one_in(&t.rng, 2))
         fuzz_setup(&t.rng);
     fuzz_loop(&t);

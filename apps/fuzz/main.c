@@ -6,10 +6,11 @@
  * same with fewer restrictions, and interrupts blocked calls with a signal.
  * Usage (init's arguments after "--" on the kernel command line):
  *   fuzz [seconds=N] [seed=S] [threads=T] [only=LO-HI] [skip=LO-HI] [maxmap=BYTES]
- *        [trace=1]
+ *        [trace=1] [hang=1]
  * (only: syscall numbers to pick from; skip: numbers to leave out;
  * maxmap: longest mmap or brk growth;
- * trace: print the master's calls)
+ * trace: print the master's calls;
+ * hang: the master blocks for good, to check the supervisor's time-out)
  * The seed is printed first: the same seed and CPU count replay a run. */
 #include <abi/dirent.h>
 #include <errno.h>
@@ -129,6 +130,13 @@ static struct worker workers[FUZZ_MAX_THREADS];
 static void on_master_fault(int sig, siginfo_t *info, void *context)
 {
     (void)context;
+    if (getpid() != fuzz_master_pid) {
+        /* a child forked with this handler before it reset it: a child's
+         * fault is its own business (it dies as by the signal) */
+        signal(sig, SIG_DFL);
+        tandem_syscall2(SYS_kill, getpid(), sig);
+        _exit(128 + sig);
+    }
     pid_t tid = (pid_t)tandem_syscall0(SYS_gettid);
     long nr = -100;
     for (int i = 0; i < fuzz_master_tid_count; i++)
@@ -169,10 +177,16 @@ static void show_file(const char *path)
     close(fd);
 }
 
+/* hang=1: the master blocks for good (checks that the supervisor still
+ * reports and powers off) */
+static bool hang_master;
+
 static int master_main(uint64_t seed, unsigned seconds, int threads)
 {
     fuzz_master_pid = getpid();
     setpgid(0, 0);
+    while (hang_master && seconds)
+        pause();
     /* every signal that can be caught is, without SA_RESTART: a blocked
      * call ends with EINTR and nothing the fuzzer sends ends the master */
     struct sigaction sa;
@@ -442,8 +456,13 @@ static struct counters read_counters(void)
     static char text[512];
     struct counters c = { -1, -1 };
     int fd = open("/dev/vmstat", O_RDONLY);
-    if (fd < 0)
+    if (fd < 0) {
+        static bool said;
+        if (!said)
+            printf("fuzz: cannot open /dev/vmstat: %s\n", strerror(errno));
+        said = true;
         return c;
+    }
     ssize_t n = read(fd, text, sizeof(text) - 1);
     close(fd);
     if (n <= 0)
@@ -462,24 +481,65 @@ static bool counters_back(struct counters base, struct counters now)
            base.heap_bytes - now.heap_bytes <= IN_FLIGHT_HEAP_BYTES;
 }
 
-/* Kills every process but this one (kill -1) and reaps until none is left. */
-static void kill_and_reap_all(void)
-{
-    for (;;) {
-        kill(-1, SIGKILL);
-        int status;
-        pid_t pid = waitpid(-1, &status, 0);
-        if (pid < 0 && errno == ECHILD)
-            return;
-    }
-}
-
 static volatile sig_atomic_t alarmed;
 
 static void on_alarm(int sig)
 {
     (void)sig;
     alarmed = 1;
+}
+
+/* Prints /proc/<pid>/stat of every process but this one (what is left
+ * when SIGKILL does not end them: the kernel bug to look for). */
+static void show_processes(void)
+{
+    char names[1024];
+    /* the image mounts no procfs (the fuzzing runs without it): only
+     * here, on the way to a failure, where memory no longer counts */
+    mkdir("/proc", 0555);
+    bool mounted = mount("proc", "/proc", "proc", 0, NULL) == 0;
+    int count = list_dir("/proc", names, sizeof(names));
+    if (count < 0)
+        printf("fuzz: cannot list /proc: %s\n", strerror(errno));
+    fflush(stdout);
+    const char *name = names;
+    for (int i = 0; i < count; i++, name += strlen(name) + 1) {
+        if (name[0] < '0' || name[0] > '9' || strcmp(name, "1") == 0)
+            continue;
+        char path[1056];
+        snprintf(path, sizeof(path), "/proc/%s/stat", name);
+        write(1, "fuzz: left: ", 12);
+        show_file(path);
+        snprintf(path, sizeof(path), "/proc/%s/status", name);
+        show_file(path);
+    }
+    if (mounted)
+        umount("/proc");
+}
+
+#define REAP_SECONDS 20     /* every process killed ends within this */
+
+/* Kills every process but this one (kill -1) and reaps until none is
+ * left; false (after listing them) when some do not end in REAP_SECONDS. */
+static bool kill_and_reap_all(void)
+{
+    alarmed = 0;
+    alarm(REAP_SECONDS);
+    for (;;) {
+        kill(-1, SIGKILL);
+        int status;
+        pid_t pid = waitpid(-1, &status, 0);
+        if (pid < 0 && errno == ECHILD)
+            break;
+        if (pid < 0 && alarmed) {
+            printf("fuzz: FAIL processes still there %d s after SIGKILL\n", REAP_SECONDS);
+            fflush(stdout);
+            show_processes();
+            return false;
+        }
+    }
+    alarm(0);
+    return true;
 }
 
 static uint64_t random_seed(void)
@@ -538,6 +598,8 @@ int main(int argc, char **argv)
             fuzz_skip_hi = *end == '-' ? strtol(end + 1, NULL, 10) : fuzz_skip_lo;
         } else if (strncmp(argv[i], "maxmap=", 7) == 0) {
             fuzz_max_map = strtoull(argv[i] + 7, NULL, 0);
+        } else if (strcmp(argv[i], "hang=1") == 0) {
+            hang_master = true;
         } else if (strcmp(argv[i], "trace=1") == 0) {
             fuzz_trace = 1;
         } else if (strncmp(argv[i], "threads=", 8) == 0) {
@@ -554,7 +616,12 @@ int main(int argc, char **argv)
     printf("fuzz: seed %llu\n", (unsigned long long)seed);
     printf("fuzz: %u seconds, %d threads\n", seconds, threads);
     fflush(stdout);
-    signal(SIGALRM, on_alarm);
+    /* without SA_RESTART (signal() sets it): the alarm must end a
+     * waitpid that waits for a process that does not end */
+    struct sigaction alarm_action;
+    memset(&alarm_action, 0, sizeof(alarm_action));
+    alarm_action.sa_handler = on_alarm;
+    sigaction(SIGALRM, &alarm_action, NULL);
 
     touch_stack();
     walk("/", true, 0);
@@ -590,7 +657,12 @@ int main(int argc, char **argv)
             break;
     }
     alarm(0);
-    kill_and_reap_all();
+    if (!master_done) {
+        printf("fuzz: FAIL the master did not finish; the processes:\n");
+        fflush(stdout);
+        show_processes();
+    }
+    bool reaped = kill_and_reap_all();
     walk("/", false, 0);
 
     /* Freed memory may come back a little later (a thread's kernel stack
@@ -603,8 +675,9 @@ int main(int argc, char **argv)
     printf("fuzz: pages baseline %lld after %lld\n", base.free_pages, after.free_pages);
     printf("fuzz: heap baseline %lld after %lld\n", base.heap_bytes, after.heap_bytes);
     bool ok = true;
+    if (!reaped)
+        ok = false;
     if (!master_done) {
-        printf("fuzz: FAIL the master did not finish\n");
         ok = false;
     } else if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
         printf("fuzz: FAIL the master %s %d\n", WIFEXITED(status) ? "exited" : "was killed by signal",
