@@ -158,7 +158,7 @@ static const struct sys_spec specs[SYS_COUNT] = {
     [SYS_socket] = { { K_SMALL, K_SMALL, K_SMALL } },
     [SYS_bind] = { { K_FD, K_PTR, K_SIZE } },
     [SYS_listen] = { { K_FD, K_INT } },
-    [SYS_accept] = { { K_FD, K_PTR, K_PTR } },
+    [SYS_accept] = { { K_FD, K_PTR, K_PTR, K_INT } },
     [SYS_connect] = { { K_FD, K_PTR, K_SIZE } },
     [SYS_sendto] = { { K_FD, K_PTR, K_SIZE, K_INT, K_PTR, K_SIZE } },
     [SYS_recvfrom] = { { K_FD, K_PTR, K_SIZE, K_INT, K_PTR, K_PTR } },
@@ -167,7 +167,9 @@ static const struct sys_spec specs[SYS_COUNT] = {
     [SYS_setsockopt] = { { K_FD, K_SMALL, K_SMALL, K_PTR, K_SIZE } },
     [SYS_getsockname] = { { K_FD, K_PTR, K_PTR } },
     [SYS_getpeername] = { { K_FD, K_PTR, K_PTR } },
-    [SYS_getaddrinfo] = { { K_PATH, K_PATH, K_PTR, K_PTR } },
+    [SYS_sendmsg] = { { K_FD, K_PTR, K_INT } },
+    [SYS_recvmsg] = { { K_FD, K_PTR, K_INT } },
+    [SYS_socketpair] = { { K_SMALL, K_SMALL, K_SMALL, K_PTR } },
 };
 
 static const unsigned long ioctls[] = {

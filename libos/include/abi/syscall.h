@@ -121,6 +121,7 @@
  *   ioctl(fd, request, arg)      abi/ioctl.h, abi/termios.h
  *   fsync(fd), sync()
  *   mount(source, target, fstype, flags, data), umount(target, flags)
+ *   socket calls                 see abi/socket.h
  * Every pointer may be bad: -EFAULT, never a crash. */
 #ifndef ABI_SYSCALL_H
 #define ABI_SYSCALL_H
@@ -230,7 +231,7 @@
 #define SYS_socket          130
 #define SYS_bind            131
 #define SYS_listen          132
-#define SYS_accept          133
+#define SYS_accept          133   /* accept4: (fd, addr, addrlen, flags) */
 #define SYS_connect         134
 #define SYS_sendto          135
 #define SYS_recvfrom        136
@@ -239,7 +240,10 @@
 #define SYS_setsockopt      139
 #define SYS_getsockname     140
 #define SYS_getpeername     141
-#define SYS_getaddrinfo     142
+/* 142 was a placeholder, never implemented: stays unused */
+#define SYS_sendmsg         143
+#define SYS_recvmsg         144
+#define SYS_socketpair      145
 
 #define SYS_COUNT           160
 
