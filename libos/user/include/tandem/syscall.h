@@ -18,6 +18,8 @@ extern unsigned long tandem_gate;
     tandem_syscall(nr, (long)(a), (long)(b), (long)(c), 0, 0, 0)
 #define tandem_syscall4(nr, a, b, c, d) \
     tandem_syscall(nr, (long)(a), (long)(b), (long)(c), (long)(d), 0, 0)
+#define tandem_syscall5(nr, a, b, c, d, e) \
+    tandem_syscall(nr, (long)(a), (long)(b), (long)(c), (long)(d), (long)(e), 0)
 
 /* Sets errno from a negative result and returns -1, else the result. */
 long tandem_result(long rc);
