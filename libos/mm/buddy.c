@@ -95,9 +95,18 @@ static void block_release(struct zone *zone, uint64_t pfn, unsigned order)
     list_push_front(&free_lists[order], &head->link);
 }
 
+bool (*mm_fail_check)(void);   /* set once at boot */
+
+void mm_set_fail_check(bool (*should_fail)(void))
+{
+    mm_fail_check = should_fail;
+}
+
 uint64_t pages_alloc(unsigned order, unsigned flags)
 {
     if (order > PAGE_ORDER_MAX)
+        return 0;
+    if (mm_fail_check && unlikely(mm_fail_check()))
         return 0;
 
     unsigned long irq = spin_lock_irqsave(&mm_lock);

@@ -101,6 +101,8 @@ static struct page *slab_create(struct kmem_cache *cache)
 
 void *kmalloc(size_t size)
 {
+    if (mm_fail_check && unlikely(mm_fail_check()))
+        return NULL;
     if (size == 0)
         size = 1;
     if (size > (1UL << KMALLOC_MAX_SHIFT)) {

@@ -22,6 +22,7 @@
 #include <plat/mmu.h>
 #include <plat/uspace.h>
 #include <sched/sync.h>
+#include <sched/thread.h>
 #include "page_internal.h"
 
 struct vm_area {
@@ -542,12 +543,14 @@ int vm_fault(uintptr_t addr, unsigned fault_flags)
     struct vm_space *vm = vm_space_current();
     if (!vm)
         return -EFAULT;
+    bool was_paused = thread_fail_pause(true);
     int rc = vm_fault_in(vm, addr, fault_flags);
     for (int i = 0; rc == -ENOMEM && oom_handler && i < OOM_RETRIES; i++) {
         if (!oom_handler())
             break;
         rc = vm_fault_in(vm, addr, fault_flags);
     }
+    thread_fail_pause(was_paused);
     return rc;
 }
 

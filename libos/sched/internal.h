@@ -56,6 +56,10 @@ struct thread {
     volatile bool is_interrupted;
     volatile bool is_in_intr_sleep;
     int spin_held;              /* spinlocks held while switched out */
+    /* Allocation-failure injection: the fail_nth-th allocation from now
+     * fails (0: off); paused during page faults. The thread's own. */
+    unsigned fail_nth;
+    bool is_fail_paused;
 };
 
 struct cpu {

@@ -6,6 +6,7 @@
 #include <kern/init.h>
 #include <kern/panic.h>
 #include <kern/printk.h>
+#include <mm/page.h>
 #include <plat/context.h>
 #include <plat/timer.h>
 #include "internal.h"
@@ -313,6 +314,35 @@ struct thread *thread_current(void)
     return t;
 }
 
+void thread_fail_nth_set(unsigned n)
+{
+    thread_current()->fail_nth = n;
+}
+
+unsigned thread_fail_nth_get(void)
+{
+    return thread_current()->fail_nth;
+}
+
+bool thread_fail_pause(bool is_paused)
+{
+    struct thread *t = thread_current();
+    bool was = t->is_fail_paused;
+    t->is_fail_paused = is_paused;
+    return was;
+}
+
+/* mm's failure check: only the thread's own fields, no lock. */
+static bool alloc_should_fail(void)
+{
+    if (!sched_is_ready)
+        return false;
+    struct thread *t = thread_current();
+    if (!t->fail_nth || t->is_fail_paused)
+        return false;
+    return --t->fail_nth == 0;
+}
+
 void sched_yield(void)
 {
     unsigned long flags = arch_irq_save();
@@ -364,6 +394,7 @@ void sched_init(void)
     c->idle->is_idle = true;
     c->is_online = true;
     sched_is_ready = true;
+    mm_set_fail_check(alloc_should_fail);
     spin_tracking_start();
 }
 

@@ -1,5 +1,6 @@
 /* The devices every image has: null, zero, full, random, urandom, kmsg (the
- * kernel log) and vmstat (the VM layer's counters, for benchmarks). The
+ * kernel log), vmstat (the VM layer's counters, for benchmarks) and
+ * fail-nth (allocation-failure injection). The
  * console (/dev/console, /dev/ttyS0, /dev/serial0) is libos/tty's
  * interrupt-driven terminal (tty/console.c); an image without libos/tty
  * gets the dumb console below instead, whose input is polled
@@ -168,6 +169,40 @@ static long vmstat_read(struct file *f, void *buf, size_t len, uint64_t *offset)
     return (long)n;
 }
 
+/* /dev/fail-nth (root only): writing N makes the writer's N-th page or
+ * heap allocation from now fail, once (sched/thread.h); reading gives what
+ * is left, 0 once the failure happened. The ENOMEM paths' test tool. */
+static long fail_nth_read(struct file *f, void *buf, size_t len, uint64_t *offset)
+{
+    (void)f;
+    char text[16];
+    int size = snprintf(text, sizeof(text), "%u\n", thread_fail_nth_get());
+    size_t n = 0;
+    if (size > 0 && *offset < (uint64_t)size) {
+        n = MIN(len, (size_t)size - (size_t)*offset);
+        memcpy(buf, text + *offset, n);
+        *offset += n;
+    }
+    return (long)n;
+}
+
+static long fail_nth_write(struct file *f, const void *buf, size_t len, uint64_t *offset)
+{
+    (void)f, (void)offset;
+    const char *text = buf;
+    unsigned long n = 0;
+    size_t i = 0;
+    for (; i < len && text[i] >= '0' && text[i] <= '9'; i++) {
+        n = n * 10 + (unsigned long)(text[i] - '0');
+        if (n > 1000000000UL)
+            return -EINVAL;
+    }
+    if (i == 0 || (i < len && text[i] != '\n'))
+        return -EINVAL;
+    thread_fail_nth_set((unsigned)n);
+    return (long)len;
+}
+
 static const struct file_ops null_ops = {
     .read = null_read, .write = sink_write, .poll = always_ready, .is_seekable = true,
 };
@@ -190,6 +225,9 @@ static const struct file_ops kmsg_ops = {
 static const struct file_ops vmstat_ops = {
     .read = vmstat_read, .poll = always_ready, .is_seekable = true,
 };
+static const struct file_ops fail_nth_ops = {
+    .read = fail_nth_read, .write = fail_nth_write, .poll = always_ready, .is_seekable = true,
+};
 
 static const struct devfs_device builtin_devices[] = {
     { "null", S_IFCHR | 0666, &null_ops, NULL, 0 },
@@ -199,6 +237,7 @@ static const struct devfs_device builtin_devices[] = {
     { "urandom", S_IFCHR | 0666, &random_ops, NULL, 0 },
     { "kmsg", S_IFCHR | 0644, &kmsg_ops, NULL, 0 },
     { "vmstat", S_IFCHR | 0444, &vmstat_ops, NULL, 0 },
+    { "fail-nth", S_IFCHR | 0600, &fail_nth_ops, NULL, 0 },
 };
 
 static const struct devfs_device dumb_consoles[] = {

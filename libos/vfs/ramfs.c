@@ -427,7 +427,7 @@ static long ramfs_write(struct vnode *vn, const void *buf, size_t len, uint64_t 
             }
             node->pages[page] = kzalloc(PAGE_SIZE);
             if (!node->pages[page]) {
-                rc = -ENOSPC;
+                rc = -ENOMEM;           /* as Linux's tmpfs; ENOSPC is the limit's */
                 break;
             }
             info->used_bytes += PAGE_SIZE;

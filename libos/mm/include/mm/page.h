@@ -4,6 +4,7 @@
 #ifndef MM_PAGE_H
 #define MM_PAGE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <plat/layout.h>
@@ -32,6 +33,12 @@ struct mm_stats {
     uint64_t free_pages;
 };
 void mm_get_stats(struct mm_stats *stats);
+
+/* Allocation-failure injection (/dev/fail-nth, Linux's fail-nth): the
+ * scheduler registers a check that pages_alloc and kmalloc ask first; when
+ * it says so, they fail as if memory had run out. */
+void mm_set_fail_check(bool (*should_fail)(void));
+extern bool (*mm_fail_check)(void);
 uint64_t mm_free_pages(void);
 
 #endif

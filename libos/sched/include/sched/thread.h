@@ -20,6 +20,16 @@ void thread_detach(struct thread *t);
 _Noreturn void thread_exit(int exit_code);
 
 struct thread *thread_current(void);
+
+/* Allocation-failure injection, as Linux's fail-nth (/dev/fail-nth): with
+ * n > 0 the calling thread's n-th page or heap allocation from now fails,
+ * once; 0 turns it off. thread_fail_nth_get returns what is left (0 once
+ * the failure happened). Page faults do not count (thread_fail_pause
+ * around them: a failed fault would wake the OOM killer); new threads
+ * start with it off. */
+void thread_fail_nth_set(unsigned n);
+unsigned thread_fail_nth_get(void);
+bool thread_fail_pause(bool is_paused);     /* returns the previous state */
 const char *thread_name(const struct thread *t);
 
 /* For the process layer (libos/proc): a thread's owner (its per-thread
