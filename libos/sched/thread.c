@@ -31,11 +31,12 @@
 #define STACK_SLOTS       (256UL * 1024)
 #define SLOT_WORDS        (STACK_SLOTS / 64)
 
-/* slot_lock (a leaf, interrupts off) protects the two sets, their counts
- * and the window cursor. */
+/* slot_lock (a leaf, interrupts off) protects the two sets, their counts,
+ * flushing_count and the window cursor. */
 static struct spinlock slot_lock = SPINLOCK_INIT;
 static uint64_t stale_slots[SLOT_WORDS], clean_slots[SLOT_WORDS];
 static unsigned long stale_count, clean_count;
+static unsigned long flushing_count;    /* moved to flushing_slots, not yet clean */
 static unsigned long clean_hint;        /* a word of clean_slots to search first */
 static unsigned long slots_used;        /* slots [0, slots_used) were handed out once */
 static unsigned long window_slots = STACK_SLOTS;
@@ -80,6 +81,7 @@ static bool clean_stale_slots(void)
     memcpy(flushing_slots, stale_slots, sizeof(stale_slots));
     memset(stale_slots, 0, sizeof(stale_slots));
     stale_count = 0;
+    flushing_count = count;
     spin_unlock_irqrestore(&slot_lock, flags);
     if (count) {
         for (unsigned cpu = 0; cpu < PLAT_MAX_CPUS; cpu++)
@@ -88,16 +90,23 @@ static bool clean_stale_slots(void)
         for (unsigned long w = 0; w < SLOT_WORDS; w++)
             clean_slots[w] |= flushing_slots[w];
         clean_count += count;
+        flushing_count = 0;
         spin_unlock_irqrestore(&slot_lock, flags);
     }
     mutex_unlock(&slot_flush_mutex);
     return true;
 }
 
-/* A clean slot's index: reused, or fresh from the window; -1 when none. */
+/* A clean slot's index: reused, or fresh from the window; -1 when none.
+ * Slots that are stale or being flushed are waited for (a flush, ours or
+ * another thread's that we wait for on slot_flush_mutex), and the search
+ * runs again: other creators may take the slots a flush made clean, so
+ * it gives up only when none is pending or after many rounds of that. */
+#define SLOT_GET_ROUNDS 64
+
 static long slot_get(void)
 {
-    for (int attempt = 0; attempt < 2; attempt++) {
+    for (int round = 0; round < SLOT_GET_ROUNDS; round++) {
         long slot = -1;
         unsigned long flags = spin_lock_irqsave(&slot_lock);
         if (clean_count) {
@@ -115,11 +124,11 @@ static long slot_get(void)
         } else if (slots_used < window_slots) {
             slot = (long)slots_used++;
         }
-        bool has_stale = stale_count != 0;
+        bool is_pending = stale_count != 0 || flushing_count != 0;
         spin_unlock_irqrestore(&slot_lock, flags);
         if (slot >= 0)
             return slot;
-        if (!has_stale || !clean_stale_slots())
+        if (!is_pending || !clean_stale_slots())
             return -1;
     }
     return -1;
