@@ -43,6 +43,8 @@ struct fuzz_counts {
     uint64_t errors;        /* ... that returned a negative errno */
     uint64_t skipped;       /* generated calls the filter refused */
     uint64_t forks;         /* children started */
+    uint64_t armed;         /* calls run with /dev/fail-nth armed */
+    uint64_t failed_allocs; /* ... in which the armed allocation failed */
 };
 
 struct fuzz_thread {

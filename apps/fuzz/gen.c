@@ -46,6 +46,29 @@ static uint8_t *arena;
 #define POOL_FDS 48
 static volatile int pool_fds[POOL_FDS];
 
+/* /dev/fail-nth, open at a high fd: one call in FAIL_ONE_IN runs with one
+ * of its first FAIL_NTH_MAX allocations failing (the calls' ENOMEM paths;
+ * the end-of-run baseline check then catches what they leak). A fuzzed
+ * close or dup3 may take the fd away: then no more injections. */
+#define FAIL_FD_MIN 900
+#define FAIL_ONE_IN 8
+#define FAIL_NTH_MAX 16
+static int fail_fd = -1;
+
+static void fail_arm(unsigned n)
+{
+    char text[4] = { (char)('0' + n / 10), (char)('0' + n % 10), '\n', 0 };
+    if (fail_fd >= 0)
+        pwrite(fail_fd, text, 3, 0);
+}
+
+/* Whether the armed allocation failed (what is left reads 0). */
+static bool fail_happened(void)
+{
+    char text[4] = "";
+    return fail_fd >= 0 && pread(fail_fd, text, 3, 0) >= 1 && text[0] == '0';
+}
+
 /* Paths: in the fuzzer's own directory (relative ones resolve there while
  * the cwd stays), devices, procfs, and malformed ones. .rodata, so a
  * syscall that writes through one of them must fail. */
@@ -307,6 +330,13 @@ void fuzz_setup(uint64_t *rng)
 {
     if (!long_path[0])
         memset(long_path, 'a', sizeof(long_path) - 1);
+    if (fail_fd < 0) {
+        int fd = open("/dev/fail-nth", O_RDWR | O_CLOEXEC);
+        if (fd >= 0) {
+            fail_fd = fcntl(fd, F_DUPFD_CLOEXEC, FAIL_FD_MIN);
+            close(fd);
+        }
+    }
     arena_reset();
     for (unsigned i = 0; i < POOL_FDS; i++)
         pool_fds[i] = -1;
@@ -872,7 +902,15 @@ void fuzz_loop(struct fuzz_thread *t)
             continue;
         }
         t->last_nr = nr;
+        bool is_failing = fail_fd >= 0 && one_in(rng, FAIL_ONE_IN);
+        if (is_failing)
+            fail_arm(1 + (unsigned)fuzz_below(rng, FAIL_NTH_MAX));
         long rc = sys6(nr, a);
+        if (is_failing) {
+            t->counts.armed++;
+            t->counts.failed_allocs += fail_happened();
+            fail_arm(0);
+        }
         if (fuzz_trace && t->role == FUZZ_MASTER)
             trace(nr, a, rc);
         t->counts.calls++;

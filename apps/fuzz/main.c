@@ -262,6 +262,8 @@ static int master_main(uint64_t seed, unsigned seconds, int threads)
         total.errors += workers[i].t.counts.errors;
         total.skipped += workers[i].t.counts.skipped;
         total.forks += workers[i].t.counts.forks;
+        total.armed += workers[i].t.counts.armed;
+        total.failed_allocs += workers[i].t.counts.failed_allocs;
     }
     for (;;) {
         tend_children(true);
@@ -281,6 +283,8 @@ static int master_main(uint64_t seed, unsigned seconds, int threads)
            (unsigned long long)total.skipped, (unsigned long long)total.forks,
            (unsigned long long)children_reaped, (unsigned long long)children_signaled,
            threads);
+    printf("fuzz: %llu calls with an allocation set to fail (/dev/fail-nth), %llu failed one\n",
+           (unsigned long long)total.armed, (unsigned long long)total.failed_allocs);
     fflush(stdout);
     return 0;
 }
