@@ -178,6 +178,8 @@ enum dns_status dns_parse_answer(const uint8_t *msg, size_t len, uint16_t id, co
     if (name_len > DNS_MAX_NAME)
         return DNS_BAD_MESSAGE;
     memcpy(text, name, name_len + 1);
+    if (name_len > 0 && text[name_len - 1] == '.')
+        text[name_len - 1] = '\0';     /* the canonical name has no final dot */
     for (int hop = 0; hop <= DNS_MAX_CNAME_HOPS; hop++) {
         enum dns_status status = walk_answers(msg, len, at, answers, text, out, next);
         if (status != DNS_FOUND) {
