@@ -80,6 +80,17 @@ static void respond_status(struct client *c, int status, const char *reason, int
     c->out_start = 0;
 }
 
+static int hex_digit(char c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
+
 /* Decodes %XX and checks the path: 0, or -1 for a bad or escaping path. */
 static int decode_path(const char *target, char *path, size_t size)
 {
@@ -89,10 +100,10 @@ static int decode_path(const char *target, char *path, size_t size)
     for (const char *p = target; *p && *p != '?' && *p != '#'; p++) {
         char c = *p;
         if (c == '%') {
-            unsigned value;
-            if (sscanf(p + 1, "%2x", &value) != 1 || !p[1] || !p[2])
+            int high = hex_digit(p[1]), low = high < 0 ? -1 : hex_digit(p[2]);
+            if (low < 0)
                 return -1;
-            c = (char)value;
+            c = (char)(high << 4 | low);
             p += 2;
         }
         if (c == '\0' || len + 1 >= size)

@@ -7,6 +7,7 @@
  * with TANDEM_RESOLV_CONF and TANDEM_HOSTS. */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <netdb.h>
 #include <poll.h>
 #include <stdio.h>
@@ -149,9 +150,19 @@ int resolv_hosts_reverse(int family, const void *address, char *name, size_t siz
     return found;
 }
 
+/* A query id an off-path attacker cannot guess: from /dev/urandom (the
+ * kernel's CSPRNG), else mixed from the clock, the pid and a counter. */
 static uint16_t next_query_id(void)
 {
     static unsigned counter;
+    uint16_t id;
+    int fd = open("/dev/urandom", O_RDONLY);
+    if (fd >= 0) {
+        ssize_t got = read(fd, &id, sizeof id);
+        close(fd);
+        if (got == (ssize_t)sizeof id)
+            return id;
+    }
     struct timespec now;
     clock_gettime(CLOCK_MONOTONIC, &now);
     unsigned mix = (unsigned)now.tv_nsec ^ (unsigned)now.tv_sec * 2654435761u ^

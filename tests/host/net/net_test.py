@@ -378,6 +378,8 @@ def scenario_httpd(t):
     check(status("/sub/../../secret.txt") == "400", "a deeper .. is refused")
     check(status("/%2e%2e/secret.txt") == "400", "an escaped .. is refused")
     check(status("/sub/..") == "400", "a trailing .. is refused")
+    check(status("/%2E%2e%2fsecret.txt") == "400", "an escaped ../ is refused")
+    check(status("/sub/%zz") == "400", "a bad %-escape is 400")
     r = t.run(curl + ["-I", base + "/f5.bin"], text=True)
     check("Content-Length: %d" % (sizes[5] + 5) in r.stdout and
           r.stdout.startswith("HTTP/1.1 200"), "HEAD gives the length and no body")
