@@ -245,6 +245,77 @@ static void dgram_send_while_receiver_closes(void)
     CHECK(rounds > 0, "no round ran");
 }
 
+struct fd_sender {
+    int sock;
+    int fd;
+    volatile int is_started;
+    long sent;
+    int err;
+};
+
+static void *send_fds_until_error(void *arg)
+{
+    struct fd_sender *s = arg;
+    union {
+        struct cmsghdr h;
+        char buf[CMSG_SPACE(sizeof(int))];
+    } control;
+    __atomic_store_n(&s->is_started, 1, __ATOMIC_RELEASE);
+    for (;;) {
+        memset(&control, 0, sizeof(control));
+        struct iovec iov = { "F", 1 };
+        struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = control.buf,
+                              .msg_controllen = sizeof(control.buf) };
+        struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
+        c->cmsg_level = SOL_SOCKET;
+        c->cmsg_type = SCM_RIGHTS;
+        c->cmsg_len = CMSG_LEN(sizeof(int));
+        memcpy(CMSG_DATA(c), &s->fd, sizeof(int));
+        if (sendmsg(s->sock, &msg, MSG_NOSIGNAL) < 0) {
+            s->err = errno;
+            return NULL;
+        }
+        s->sent++;
+    }
+}
+
+/* A thread passes a pipe's write end again and again (each message holds
+ * a reference) while the main thread takes a few and closes the receiver
+ * with the rest in flight: the pipe must see EOF once every reference is
+ * gone, so none leaked and none was dropped twice. */
+static void pass_fds_while_receiver_closes(void)
+{
+    long end = now_ms() + RACE_MS;
+    unsigned rounds = 0;
+    while (now_ms() < end) {
+        int type = (rounds & 1) ? SOCK_DGRAM : SOCK_STREAM;
+        int sv[2], p[2];
+        CHECK_OK(socketpair(AF_UNIX, type, 0, sv));
+        CHECK_OK(pipe(p));
+        struct fd_sender s = { .sock = sv[0], .fd = p[1] };
+        pthread_t t;
+        CHECK_EQ("pthread_create", 0, pthread_create(&t, NULL, send_fds_until_error, &s));
+        while (!__atomic_load_n(&s.is_started, __ATOMIC_ACQUIRE))
+            sched_yield();
+        for (unsigned i = 0; i < (rounds & 3); i++) {
+            char buf[4];
+            CHECK(read(sv[1], buf, 1) == 1, "read a message");     /* its file is closed */
+        }
+        CHECK_OK(close(sv[1]));
+        CHECK_EQ("pthread_join", 0, pthread_join(t, NULL));
+        CHECK(s.err == EPIPE || s.err == ECONNREFUSED || s.err == ECONNRESET,
+              "sender: errno %d", s.err);
+        close(sv[0]);
+        close(p[1]);
+        char c;
+        CHECK_EQ("EOF once every passed write end is gone", 0, read(p[0], &c, 1));
+        close(p[0]);
+        rounds++;
+    }
+    tap_note("%u rounds", rounds);
+    CHECK(rounds > 0, "no round ran");
+}
+
 int main(int argc, char **argv)
 {
     static const struct tap_test tests[] = {
@@ -252,6 +323,7 @@ int main(int argc, char **argv)
         TAP_TEST(poll_and_send_while_peer_shuts_down),
         TAP_TEST(accept_while_clients_and_listener_close),
         TAP_TEST(dgram_send_while_receiver_closes),
+        TAP_TEST(pass_fds_while_receiver_closes),
     };
     return tap_main(argc, argv, tests, sizeof(tests) / sizeof(tests[0]));
 }

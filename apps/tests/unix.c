@@ -464,6 +464,102 @@ static void unix_dgram_sendto_path_and_abstract(void)
     close(e);
 }
 
+/* Sends fd with one data byte over s (SCM_RIGHTS). */
+static ssize_t send_fd(int s, int fd)
+{
+    union {
+        struct cmsghdr h;
+        char buf[CMSG_SPACE(sizeof(int))];
+    } control;
+    memset(&control, 0, sizeof(control));
+    struct iovec iov = { "F", 1 };
+    struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = control.buf,
+                          .msg_controllen = sizeof(control.buf) };
+    struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
+    c->cmsg_level = SOL_SOCKET;
+    c->cmsg_type = SCM_RIGHTS;
+    c->cmsg_len = CMSG_LEN(sizeof(int));
+    memcpy(CMSG_DATA(c), &fd, sizeof(int));
+    return sendmsg(s, &msg, 0);
+}
+
+/* Receives one byte and the fd passed with it (-1: none); *flags gets
+ * msg_flags. control_room 0: no control buffer. */
+static int recv_fd(int s, size_t control_room, int rflags, int *flags)
+{
+    union {
+        struct cmsghdr h;
+        char buf[CMSG_SPACE(sizeof(int))];
+    } control;
+    memset(&control, 0, sizeof(control));
+    char byte;
+    struct iovec iov = { &byte, 1 };
+    struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1,
+                          .msg_control = control_room ? control.buf : NULL,
+                          .msg_controllen = control_room };
+    if (recvmsg(s, &msg, rflags) != 1)
+        return -2;
+    *flags = msg.msg_flags;
+    struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
+    if (!c || c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS ||
+        c->cmsg_len != CMSG_LEN(sizeof(int)))
+        return -1;
+    int fd;
+    memcpy(&fd, CMSG_DATA(c), sizeof(int));
+    return fd;
+}
+
+static void unix_scm_rights_passes_descriptors(void)
+{
+    for (int type = SOCK_STREAM; type <= SOCK_DGRAM; type++) {
+        int sv[2];
+        CHECK_OK(socketpair(AF_UNIX, type, 0, sv));
+        pid_t pid = fork();
+        CHECK_OK(pid);
+        if (pid == 0) {
+            /* the child gets a pipe's read end and reads through it */
+            close(sv[0]);
+            int flags;
+            int fd = recv_fd(sv[1], CMSG_SPACE(sizeof(int)), MSG_CMSG_CLOEXEC, &flags);
+            if (fd < 0)
+                _exit(1);
+            if (fcntl(fd, F_GETFD) != FD_CLOEXEC)
+                _exit(2);
+            char buf[8];
+            if (read(fd, buf, sizeof(buf)) != 5 || memcmp(buf, "piped", 5) != 0)
+                _exit(3);
+            _exit(0);
+        }
+        close(sv[1]);
+        int p[2];
+        CHECK_OK(pipe(p));
+        CHECK_EQ("sendmsg with SCM_RIGHTS", 1, send_fd(sv[0], p[0]));
+        close(p[0]);
+        CHECK_EQ("write into the passed pipe", 5, write(p[1], "piped", 5));
+        CHECK_EQ("child status", 0, wait_for(pid));
+        close(p[1]);
+        close(sv[0]);
+    }
+    /* no room for the descriptor: closed, MSG_CTRUNC */
+    int sv[2];
+    CHECK_OK(socketpair(AF_UNIX, SOCK_STREAM, 0, sv));
+    int p[2];
+    CHECK_OK(pipe(p));
+    CHECK_EQ("send", 1, send_fd(sv[0], p[1]));
+    int flags = 0;
+    CHECK_EQ("no control room: no descriptor", -1, recv_fd(sv[1], 0, 0, &flags));
+    CHECK(flags & MSG_CTRUNC, "msg_flags 0x%x lacks MSG_CTRUNC", flags);
+    close(p[1]);
+    char c;
+    CHECK_EQ("the dropped write end is closed: EOF", 0, read(p[0], &c, 1));
+    close(p[0]);
+    /* bad descriptors, and AF_UNIX sockets themselves, are refused */
+    CHECK_ERRNO(send_fd(sv[0], 900), EBADF);
+    CHECK_ERRNO(send_fd(sv[0], sv[1]), EOPNOTSUPP);
+    close(sv[0]);
+    close(sv[1]);
+}
+
 static void unix_bad_arguments(void)
 {
     CHECK_ERRNO(socket(99, SOCK_STREAM, 0), EAFNOSUPPORT);
@@ -549,6 +645,7 @@ int main(int argc, char **argv)
         TAP_TEST(unix_epipe_sigpipe_and_msg_nosignal),
         TAP_TEST(unix_bind_listen_accept_connect_by_path),
         TAP_TEST(unix_dgram_sendto_path_and_abstract),
+        TAP_TEST(unix_scm_rights_passes_descriptors),
         TAP_TEST(unix_bad_arguments),
     };
     return tap_main(argc, argv, tests, sizeof(tests) / sizeof(tests[0]));

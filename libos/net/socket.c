@@ -54,7 +54,14 @@ static long sock_file_read(struct file *f, void *buf, size_t len, uint64_t *offs
     (void)offset;
     struct iovec iov = { .iov_base = buf, .iov_len = len };
     struct sock_msg msg = { .iov = &iov, .iovcnt = 1 };
-    return sock_recvmsg(f->private_data, &msg, 0);
+    long rc = sock_recvmsg(f->private_data, &msg, 0);
+    if (msg.files) {
+        /* files passed with SCM_RIGHTS and read without recvmsg: closed */
+        for (unsigned i = 0; i < msg.nfiles; i++)
+            file_put(msg.files[i]);
+        kfree(msg.files);
+    }
+    return rc;
 }
 
 static long sock_file_write(struct file *f, const void *buf, size_t len, uint64_t *offset)
@@ -301,6 +308,8 @@ long sock_sendmsg(struct socket *sock, struct sock_msg *msg, int flags)
 {
     if (!sock->ops->sendmsg)
         return -EOPNOTSUPP;
+    if (msg->nfiles && sock->family != AF_UNIX)
+        return -EINVAL;         /* SCM_RIGHTS: Linux's answer elsewhere */
     if (file_is_nonblocking(sock->file))
         flags |= MSG_DONTWAIT;
     long rc = sock->ops->sendmsg(sock, msg, flags);

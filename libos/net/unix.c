@@ -28,6 +28,7 @@
 #define UNIX_DGRAM_QUEUE_MAX (128 * 1024)   /* bytes queued on a receiver */
 #define UNIX_DGRAM_COUNT_MAX 256            /* datagrams queued on a receiver */
 #define UNIX_ADDR_UNNAMED    ((socklen_t)sizeof(sa_family_t))
+#define UNIX_STREAM_FDS_MAX  64             /* SCM_RIGHTS messages queued per direction */
 
 /* A socket's name: len bytes of sun (0: none yet; UNIX_ADDR_UNNAMED
  * when reported). */
@@ -46,6 +47,16 @@ struct unix_ring {
     size_t count;               /* bytes buffered */
 };
 
+/* Files in flight (SCM_RIGHTS) on a stream: delivered with the byte at
+ * stream position pos, by a read that starts there and stops before the
+ * next bundle's byte. */
+struct unix_fds {
+    struct list link;           /* on unix_conn.fds[side] */
+    uint64_t pos;
+    unsigned nfiles;
+    struct file **files;        /* held */
+};
+
 /* A stream connection: side 0 is the connecting socket, side 1 the
  * accepted one (socketpair: the first and the second). */
 struct unix_conn {
@@ -58,6 +69,9 @@ struct unix_conn {
     struct unix_sock *ends[2];  /* NULL once that side is released */
     struct unix_addr addr[2];   /* each side's name at connect (getpeername) */
     struct waitq wq[2];         /* side i's readers, writers and pollers */
+    uint64_t wpos[2], rpos[2];  /* bytes ever written to / read from ring[i] */
+    struct list fds[2];         /* struct unix_fds for side i, by pos */
+    unsigned fds_count[2];
 };
 
 enum unix_state {
@@ -70,7 +84,10 @@ enum unix_state {
 struct unix_dgram {
     struct list link;           /* on the receiver's rxq */
     size_t len;
+    size_t cost;                /* what it counts against the queue's bytes */
     struct unix_addr from;
+    struct file **files;        /* SCM_RIGHTS: held, or NULL */
+    unsigned nfiles;
     char data[];
 };
 
@@ -166,6 +183,34 @@ static void ring_get(struct unix_ring *r, const struct iovec *iov, size_t cnt, s
     }
 }
 
+/* Files in flight. Only called with no lock held: a file's release may
+ * sleep. AF_UNIX sockets themselves are never in flight (files_check), so
+ * a release here never recurses into this file and no cycle of sockets
+ * holding each other can form. */
+static void files_put(struct file **files, unsigned n)
+{
+    for (unsigned i = 0; i < n; i++)
+        file_put(files[i]);
+    kfree(files);
+}
+
+static int files_check(const struct sock_msg *msg)
+{
+    for (unsigned i = 0; i < msg->nfiles; i++) {
+        struct socket *so = sock_from_file(msg->files[i]);
+        if (so && so->family == AF_UNIX)
+            return -EOPNOTSUPP;
+    }
+    return 0;
+}
+
+static void dgram_free(struct unix_dgram *d)
+{
+    if (d->files)
+        files_put(d->files, d->nfiles);
+    kfree(d);
+}
+
 /* Objects. */
 
 static struct unix_sock *unix_sock_alloc(int type)
@@ -196,7 +241,7 @@ static void unix_sock_put(struct unix_sock *us)
     while (!list_empty(&us->rxq)) {
         struct unix_dgram *d = list_entry(us->rxq.next, struct unix_dgram, link);
         list_remove(&d->link);
-        kfree(d);
+        dgram_free(d);
     }
     waitq_destroy(&us->wq);
     kfree(us);
@@ -217,6 +262,8 @@ static struct unix_conn *unix_conn_alloc(void)
     }
     c->refcount = 2;
     c->lock = (struct spinlock)SPINLOCK_INIT;
+    list_init(&c->fds[0]);
+    list_init(&c->fds[1]);
     waitq_init(&c->wq[0]);
     waitq_init(&c->wq[1]);
     return c;
@@ -226,6 +273,14 @@ static void unix_conn_put(struct unix_conn *c)
 {
     if (__atomic_sub_fetch(&c->refcount, 1, __ATOMIC_ACQ_REL) != 0)
         return;
+    for (int i = 0; i < 2; i++) {
+        while (!list_empty(&c->fds[i])) {
+            struct unix_fds *b = list_entry(c->fds[i].next, struct unix_fds, link);
+            list_remove(&b->link);
+            files_put(b->files, b->nfiles);
+            kfree(b);
+        }
+    }
     waitq_destroy(&c->wq[0]);
     waitq_destroy(&c->wq[1]);
     kfree(c->ring[0].buf);
@@ -623,6 +678,16 @@ static long unix_stream_send(struct socket *sock, struct sock_msg *msg, int flag
     if (flags & MSG_OOB)
         return -EOPNOTSUPP;
     size_t total = iov_total(msg->iov, msg->iovcnt);
+    struct unix_fds *bundle = NULL;
+    if (msg->nfiles && total) {
+        int err = files_check(msg);
+        if (err < 0)
+            return err;
+        bundle = kmalloc(sizeof(*bundle));
+        if (!bundle)
+            return -ENOMEM;
+        list_init(&bundle->link);
+    }
     uint64_t deadline = sock_deadline(sock, true);
     size_t done = 0;
     long rc = 0;
@@ -636,6 +701,8 @@ static long unix_stream_send(struct socket *sock, struct sock_msg *msg, int flag
         size_t limit = MIN((size_t)UNIX_STREAM_CAP,
                            (size_t)__atomic_load_n(&sock->sndbuf, __ATOMIC_RELAXED));
         size_t space = limit > r->count ? limit - r->count : 0;
+        if (bundle && c->fds_count[!s] >= UNIX_STREAM_FDS_MAX)
+            space = 0;          /* too many messages with files in flight */
         if (!space) {
             if (flags & MSG_DONTWAIT) {
                 rc = -EAGAIN;
@@ -647,11 +714,23 @@ static long unix_stream_send(struct socket *sock, struct sock_msg *msg, int flag
             continue;
         }
         size_t n = MIN(space, total - done);
+        if (bundle) {
+            /* the files go with the first byte of this send */
+            bundle->pos = c->wpos[!s];
+            bundle->nfiles = msg->nfiles;
+            bundle->files = msg->files;
+            msg->files = NULL;
+            list_push_back(&c->fds[!s], &bundle->link);
+            c->fds_count[!s]++;
+            bundle = NULL;
+        }
         ring_put(r, msg->iov, msg->iovcnt, done, n);
+        c->wpos[!s] += n;
         done += n;
         waitq_wake_all(&c->wq[!s]);
     }
     spin_unlock(&c->lock);
+    kfree(bundle);              /* not sent: the layer drops the files */
     return done ? (long)done : rc;
 }
 
@@ -674,11 +753,34 @@ static long unix_stream_recv(struct socket *sock, struct sock_msg *msg, int flag
         struct unix_ring *r = &c->ring[s];
         if (r->count) {
             size_t n = MIN(r->count, total - done);
+            /* a read never crosses the start of a message with files */
+            struct unix_fds *b = list_empty(&c->fds[s]) ? NULL
+                               : list_entry(c->fds[s].next, struct unix_fds, link);
+            struct unix_fds *next = b;
+            bool takes_files = false;
+            if (b && b->pos == c->rpos[s]) {
+                if (done)
+                    break;
+                takes_files = !is_peek && !msg->files;
+                next = b->link.next == &c->fds[s] ? NULL
+                     : list_entry(b->link.next, struct unix_fds, link);
+            }
+            if (next)
+                n = MIN(n, (size_t)(next->pos - c->rpos[s]));
             ring_get(r, msg->iov, msg->iovcnt, done, n, is_peek);
+            if (!is_peek)
+                c->rpos[s] += n;
+            if (takes_files) {
+                list_remove(&b->link);
+                c->fds_count[s]--;
+                msg->files = b->files;
+                msg->nfiles = b->nfiles;
+                kfree(b);
+            }
             done += n;
             if (!is_peek)
                 waitq_wake_all(&c->wq[!s]);     /* the writer has room */
-            if (is_peek || !(flags & MSG_WAITALL))
+            if (is_peek || takes_files || !(flags & MSG_WAITALL))
                 break;
             continue;
         }
@@ -848,13 +950,17 @@ static long unix_dgram_send(struct socket *sock, struct sock_msg *msg, int flags
     } else if (!target) {
         return -ENOTCONN;
     }
-    struct unix_dgram *d = kmalloc(sizeof(*d) + total);
+    int err = files_check(msg);
+    struct unix_dgram *d = err < 0 ? NULL : kmalloc(sizeof(*d) + total);
     if (!d) {
         unix_sock_put(target);
-        return -ENOMEM;
+        return err < 0 ? err : -ENOMEM;
     }
     d->len = total;
+    d->cost = total + msg->nfiles * sizeof(struct file *);
     d->from = from;
+    d->files = NULL;
+    d->nfiles = 0;
     list_init(&d->link);
     iov_copy(msg->iov, msg->iovcnt, 0, d->data, total, false);
 
@@ -872,7 +978,7 @@ static long unix_dgram_send(struct socket *sock, struct sock_msg *msg, int flags
         }
         bool is_full = target->rx_count &&
                        (target->rx_count >= UNIX_DGRAM_COUNT_MAX ||
-                        target->rx_bytes + total > UNIX_DGRAM_QUEUE_MAX);
+                        target->rx_bytes + d->cost > UNIX_DGRAM_QUEUE_MAX);
         if (!is_full)
             break;
         if (flags & MSG_DONTWAIT) {
@@ -884,14 +990,18 @@ static long unix_dgram_send(struct socket *sock, struct sock_msg *msg, int flags
             break;
     }
     if (rc == 0) {
+        d->files = msg->files;
+        d->nfiles = msg->nfiles;
+        msg->files = NULL;
         list_push_back(&target->rxq, &d->link);
-        target->rx_bytes += total;
+        target->rx_bytes += d->cost;
         target->rx_count++;
         waitq_wake_all(&target->wq);
         d = NULL;
     }
     spin_unlock(&target->lock);
-    kfree(d);
+    if (d)
+        dgram_free(d);          /* not queued: its files are still the caller's */
     unix_sock_put(target);
     return rc < 0 ? rc : (long)total;
 }
@@ -924,7 +1034,7 @@ static long unix_dgram_recv(struct socket *sock, struct sock_msg *msg, int flags
                 d = NULL;
             } else {
                 list_remove(&d->link);
-                us->rx_bytes -= d->len;
+                us->rx_bytes -= d->cost;
                 us->rx_count--;
                 waitq_wake_all(&us->wq);        /* senders waiting for room */
             }
@@ -957,7 +1067,12 @@ static long unix_dgram_recv(struct socket *sock, struct sock_msg *msg, int flags
     }
     /* MSG_TRUNC asks for the datagram's real length, as on Linux */
     rc = (flags & MSG_TRUNC) ? (long)d->len : (long)MIN(room, d->len);
-    kfree(d);
+    if (d->files && !msg->files) {
+        msg->files = d->files;
+        msg->nfiles = d->nfiles;
+        d->files = NULL;
+    }
+    dgram_free(d);
     return rc;
 }
 

@@ -21,6 +21,11 @@
 #define SOCK_DGRAM_BOUNCE (256 * 1024)
 #define SOCK_IOV_MAX      1024      /* Linux's UIO_MAXIOV: more gives EMSGSIZE */
 #define SOCK_OPT_MAX      256       /* option values are small */
+#define SOCK_CONTROL_MAX  4096      /* ancillary data of one sendmsg: ENOBUFS beyond */
+
+/* struct cmsghdr's layout helpers (the process side's CMSG_* macros) */
+#define CMSG_ALIGN_K(len) (((len) + sizeof(size_t) - 1) & ~(sizeof(size_t) - 1))
+#define CMSG_HDR_K CMSG_ALIGN_K(sizeof(struct cmsghdr))
 
 static struct vfs_ctx *ctx(void)
 {
@@ -316,8 +321,17 @@ static long uiov_check(const struct iovec *uiov, size_t cnt, unsigned prot, size
     return 0;
 }
 
+static void files_drop(struct file **files, unsigned n)
+{
+    for (unsigned i = 0; i < n; i++)
+        file_put(files[i]);
+    kfree(files);
+}
+
+/* The first send of a message carries files (SCM_RIGHTS; they are the
+ * caller's until a family takes them). */
 static long do_send(struct socket *sock, const struct iovec *uiov, size_t cnt, int flags,
-                    struct sockaddr *sa, socklen_t salen)
+                    struct sockaddr *sa, socklen_t salen, struct file **files, unsigned nfiles)
 {
     size_t total;
     long rc = uiov_check(uiov, cnt, VM_READ, &total);
@@ -338,9 +352,12 @@ static long do_send(struct socket *sock, const struct iovec *uiov, size_t cnt, i
             break;
         struct iovec kiov = { .iov_base = kbuf, .iov_len = n };
         struct sock_msg msg = { .iov = &kiov, .iovcnt = 1, .addr = sa, .addrlen = salen,
-                                .ctx = ctx() };
+                                .ctx = ctx(), .files = done ? NULL : files,
+                                .nfiles = done ? 0 : nfiles };
         /* SIGPIPE only when nothing was sent, as on Linux */
         rc = sock_sendmsg(sock, &msg, done ? flags | MSG_NOSIGNAL : flags);
+        if (!done && !msg.files)
+            files = NULL;       /* the family keeps them */
         if (rc < 0)
             break;
         done += (size_t)rc;
@@ -348,14 +365,19 @@ static long do_send(struct socket *sock, const struct iovec *uiov, size_t cnt, i
             break;
     } while (done < total);
     kfree(kbuf);
+    if (files)
+        files_drop(files, nfiles);
     return done ? (long)done : rc;
 }
 
 /* One receive (several chunks for a stream with MSG_WAITALL). *salen:
  * the room on entry, the real length on return; *out_flags: MSG_TRUNC. */
 static long do_recv(struct socket *sock, const struct iovec *uiov, size_t cnt, int flags,
-                    struct sockaddr *sa, socklen_t *salen, int *out_flags)
+                    struct sockaddr *sa, socklen_t *salen, int *out_flags,
+                    struct file ***files, unsigned *nfiles)
 {
+    *files = NULL;
+    *nfiles = 0;
     size_t total;
     long rc = uiov_check(uiov, cnt, VM_WRITE, &total);
     if (rc < 0)
@@ -373,6 +395,10 @@ static long do_recv(struct socket *sock, const struct iovec *uiov, size_t cnt, i
         struct sock_msg msg = { .iov = &kiov, .iovcnt = 1, .addr = sa,
                                 .addrlen = salen ? *salen : 0, .ctx = ctx() };
         rc = sock_recvmsg(sock, &msg, flags);
+        if (msg.files) {
+            *files = msg.files;
+            *nfiles = msg.nfiles;
+        }
         if (rc < 0)
             break;
         if (salen)
@@ -388,7 +414,7 @@ static long do_recv(struct socket *sock, const struct iovec *uiov, size_t cnt, i
             break;
         }
         done += got;
-        if (got < n || !(flags & MSG_WAITALL) || (flags & MSG_PEEK))
+        if (got < n || !(flags & MSG_WAITALL) || (flags & MSG_PEEK) || *files)
             break;
     } while (done < total);
     kfree(kbuf);
@@ -408,7 +434,7 @@ SYS_DEFINE(sendto)
     rc = addr_in(a[4], a[5], &ss, &sa);
     if (rc == 0) {
         struct iovec uiov = { .iov_base = (void *)a[1], .iov_len = a[2] };
-        rc = do_send(sock, &uiov, 1, (int)a[3], sa, sa ? (socklen_t)a[5] : 0);
+        rc = do_send(sock, &uiov, 1, (int)a[3], sa, sa ? (socklen_t)a[5] : 0, NULL, 0);
     }
     file_put(f);
     return rc;
@@ -428,9 +454,13 @@ SYS_DEFINE(recvfrom)
         struct sockaddr_storage ss;
         socklen_t real = MIN(room, (socklen_t)sizeof(ss));
         int out_flags;
+        struct file **files;
+        unsigned nfiles;
         struct iovec uiov = { .iov_base = (void *)a[1], .iov_len = a[2] };
         rc = do_recv(sock, &uiov, 1, (int)a[3], a[4] ? (struct sockaddr *)&ss : NULL,
-                     a[4] ? &real : NULL, &out_flags);
+                     a[4] ? &real : NULL, &out_flags, &files, &nfiles);
+        if (files)
+            files_drop(files, nfiles);      /* no room for them: closed, as Linux */
         if (rc >= 0 && addr_out(a[4], a[5], &ss, room, real) < 0)
             rc = -EFAULT;
     }
@@ -454,6 +484,110 @@ static long msg_in(uintptr_t umsg, struct msghdr *m, struct iovec **iov)
     return 0;
 }
 
+/* sendmsg's ancillary data: SCM_RIGHTS messages become held files
+ * (EBADF for a bad descriptor, EINVAL for a malformed header or more than
+ * SOCK_SCM_MAX_FD files); other SOL_SOCKET types are EINVAL, other levels
+ * are ignored, as AF_UNIX on Linux. */
+static long control_in(const struct msghdr *m, struct file ***out, unsigned *nout)
+{
+    if (m->msg_controllen > SOCK_CONTROL_MAX)
+        return -ENOBUFS;
+    if (m->msg_controllen < sizeof(struct cmsghdr))
+        return -EINVAL;
+    char *buf = kmalloc(m->msg_controllen);
+    struct file **files = kmalloc(sizeof(*files) * SOCK_SCM_MAX_FD);
+    unsigned n = 0;
+    long rc = 0;
+    if (!buf || !files) {
+        rc = -ENOMEM;
+        goto out;
+    }
+    if (copy_from_user(buf, m->msg_control, m->msg_controllen) < 0) {
+        rc = -EFAULT;
+        goto out;
+    }
+    size_t off = 0;
+    while (rc == 0 && off + sizeof(struct cmsghdr) <= m->msg_controllen) {
+        struct cmsghdr h;
+        memcpy(&h, buf + off, sizeof(h));
+        if (h.cmsg_len < sizeof(h) || h.cmsg_len > m->msg_controllen - off) {
+            rc = -EINVAL;
+            break;
+        }
+        if (h.cmsg_level == SOL_SOCKET && h.cmsg_type == SCM_RIGHTS) {
+            size_t count = (h.cmsg_len - MIN(h.cmsg_len, CMSG_HDR_K)) / sizeof(int);
+            if (count > SOCK_SCM_MAX_FD - n) {
+                rc = -EINVAL;
+                break;
+            }
+            for (size_t i = 0; i < count; i++) {
+                int fd;
+                memcpy(&fd, buf + off + CMSG_HDR_K + i * sizeof(int), sizeof(fd));
+                struct file *f = fd_get(ctx()->fds, fd);
+                if (!f) {
+                    rc = -EBADF;
+                    break;
+                }
+                files[n++] = f;
+            }
+        } else if (h.cmsg_level == SOL_SOCKET) {
+            rc = -EINVAL;
+        }
+        off += CMSG_ALIGN_K(h.cmsg_len);
+    }
+out:
+    kfree(buf);
+    if (rc < 0 || !n) {
+        for (unsigned i = 0; i < n; i++)
+            file_put(files[i]);
+        kfree(files);
+        return rc;
+    }
+    *out = files;
+    *nout = n;
+    return 0;
+}
+
+/* recvmsg's ancillary data: installs the received files as descriptors
+ * and writes one SCM_RIGHTS message into the caller's control buffer; the
+ * files that do not fit (or find no descriptor) are closed and MSG_CTRUNC
+ * set, as Linux. Returns the control bytes used, or -EFAULT. */
+static long control_out(const struct msghdr *m, struct file **files, unsigned nfiles,
+                        int flags, int *out_flags)
+{
+    size_t room = m->msg_control ? m->msg_controllen : 0;
+    size_t fit = room >= CMSG_HDR_K + sizeof(int) ? (room - CMSG_HDR_K) / sizeof(int) : 0;
+    int *fds = kmalloc(sizeof(int) * (nfiles ? nfiles : 1));
+    unsigned installed = 0;
+    for (unsigned i = 0; i < nfiles; i++) {
+        int fd = -1;
+        if (fds && installed < fit)
+            fd = fd_install(ctx()->fds, files[i], 0, (flags & MSG_CMSG_CLOEXEC) != 0);
+        if (fd < 0) {
+            file_put(files[i]);
+            *out_flags |= MSG_CTRUNC;
+        } else {
+            fds[installed++] = fd;      /* the table took the reference */
+        }
+    }
+    kfree(files);
+    if (!installed) {
+        kfree(fds);
+        return 0;
+    }
+    struct cmsghdr h = { .cmsg_len = CMSG_HDR_K + installed * sizeof(int),
+                         .cmsg_level = SOL_SOCKET, .cmsg_type = SCM_RIGHTS };
+    long rc = 0;
+    if (copy_to_user(m->msg_control, &h, sizeof(h)) < 0 ||
+        copy_to_user((char *)m->msg_control + CMSG_HDR_K, fds, installed * sizeof(int)) < 0) {
+        for (unsigned i = 0; i < installed; i++)
+            vfs_close(ctx(), fds[i]);
+        rc = -EFAULT;
+    }
+    kfree(fds);
+    return rc < 0 ? rc : (long)MIN(room, CMSG_ALIGN_K(h.cmsg_len));
+}
+
 SYS_DEFINE(sendmsg)
 {
     (void)tf;
@@ -469,11 +603,17 @@ SYS_DEFINE(sendmsg)
     struct sockaddr *sa = NULL;
     if (rc == 0)
         rc = addr_in((uintptr_t)m.msg_name, m.msg_namelen, &ss, &sa);
-    /* ancillary data (SCM_RIGHTS) is not supported yet */
-    if (rc == 0 && m.msg_control && m.msg_controllen >= sizeof(struct cmsghdr))
-        rc = -EOPNOTSUPP;
-    if (rc == 0)
-        rc = do_send(sock, iov, m.msg_iovlen, (int)a[2], sa, sa ? m.msg_namelen : 0);
+    struct file **files = NULL;
+    unsigned nfiles = 0;
+    if (rc == 0 && m.msg_controllen)
+        rc = control_in(&m, &files, &nfiles);
+    if (rc == 0) {
+        rc = do_send(sock, iov, m.msg_iovlen, (int)a[2], sa, sa ? m.msg_namelen : 0, files,
+                     nfiles);
+        files = NULL;
+    }
+    if (files)
+        files_drop(files, nfiles);
     kfree(iov);
     file_put(f);
     return rc;
@@ -499,9 +639,18 @@ SYS_DEFINE(recvmsg)
         socklen_t room = m.msg_name ? m.msg_namelen : 0;
         socklen_t real = MIN(room, (socklen_t)sizeof(ss));
         int out_flags;
+        struct file **files;
+        unsigned nfiles;
         rc = do_recv(sock, iov, m.msg_iovlen, (int)a[2],
                      m.msg_name ? (struct sockaddr *)&ss : NULL, m.msg_name ? &real : NULL,
-                     &out_flags);
+                     &out_flags, &files, &nfiles);
+        long control_used = 0;
+        if (files && rc >= 0)
+            control_used = control_out(&m, files, nfiles, (int)a[2], &out_flags);
+        else if (files)
+            files_drop(files, nfiles);
+        if (control_used < 0)
+            rc = control_used;
         if (rc >= 0) {
             if (m.msg_name) {
                 size_t n = MIN(MIN(room, real), (socklen_t)sizeof(ss));
@@ -509,7 +658,7 @@ SYS_DEFINE(recvmsg)
                     rc = -EFAULT;
                 m.msg_namelen = real;
             }
-            m.msg_controllen = 0;
+            m.msg_controllen = (size_t)control_used;
             m.msg_flags = out_flags;
             if (rc >= 0 && copy_to_user((void *)a[1], &m, sizeof(m)) < 0)
                 rc = -EFAULT;

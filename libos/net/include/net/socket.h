@@ -38,7 +38,15 @@ struct sock_msg {
     socklen_t addrlen;
     int out_flags;
     struct vfs_ctx *ctx;
+    /* SCM_RIGHTS (AF_UNIX only; the layer refuses it elsewhere). Send:
+     * nfiles held files in a kmalloc'd array; a family that queues them
+     * takes the array and its references by setting files to NULL, else
+     * the layer drops them. Receive: the family stores a kmalloc'd array
+     * of held files here; the layer installs them as descriptors. */
+    struct file **files;
+    unsigned nfiles;
 };
+#define SOCK_SCM_MAX_FD 253     /* files in one message, as Linux */
 
 /* What an address family does. Every operation returns a negative errno
  * on failure; NULL operations give -EOPNOTSUPP (getsockopt/setsockopt:
