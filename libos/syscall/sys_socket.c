@@ -76,8 +76,10 @@ static long addr_room(uintptr_t uaddr, uintptr_t ulen, socklen_t *room)
     if (len < 0)
         return -EINVAL;
     *room = (socklen_t)len;
+    /* only what an address may fill is checked: the room may be larger */
+    size_t fill = MIN((size_t)len, sizeof(struct sockaddr_storage));
     if (!user_range_ok(ulen, sizeof(len), VM_WRITE) ||
-        (len && !user_range_ok(uaddr, (size_t)len, VM_WRITE)))
+        (fill && !user_range_ok(uaddr, fill, VM_WRITE)))
         return -EFAULT;
     return 0;
 }
@@ -632,7 +634,9 @@ SYS_DEFINE(recvmsg)
     rc = msg_in(a[1], &m, &iov);
     if (rc == 0 && m.msg_name && (int)m.msg_namelen < 0)
         rc = -EINVAL;
-    if (rc == 0 && m.msg_name && !user_range_ok((uintptr_t)m.msg_name, m.msg_namelen, VM_WRITE))
+    if (rc == 0 && m.msg_name && m.msg_namelen &&
+        !user_range_ok((uintptr_t)m.msg_name,
+                       MIN((size_t)m.msg_namelen, sizeof(struct sockaddr_storage)), VM_WRITE))
         rc = -EFAULT;
     if (rc == 0) {
         struct sockaddr_storage ss;
