@@ -301,6 +301,34 @@ static void unix_rcvtimeo_expiry_gives_eagain(void)
     close(sv[1]);
 }
 
+static void on_alarm(int sig)
+{
+    (void)sig;
+}
+
+static void unix_signal_interrupts_blocking_waits_eintr(void)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof(sa));
+    sa.sa_handler = on_alarm;       /* no SA_RESTART */
+    CHECK_OK(sigaction(SIGALRM, &sa, NULL));
+    int sv[2];
+    CHECK_OK(socketpair(AF_UNIX, SOCK_STREAM, 0, sv));
+    struct itimerval it = { { 0, 0 }, { 0, 20000 } };
+    CHECK_OK(setitimer(ITIMER_REAL, &it, NULL));
+    char c;
+    CHECK_ERRNO(recv(sv[0], &c, 1, 0), EINTR);
+    int l = socket(AF_UNIX, SOCK_STREAM, 0);
+    sa_family_t fam = AF_UNIX;
+    CHECK_OK(bind(l, (struct sockaddr *)&fam, sizeof(fam)));
+    CHECK_OK(listen(l, 1));
+    CHECK_OK(setitimer(ITIMER_REAL, &it, NULL));
+    CHECK_ERRNO(accept(l, NULL, NULL), EINTR);
+    close(l);
+    close(sv[0]);
+    close(sv[1]);
+}
+
 static volatile int sigpipe_count;
 static void on_sigpipe(int sig)
 {
@@ -642,6 +670,7 @@ int main(int argc, char **argv)
         TAP_TEST(unix_poll_readiness),
         TAP_TEST(unix_nonblocking_eagain_and_bounded_buffer),
         TAP_TEST(unix_rcvtimeo_expiry_gives_eagain),
+        TAP_TEST(unix_signal_interrupts_blocking_waits_eintr),
         TAP_TEST(unix_epipe_sigpipe_and_msg_nosignal),
         TAP_TEST(unix_bind_listen_accept_connect_by_path),
         TAP_TEST(unix_dgram_sendto_path_and_abstract),
