@@ -10,6 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/time.h>
@@ -43,6 +44,9 @@ static void unix_stream_pair_both_ways_partial_reads(void)
     CHECK_EQ("rest", 6, recv(sv[1], buf, sizeof(buf), 0));
     CHECK(memcmp(buf, "456789", 6) == 0, "read %.6s", buf);
     CHECK_EQ("send back", 3, send(sv[1], "abc", 3, 0));
+    int queued = -1;
+    CHECK_OK(ioctl(sv[0], FIONREAD, &queued));
+    CHECK_EQ("FIONREAD", 3, queued);
     CHECK_EQ("peek", 3, recv(sv[0], buf, sizeof(buf), MSG_PEEK));
     CHECK_EQ("read back", 3, read(sv[0], buf, sizeof(buf)));
     CHECK(memcmp(buf, "abc", 3) == 0, "read %.3s", buf);
@@ -96,6 +100,9 @@ static void unix_dgram_keeps_boundaries_and_truncates(void)
     CHECK_EQ("send 0", 0, send(sv[0], "", 0, 0));
     CHECK_EQ("send 3", 3, write(sv[0], "ghi", 3));
     char buf[16];
+    int next = -1;
+    CHECK_OK(ioctl(sv[1], FIONREAD, &next));
+    CHECK_EQ("FIONREAD: the next datagram's length", 1, next);
     CHECK_EQ("first datagram", 1, recv(sv[1], buf, sizeof(buf), 0));
     /* a short buffer truncates and reports it */
     struct iovec iov = { buf, 2 };

@@ -82,6 +82,12 @@ static unsigned sock_file_poll(struct file *f, struct poll_waiter *pw)
     return mask;
 }
 
+static long sock_file_ioctl(struct file *f, unsigned long request, unsigned long arg)
+{
+    struct socket *sock = f->private_data;
+    return sock->ops->ioctl ? sock->ops->ioctl(sock, request, arg) : -ENOTTY;
+}
+
 static void sock_file_release(struct file *f)
 {
     struct socket *sock = f->private_data;
@@ -96,6 +102,7 @@ static const struct file_ops sock_file_ops = {
     .read = sock_file_read,
     .write = sock_file_write,
     .poll = sock_file_poll,
+    .ioctl = sock_file_ioctl,
     .release = sock_file_release,
 };
 

@@ -14,6 +14,7 @@
 #include <stddef.h>
 #include <string.h>
 #include <abi/errno.h>
+#include <abi/ioctl.h>
 #include <abi/poll.h>
 #include <kern/list.h>
 #include <kern/util.h>
@@ -1092,6 +1093,32 @@ static unsigned unix_dgram_poll(struct unix_sock *us, struct poll_waiter *pw)
     return mask;
 }
 
+/* FIONREAD: bytes a read would get (a stream's buffered bytes, the next
+ * datagram's length); TIOCOUTQ: a stream's bytes its peer has not read. */
+static long unix_ioctl(struct socket *sock, unsigned long request, unsigned long arg)
+{
+    if (request != FIONREAD && request != TIOCOUTQ)
+        return -ENOTTY;
+    struct unix_sock *us = us_of(sock);
+    size_t n = 0;
+    if (us->type == SOCK_DGRAM) {
+        spin_lock(&us->lock);
+        if (request == FIONREAD && !list_empty(&us->rxq))
+            n = list_entry(us->rxq.next, struct unix_dgram, link)->len;
+        spin_unlock(&us->lock);
+    } else {
+        int s;
+        struct unix_conn *c = stream_conn(us, &s);
+        if (!c)
+            return -EINVAL;
+        spin_lock(&c->lock);
+        n = request == FIONREAD ? c->ring[s].count : c->ring[!s].count;
+        spin_unlock(&c->lock);
+    }
+    *(int *)arg = (int)n;
+    return 0;
+}
+
 /* The family's operations. */
 
 static int unix_create(struct socket *sock, int protocol)
@@ -1225,6 +1252,7 @@ static const struct sock_family_ops unix_ops = {
     .shutdown = unix_shutdown,
     .getname = unix_getname,
     .poll = unix_poll,
+    .ioctl = unix_ioctl,
     .release = unix_release,
 };
 

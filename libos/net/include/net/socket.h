@@ -96,6 +96,10 @@ struct sock_family_ops {
      * the queues that signal a change. POLLERR is added by the layer
      * while sock->error is set. */
     unsigned (*poll)(struct socket *sock, struct poll_waiter *pw);
+    /* ioctl(2) on the socket (FIONREAD, TIOCOUTQ = SIOCINQ/SIOCOUTQ...):
+     * arg as vfs_ioctl passes it (a kernel pointer for structures).
+     * NULL: -ENOTTY. */
+    long (*ioctl)(struct socket *sock, unsigned long request, unsigned long arg);
     /* The last descriptor is gone: free priv. Never NULL. */
     void (*release)(struct socket *sock);
 };
