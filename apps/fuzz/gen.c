@@ -298,7 +298,14 @@ static int open_resource(uint64_t *rng, int *second)
         return m;
     }
     case 4:
-        return (int)tandem_syscall3(SYS_socket, 1 /* AF_UNIX */, 1 /* SOCK_STREAM */, 0);
+        if (one_in(rng, 2))
+            return (int)tandem_syscall3(SYS_socket, 1 /* AF_UNIX */,
+                                        one_in(rng, 2) ? 1 /* SOCK_STREAM */ : 2 /* DGRAM */, 0);
+        /* a connected AF_UNIX pair, stream or datagram, both ends pooled */
+        if (tandem_syscall4(SYS_socketpair, 1, one_in(rng, 2) ? 1 : 2, 0, fds) < 0)
+            return -1;
+        *second = fds[1];
+        return fds[0];
     default:
         return open(devs[fuzz_below(rng, sizeof(devs) / sizeof(devs[0]))],
                     one_in(rng, 2) ? O_RDWR : O_RDONLY);

@@ -44,6 +44,10 @@ static const struct syscall_desc table[SYS_COUNT] = {
     ENTRY(statfs), ENTRY(fstatfs), ENTRY(utimensat),
     ENTRY(geteuid), ENTRY(getegid), ENTRY(setresuid), ENTRY(setresgid), ENTRY(getgroups),
     ENTRY(setgroups), ENTRY(fchownat), ENTRY(fchown),
+    ENTRY(socket), ENTRY(socketpair), ENTRY(bind), ENTRY(listen), RESTARTABLE(accept),
+    ENTRY(connect), RESTARTABLE(sendto), RESTARTABLE(recvfrom), RESTARTABLE(sendmsg),
+    RESTARTABLE(recvmsg), ENTRY(shutdown), ENTRY(getsockopt), ENTRY(setsockopt),
+    ENTRY(getsockname), ENTRY(getpeername),
 };
 
 void syscall_entry(struct trap_frame *tf)

@@ -56,5 +56,10 @@ SYS_DECLARE(fstatfs); SYS_DECLARE(utimensat);
 /* sys_cred.c */
 SYS_DECLARE(geteuid); SYS_DECLARE(getegid); SYS_DECLARE(setresuid); SYS_DECLARE(setresgid);
 SYS_DECLARE(getgroups); SYS_DECLARE(setgroups); SYS_DECLARE(fchownat); SYS_DECLARE(fchown);
+/* sys_socket.c */
+SYS_DECLARE(socket); SYS_DECLARE(socketpair); SYS_DECLARE(bind); SYS_DECLARE(listen);
+SYS_DECLARE(accept); SYS_DECLARE(connect); SYS_DECLARE(sendto); SYS_DECLARE(recvfrom);
+SYS_DECLARE(sendmsg); SYS_DECLARE(recvmsg); SYS_DECLARE(shutdown); SYS_DECLARE(getsockopt);
+SYS_DECLARE(setsockopt); SYS_DECLARE(getsockname); SYS_DECLARE(getpeername);
 
 #endif

@@ -99,8 +99,10 @@ int vfs_lstat(struct vfs_ctx *ctx, const char *path, struct stat *st)
     return stat_path(ctx, path, st, 0);
 }
 
-/* Creates a node of any type at path (mkdir, mknod, mkfifo). */
-static int make_node(struct vfs_ctx *ctx, const char *path, uint32_t mode, uint32_t rdev)
+/* Creates a node of any type at path (mkdir, mknod, mkfifo, a socket's
+ * bind); returns it held in *out when out is not NULL. */
+static int make_node(struct vfs_ctx *ctx, const char *path, uint32_t mode, uint32_t rdev,
+                     struct vnode **out)
 {
     struct vnode *dir, *vn;
     char name[NAME_MAX + 1];
@@ -128,14 +130,16 @@ static int make_node(struct vfs_ctx *ctx, const char *path, uint32_t mode, uint3
                                                  &cred, &vn)
                               : -EPERM;
     vnode_put(dir);
-    if (rc == 0)
+    if (rc == 0 && out)
+        *out = vn;
+    else if (rc == 0)
         vnode_put(vn);
     return rc;
 }
 
 int vfs_mkdir(struct vfs_ctx *ctx, const char *path, uint32_t mode)
 {
-    return make_node(ctx, path, S_IFDIR | (mode & ~ctx->umask & 01777), 0);
+    return make_node(ctx, path, S_IFDIR | (mode & ~ctx->umask & 01777), 0, NULL);
 }
 
 int vfs_mknod(struct vfs_ctx *ctx, const char *path, uint32_t mode, uint32_t rdev)
@@ -147,7 +151,12 @@ int vfs_mknod(struct vfs_ctx *ctx, const char *path, uint32_t mode, uint32_t rde
         return -EINVAL;
     if (type == S_IFCHR && ctx->cred.euid != 0)
         return -EPERM;
-    return make_node(ctx, path, type | (mode & ~ctx->umask & 07777), rdev);
+    return make_node(ctx, path, type | (mode & ~ctx->umask & 07777), rdev, NULL);
+}
+
+int vfs_mksock(struct vfs_ctx *ctx, const char *path, uint32_t mode, struct vnode **out)
+{
+    return make_node(ctx, path, S_IFSOCK | (mode & ~ctx->umask & 0777), 0, out);
 }
 
 int vfs_mkfifo(struct vfs_ctx *ctx, const char *path, uint32_t mode)

@@ -223,6 +223,10 @@ int vfs_lookup_parent_as(struct vfs_ctx *ctx, const struct cred *cred, struct vn
                          const char *path, struct vnode **dir, char *name,
                          bool *has_trailing_slash);
 
+/* A socket's name in the file tree (AF_UNIX bind): creates an S_IFSOCK
+ * node at path and returns it held; -EEXIST when the name exists. */
+int vfs_mksock(struct vfs_ctx *ctx, const char *path, uint32_t mode, struct vnode **out);
+
 /* Files. */
 struct file *file_alloc(struct vnode *vn, const struct file_ops *ops, int flags);
 void file_get(struct file *f);
