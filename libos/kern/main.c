@@ -21,6 +21,9 @@ int vfs_init(void) __attribute__((weak));
 /* Device drivers (libos/drivers), when linked: probed before the VFS, whose
  * root may be a disk. */
 int drivers_init(void) __attribute__((weak));
+/* The network stack (libos/net/lwip), when linked: after the VFS, where
+ * it publishes /proc/net. */
+int net_init(void) __attribute__((weak));
 /* Writes dirty file data back and marks disk filesystems clean. */
 void vfs_shutdown(void) __attribute__((weak));
 
@@ -46,6 +49,11 @@ _Noreturn void kernel_main(void)
         int rc = vfs_init();
         if (rc < 0)
             printk("vfs: set-up failed (%d)\n", rc);
+    }
+    if (net_init) {
+        int rc = net_init();
+        if (rc < 0)
+            printk("net: set-up failed (%d)\n", rc);
     }
 
     int status = app_main(plat_cmdline());
