@@ -81,8 +81,8 @@ void *lwip_port_calloc(size_t count, size_t size);
 #define LWIP_NETIF_STATUS_CALLBACK 1
 #define LWIP_NETIF_LINK_CALLBACK 1
 #define LWIP_NETIF_HOSTNAME 0
-#define LWIP_NETIF_LOOPBACK 0
-#define LWIP_HAVE_LOOPIF 0
+#define LWIP_NETIF_LOOPBACK 1           /* 127.0.0.1 for the socket layer */
+#define LWIP_HAVE_LOOPIF 1
 #define LWIP_SINGLE_NETIF 0
 #define LWIP_CHECKSUM_ON_COPY 0
 
