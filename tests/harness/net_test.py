@@ -196,6 +196,7 @@ def main():
     p.add_argument("--disk-from", required=True, help="the shell image's ext2 disk")
     p.add_argument("--machine")
     p.add_argument("--mem", default="32M")
+    p.add_argument("--smp", type=int, default=1)
     p.add_argument("--net-transport", choices=qemu.NET_TRANSPORTS)
     p.add_argument("--mode", required=True, choices=("dhcp", "static", "two-nics", "garbage"))
     p.add_argument("--timeout", type=int, default=180)
@@ -223,7 +224,7 @@ def main():
         with netns.NetNS(taps=len(nets), mtu=4200 if args.mode == "garbage" else 1500) as ns:
             guest = qemu.Guest(args.arch, args.kernel,
                                log_path=os.path.join(args.log_dir, args.name + ".log"),
-                               machine=machine, mem=args.mem, append=append, disk=disk,
+                               machine=machine, mem=args.mem, smp=args.smp, append=append, disk=disk,
                                nets=nets, net_transport=args.net_transport,
                                wrapper=ns.wrapper)
             try:
