@@ -10,6 +10,8 @@ and /proc/net files. Modes:
   two-nics eth0 by DHCP on tap0, eth1 static on tap1: both answer ping
   garbage  after a first ping, a few thousand truncated, oversized,
            corrupted and bad-checksum frames; the guest still answers ping
+  link     QEMU's set_link (QMP) takes eth0's link down and up again: the
+           guest logs both, /proc/net/if says down, then ping works again
 
 Skips (exit 77) when not root or the tools are missing. On failure the
 serial log is kept in <log-dir>/<name>.log."""
@@ -17,7 +19,9 @@ serial log is kept in <log-dir>/<name>.log."""
 import argparse
 import os
 import re
+import json
 import shutil
+import socket
 import sys
 import tempfile
 
@@ -138,6 +142,30 @@ def check_if_line(guest, timeout, name, mac, addr, gw, how, failures):
         failures.append("/proc/net/if: expected line %r, got %r" % (want, text))
 
 
+def qmp_command(path, command, arguments):
+    """One QMP command on QEMU's socket at path; returns its reply."""
+    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as s:
+        s.settimeout(30)
+        s.connect(path)
+        f = s.makefile("rw")
+        json.loads(f.readline())                        # the greeting
+        for cmd in ({"execute": "qmp_capabilities"},
+                    {"execute": command, "arguments": arguments}):
+            f.write(json.dumps(cmd) + "\n")
+            f.flush()
+            while True:
+                reply = json.loads(f.readline())
+                if "return" in reply or "error" in reply:
+                    break
+        return reply
+
+
+def set_link(args, is_up, failures):
+    reply = qmp_command(args.qmp, "set_link", {"name": "net0", "up": is_up})
+    if "error" in reply:
+        failures.append("set_link: %s" % reply)
+
+
 def run(args, ns, guest, failures):
     t = args.timeout
     if args.mode == "two-nics":
@@ -145,7 +173,7 @@ def run(args, ns, guest, failures):
         m1 = guest.expect(r"net: eth1 (\S+)/(\d+) gw (\S+) \(static\)$", t)
         if m1.group(1, 2, 3) != (STATIC_ADDR1, "24", "-"):
             failures.append("eth1 logged as %s/%s gw %s" % m1.group(1, 2, 3))
-    if args.mode in ("dhcp", "garbage", "two-nics"):
+    if args.mode in ("dhcp", "garbage", "two-nics", "link"):
         m = guest.expect(r"net: eth0 (\S+)/(\d+) gw (\S+) \(dhcp\)$", t)
         addr = m.group(1)
         leased = ns.wait_lease(MAC0)
@@ -171,6 +199,16 @@ def run(args, ns, guest, failures):
     if args.mode == "two-nics":
         ping(ns, STATIC_ADDR1, failures, "eth1")
         check_if_line(guest, t, "eth1", MAC1, STATIC_ADDR1, "-", "static", failures)
+    if args.mode == "link":
+        set_link(args, False, failures)
+        guest.expect(r"net: eth0 link down$", t)
+        text = shell(guest, "cat /proc/net/if", t)
+        if not text.startswith("eth0 mac %s mtu 1500 down inet %s/24" % (MAC0, addr)):
+            failures.append("/proc/net/if with the link down: %r" % text)
+        set_link(args, True, failures)
+        guest.expect(r"net: eth0 link up$", t)
+        ping(ns, addr, failures, "after the link came back")
+        check_if_line(guest, t, "eth0", MAC0, addr, ns.host_addr(0), how, failures)
     if args.mode == "garbage":
         sender = ns.run([sys.executable, "-c", GARBAGE_SENDER, ns.taps[0], MAC0, addr],
                         timeout=300)
@@ -198,7 +236,7 @@ def main():
     p.add_argument("--mem", default="32M")
     p.add_argument("--smp", type=int, default=1)
     p.add_argument("--net-transport", choices=qemu.NET_TRANSPORTS)
-    p.add_argument("--mode", required=True, choices=("dhcp", "static", "two-nics", "garbage"))
+    p.add_argument("--mode", required=True, choices=("dhcp", "static", "two-nics", "garbage", "link"))
     p.add_argument("--timeout", type=int, default=180)
     p.add_argument("--log-dir", default="testlogs")
     args = p.parse_args()
@@ -221,12 +259,14 @@ def main():
     try:
         disk = os.path.join(workdir, "disk.ext2")
         shutil.copyfile(args.disk_from, disk)
+        args.qmp = os.path.join(workdir, "qmp.sock")
         with netns.NetNS(taps=len(nets), mtu=4200 if args.mode == "garbage" else 1500) as ns:
             guest = qemu.Guest(args.arch, args.kernel,
                                log_path=os.path.join(args.log_dir, args.name + ".log"),
                                machine=machine, mem=args.mem, smp=args.smp, append=append, disk=disk,
                                nets=nets, net_transport=args.net_transport,
-                               wrapper=ns.wrapper)
+                               wrapper=ns.wrapper,
+                               extra=["-qmp", "unix:%s,server=on,wait=off" % args.qmp])
             try:
                 run(args, ns, guest, failures)
             except qemu.Timeout as e:
