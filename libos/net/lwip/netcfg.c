@@ -125,8 +125,10 @@ static void read_command_line(struct iface_config *configs)
         }
         char shown[IP_WORD_MAX];
         memcpy(shown, word, sizeof(shown));
-        if (parse_config(value, &configs[index]) < 0) {
-            configs[index].is_given = false;
+        struct iface_config parsed;
+        if (parse_config(value, &parsed) == 0) {
+            configs[index] = parsed;
+        } else {
             printk("net: ip=%s not understood (dhcp, off, or ADDR/PREFIX[,GATEWAY[,DNS]]), "
                    "ignored\n", shown);
         }
@@ -140,6 +142,7 @@ static void configure(struct net_iface *iface, const struct iface_config *cfg, u
     netif_set_status_callback(netif, iface_status_changed);
     switch (iface->mode) {
     case NET_CONFIG_NONE:
+        printk("net: %s not configured (ip=off)\n", iface->dev->name);
         return;
     case NET_CONFIG_STATIC:
         netif_set_addr(netif, &cfg->addr, &cfg->mask, &cfg->gw);
