@@ -217,6 +217,9 @@ def run(args, ns, guest, failures):
             failures.append("garbage sender failed:\n%s" % sender.stdout)
         ping(ns, addr, failures, "after the garbage")
         print(shell(guest, "cat /proc/net/dev", t))
+    listing = shell(guest, "ls /proc/net", t).split()
+    if listing != ["dev", "if", "resolv.conf"]:
+        failures.append("ls /proc/net: %r" % listing)
     dev = shell(guest, "cat /proc/net/dev", t)
     if not re.search(r"^\s+eth0:\s*\d+\s+[1-9]", dev, re.M):
         failures.append("/proc/net/dev counts no eth0 packets: %r" % dev)
