@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Builds an image's initramfs from built programs: writes a manifest for
 libos/vfs/tools/gen_initramfs.py (the standard directories, then one file
-per DEST=SOURCE argument, mode 0755) and runs it.
+per DEST=SOURCE argument, mode 0755) and runs it. /etc/resolv.conf is a
+symlink to the kernel's /proc/net/resolv.conf (DNS servers from DHCP or ip=).
 
 usage: initramfs.py [--strip OBJCOPY] GEN_INITRAMFS OUT.cpio OUT.S SYMBOL_PREFIX DEST=SOURCE...
 
@@ -26,6 +27,7 @@ def main():
     if objcopy:
         os.makedirs(stripped_dir, exist_ok=True)
     lines = ["dir /%s 0755 0 0" % d if d != "tmp" else "dir /tmp 01777 0 0" for d in DIRS]
+    lines.append("slink /etc/resolv.conf /proc/net/resolv.conf 0777 0 0")
     for arg in args[4:]:
         dest, source = arg.split("=", 1)
         if objcopy:

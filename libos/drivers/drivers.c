@@ -11,6 +11,7 @@
 #include "virtio/virtio_internal.h"
 
 void virtio_blk_register(void);
+void virtio_net_register(void);
 
 struct irq_handler {
     irq_handler_fn fn;
@@ -82,6 +83,7 @@ int drivers_irq_attach(unsigned irq, irq_handler_fn fn, void *arg)
 int drivers_init(void)
 {
     virtio_blk_register();
+    virtio_net_register();
     virtio_pci_register();
     virtio_mmio_probe_all();
     pci_init();

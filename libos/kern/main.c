@@ -23,6 +23,9 @@ int vfs_init(void) __attribute__((weak));
 int drivers_init(void) __attribute__((weak));
 /* Sockets (libos/net), when linked: registers the address families. */
 int net_init(void) __attribute__((weak));
+/* The network stack (libos/net/lwip), when linked: after the VFS, where
+ * it publishes /proc/net, and after the socket layer (AF_INET joins it). */
+int netstack_init(void) __attribute__((weak));
 /* Writes dirty file data back and marks disk filesystems clean. */
 void vfs_shutdown(void) __attribute__((weak));
 
@@ -51,6 +54,11 @@ _Noreturn void kernel_main(void)
     }
     if (net_init) {
         int rc = net_init();
+        if (rc < 0)
+            printk("net: socket layer set-up failed (%d)\n", rc);
+    }
+    if (netstack_init) {
+        int rc = netstack_init();
         if (rc < 0)
             printk("net: set-up failed (%d)\n", rc);
     }

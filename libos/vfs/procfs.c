@@ -1,7 +1,8 @@
 /* procfs: the filesystem mechanics of /proc (fstype "proc"). The root
  * lists the system files (procfs_files.c), the symlink "self" and one
  * directory per process; a process directory holds stat, status, cmdline
- * and comm, whose content the process layer renders (vfs/procfs.h). A
+ * and comm, whose content the process layer renders (vfs/procfs.h), and
+ * directories other subsystems register (/proc/net) hold theirs. A
  * file's content is generated once, when it is opened: every read of that
  * open file sees the same snapshot, at any offset and in any piece size.
  * Vnodes are made on lookup and freed with their last reference; nothing
@@ -32,6 +33,37 @@ static const struct procfs_source *get_source(void)
     return __atomic_load_n(&source, __ATOMIC_ACQUIRE);
 }
 
+/* Registered directories: slots published by dir_count (release), never
+ * removed. dirs_lock serialises registrations. */
+struct procfs_dir {
+    const char *name;
+    const struct procfs_dir_file *files;
+    unsigned count;
+};
+static struct spinlock dirs_lock = SPINLOCK_INIT;
+static struct procfs_dir dirs[PROCFS_DIRS_MAX];
+static unsigned dir_count;
+
+int procfs_register_dir(const char *name, const struct procfs_dir_file *files, unsigned count)
+{
+    if (count > PROCFS_DIR_FILES_MAX || !name || !name[0])
+        return -EINVAL;
+    spin_lock(&dirs_lock);
+    if (dir_count == PROCFS_DIRS_MAX) {
+        spin_unlock(&dirs_lock);
+        return -ENOSPC;
+    }
+    dirs[dir_count] = (struct procfs_dir){ name, files, count };
+    __atomic_store_n(&dir_count, dir_count + 1, __ATOMIC_RELEASE);
+    spin_unlock(&dirs_lock);
+    return 0;
+}
+
+static unsigned get_dir_count(void)
+{
+    return __atomic_load_n(&dir_count, __ATOMIC_ACQUIRE);
+}
+
 /* What a vnode is: fs_data holds (arg << 8) | (file << 4) | kind, arg
  * being the pid (or a system file's index) and file a pid file's index. */
 enum node_kind {
@@ -40,6 +72,8 @@ enum node_kind {
     NODE_SYSTEM,        /* a file of procfs_files.c; pid field: its index */
     NODE_PID_DIR,
     NODE_PID_FILE,      /* pid field: pid; the file in ino */
+    NODE_DIR,           /* a registered directory; arg: its index */
+    NODE_DIR_FILE,      /* arg: the directory's index; file: the file's */
 };
 
 struct pid_file_entry {
@@ -74,7 +108,7 @@ static unsigned node_file(const struct vnode *vn)
     return (unsigned)((uintptr_t)vn->fs_data >> 4) & 0xf;
 }
 
-static const struct vnode_ops dir_ops, pid_dir_ops, self_ops, file_ops;
+static const struct vnode_ops dir_ops, pid_dir_ops, self_ops, file_ops, reg_dir_ops;
 
 /* Inode numbers: stable for a name, distinct across the tree. */
 static uint64_t node_ino(enum node_kind kind, int arg, unsigned file)
@@ -88,6 +122,10 @@ static uint64_t node_ino(enum node_kind kind, int arg, unsigned file)
         return 3 + (uint64_t)arg;
     case NODE_PID_DIR:
         return ((uint64_t)arg << 4) + 1000;
+    case NODE_DIR:
+        return 100 + ((uint64_t)arg << 4);
+    case NODE_DIR_FILE:
+        return 101 + ((uint64_t)arg << 4) + file;
     default:
         return ((uint64_t)arg << 4) + 1001 + file;
     }
@@ -98,6 +136,7 @@ static uint32_t node_mode(enum node_kind kind)
     switch (kind) {
     case NODE_ROOT:
     case NODE_PID_DIR:
+    case NODE_DIR:
         return S_IFDIR | 0555;
     case NODE_SELF:
         return S_IFLNK | 0777;
@@ -113,6 +152,8 @@ static const struct vnode_ops *node_ops(enum node_kind kind)
         return &dir_ops;
     case NODE_PID_DIR:
         return &pid_dir_ops;
+    case NODE_DIR:
+        return &reg_dir_ops;
     case NODE_SELF:
         return &self_ops;
     default:
@@ -188,6 +229,10 @@ static int root_lookup(struct vnode *dir, const char *name, size_t len, struct v
         if (name_is(name, len, procfs_system_file_name(i)))
             return node_make(dir->sb, NODE_SYSTEM, (int)i, 0, out);
     }
+    for (unsigned i = 0; i < get_dir_count(); i++) {
+        if (name_is(name, len, dirs[i].name))
+            return node_make(dir->sb, NODE_DIR, (int)i, 0, out);
+    }
     int pid = parse_pid(name, len);
     if (pid < 0 || !pid_exists(pid))
         return -ENOENT;
@@ -196,11 +241,13 @@ static int root_lookup(struct vnode *dir, const char *name, size_t len, struct v
 
 typedef int (*emit_fn)(void *arg, const char *name, size_t len, uint64_t ino, uint32_t mode);
 
-/* Positions: 0 ".", 1 "..", 2 "self", 3.. the system files, then from
- * PID_POS_BASE the processes (see PID_POS_BASE). */
+/* Positions: 0 ".", 1 "..", 2 "self", 3.. the system files, then the
+ * registered directories, then from PID_POS_BASE the processes (see
+ * PID_POS_BASE). */
 static int root_readdir(struct vnode *dir, uint64_t *pos, emit_fn emit, void *arg)
 {
     unsigned nsystem = procfs_system_file_count();
+    unsigned ndirs = get_dir_count();
     for (;;) {
         uint64_t next = *pos + 1;
         int rc;
@@ -215,6 +262,12 @@ static int root_readdir(struct vnode *dir, uint64_t *pos, emit_fn emit, void *ar
             const char *name = procfs_system_file_name(i);
             rc = emit(arg, name, strlen(name), node_ino(NODE_SYSTEM, (int)i, 0),
                       node_mode(NODE_SYSTEM));
+        } else if (*pos < 3 + nsystem + ndirs) {
+            unsigned i = (unsigned)(*pos - 3 - nsystem);
+            rc = emit(arg, dirs[i].name, strlen(dirs[i].name), node_ino(NODE_DIR, (int)i, 0),
+                      node_mode(NODE_DIR));
+            if (rc == 0 && i + 1 == ndirs)
+                next = PID_POS_BASE;
         } else {
             const struct procfs_source *src = get_source();
             uint64_t from = *pos < PID_POS_BASE ? 1 : *pos - PID_POS_BASE;
@@ -304,6 +357,50 @@ static const struct vnode_ops pid_dir_ops = {
     .inactive = node_inactive,
 };
 
+/* ---- registered directories (/proc/net) ---------------------------- */
+
+static int reg_dir_lookup(struct vnode *dir, const char *name, size_t len, struct vnode **out)
+{
+    if (name_is(name, len, "..")) {
+        vnode_get(dir->sb->root);
+        *out = dir->sb->root;
+        return 0;
+    }
+    const struct procfs_dir *d = &dirs[node_arg(dir)];
+    for (unsigned i = 0; i < d->count; i++) {
+        if (name_is(name, len, d->files[i].name))
+            return node_make(dir->sb, NODE_DIR_FILE, node_arg(dir), i, out);
+    }
+    return -ENOENT;
+}
+
+static int reg_dir_readdir(struct vnode *dir, uint64_t *pos, emit_fn emit, void *arg)
+{
+    const struct procfs_dir *d = &dirs[node_arg(dir)];
+    for (;; (*pos)++) {
+        int rc;
+        if (*pos == 0) {
+            rc = emit(arg, ".", 1, dir->ino, dir->mode);
+        } else if (*pos == 1) {
+            rc = emit(arg, "..", 2, 1, S_IFDIR | 0555);
+        } else if (*pos - 2 < d->count) {
+            unsigned i = (unsigned)(*pos - 2);
+            rc = emit(arg, d->files[i].name, strlen(d->files[i].name),
+                      node_ino(NODE_DIR_FILE, node_arg(dir), i), node_mode(NODE_DIR_FILE));
+        } else {
+            return 0;
+        }
+        if (rc)
+            return 0;
+    }
+}
+
+static const struct vnode_ops reg_dir_ops = {
+    .lookup = reg_dir_lookup,
+    .readdir = reg_dir_readdir,
+    .inactive = node_inactive,
+};
+
 /* ---- files: a snapshot taken at open ------------------------------------ */
 
 struct snapshot {
@@ -316,6 +413,11 @@ static long render(struct vnode *vn, char *buf, size_t size)
 {
     if (node_kind(vn) == NODE_SYSTEM)
         return procfs_system_file_render((unsigned)node_arg(vn), buf, size);
+    if (node_kind(vn) == NODE_DIR_FILE) {
+        if (size)
+            buf[0] = '\0';
+        return dirs[node_arg(vn)].files[node_file(vn)].render(buf, size);
+    }
     const struct procfs_source *src = get_source();
     if (!src)
         return -ESRCH;

@@ -69,6 +69,10 @@ def main():
     p.add_argument("--disk-blkdebug", metavar="CONFIG",
                    help="attach the disk through QEMU's blkdebug with this configuration "
                         "(error injection)")
+    p.add_argument("--net", action="append", default=[], metavar="tap=NAME|user",
+                   help="attach a virtio-net NIC (twice for two)")
+    p.add_argument("--net-transport", choices=qemu.NET_TRANSPORTS,
+                   help="virtio transport of the NICs (default: mmio on microvm, else pci)")
     p.add_argument("--disk-from", help="first copy this image to --disk (the test writes "
                    "its own copy)")
     p.add_argument("--e2fsck-after", action="store_true",
@@ -90,7 +94,8 @@ def main():
         args.append = ("%s ktest_idle=%d" % (args.append, args.idle_seconds)).strip()
     guest = qemu.Guest(args.arch, args.kernel, log_path=log, machine=machine,
                        mem=args.mem, smp=args.smp, append=args.append, disk=args.disk,
-                       disk_transport=args.disk_transport, disk_blkdebug=args.disk_blkdebug)
+                       disk_transport=args.disk_transport, disk_blkdebug=args.disk_blkdebug,
+                       nets=args.net, net_transport=args.net_transport)
     failures = []
     try:
         # The boot-log contract: banner first, then mem:, then cpus:.

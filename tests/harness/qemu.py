@@ -52,13 +52,49 @@ def disk_args(machine, disk, transport=None, blkdebug=None):
     return args
 
 
+# How a NIC is attached, as for disks; None picks mmio on microvm, pci
+# elsewhere.
+NET_TRANSPORTS = DISK_TRANSPORTS
+
+
+def net_args(machine, nets, transport=None):
+    """QEMU arguments for virtio-net NICs, one per spec in nets (eth0, eth1,
+    ... in this order): "tap=NAME" attaches an existing tap device NAME,
+    "user" QEMU's user network with restrict=on (nothing leaves the host);
+    ",mac=52:54:00:..." may follow either."""
+    if transport is None:
+        transport = "mmio" if machine_type(machine) == "microvm" else "pci"
+    if transport not in NET_TRANSPORTS:
+        raise ValueError("net transport %r, not one of %s" % (transport, NET_TRANSPORTS))
+    args = []
+    for i, spec in enumerate(nets):
+        kind, _, rest = spec.partition(",")
+        options = dict(o.split("=", 1) for o in rest.split(",") if o)
+        if kind.startswith("tap="):
+            netdev = "tap,id=net%d,ifname=%s,script=no,downscript=no" % (i, kind[4:])
+        elif kind == "user":
+            netdev = "user,id=net%d,restrict=on" % i
+        else:
+            raise ValueError("--net %r: tap=NAME or user" % spec)
+        device = "virtio-net-pci" if transport == "pci" else "virtio-net-device"
+        device += ",netdev=net%d" % i
+        if "mac" in options:
+            device += ",mac=%s" % options["mac"]
+        args += ["-netdev", netdev, "-device", device]
+    if nets and transport == "mmio-v2":
+        args += ["-global", "virtio-mmio.force-legacy=false"]
+    return args
+
+
 def qemu_command(arch, kernel, machine=None, mem="128M", smp=1, append="",
                  disk=None, gdb=False, interactive=False, extra=(),
-                 disk_transport=None, disk_blkdebug=None, no_reboot=True):
+                 disk_transport=None, disk_blkdebug=None, no_reboot=True,
+                 nets=(), net_transport=None, wrapper=()):
     """no_reboot: a guest reset ends QEMU (tests, scripts) instead of
-    booting the image again (a person at scripts/run)."""
+    booting the image again (a person at scripts/run). nets: NIC specs
+    (net_args). wrapper: a command prefix, e.g. ip netns exec NS."""
     machine = machine or DEFAULT_MACHINE[arch]
-    cmd = [QEMU[arch], "-M", machine, "-accel", "tcg", "-cpu", "max",
+    cmd = list(wrapper) + [QEMU[arch], "-M", machine, "-accel", "tcg", "-cpu", "max",
            "-m", str(mem), "-smp", str(smp), "-nodefaults", "-display", "none",
            "-kernel", kernel]
     if no_reboot:
@@ -77,6 +113,8 @@ def qemu_command(arch, kernel, machine=None, mem="128M", smp=1, append="",
         cmd += ["-append", append]
     if disk:
         cmd += disk_args(machine, disk, disk_transport, disk_blkdebug)
+    if nets:
+        cmd += net_args(machine, nets, net_transport)
     if gdb:
         cmd += ["-s", "-S"]
     cmd += list(extra)

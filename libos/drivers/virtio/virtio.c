@@ -76,6 +76,8 @@ static void virtio_interrupt(void *arg)
 {
     struct virtio_device *dev = arg;
     uint32_t isr = dev->ops->interrupt_ack(dev);
+    if ((isr & 2) && dev->config_changed)
+        dev->config_changed(dev);
     if (!(isr & 1))
         return;                         /* configuration change or not ours */
     for (unsigned i = 0; i < dev->queue_count; i++) {

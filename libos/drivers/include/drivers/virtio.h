@@ -129,6 +129,9 @@ struct virtio_device {
     struct virtq *queues[VIRTIO_MAX_QUEUES];
     unsigned queue_count;
     void *driver_data;
+    /* Set by a driver that wants to hear of configuration changes (link
+     * status): called from the interrupt handler. */
+    void (*config_changed)(struct virtio_device *dev);
     struct list link;                   /* on the core's device list */
 };
 

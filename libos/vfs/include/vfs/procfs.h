@@ -32,6 +32,19 @@ struct procfs_source {
 
 void procfs_set_source(const struct procfs_source *source);
 
+/* A directory of system files another subsystem publishes (/proc/net):
+ * each file's content is rendered at open, as snprintf would (returns the
+ * full length, or -errno). Register at boot, once per name; at most
+ * PROCFS_DIRS_MAX directories of PROCFS_DIR_FILES_MAX files. Returns 0,
+ * -ENOSPC or -EINVAL. */
+#define PROCFS_DIRS_MAX 4
+#define PROCFS_DIR_FILES_MAX 15
+struct procfs_dir_file {
+    const char *name;
+    long (*render)(char *buf, size_t size);
+};
+int procfs_register_dir(const char *name, const struct procfs_dir_file *files, unsigned count);
+
 /* Formatted text into a bounded buffer, for the files' content: len
  * counts what did not fit too (as snprintf's result does). */
 struct procfs_text {

@@ -1,0 +1,345 @@
+/* virtio-net: an Ethernet NIC (drivers/netdev.h) over two virtqueues,
+ * receive (0) and transmit (1). Receive buffers are fixed 2 KiB slots kept
+ * on the ring; the interrupt handler only wakes this NIC's receive thread,
+ * which hands each frame to the stack's hook and puts the slot back.
+ * Transmit copies the frame into a free 2 KiB slot (a semaphore counts
+ * them); the interrupt handler frees slots the device has sent.
+ * Transport-blind: only the virtio core is used. Negotiated: MAC, STATUS
+ * and MRG_RXBUF (which only changes the header: a 2 KiB slot always holds
+ * a whole frame). No checksum offload: lwIP checks and computes every
+ * checksum itself (docs/net.md). */
+#include <string.h>
+#include <abi/errno.h>
+#include <kern/printk.h>
+#include <kern/util.h>
+#include <mm/kmalloc.h>
+#include <mm/page.h>
+#include <plat/timer.h>
+#include <sched/sync.h>
+#include <sched/thread.h>
+#include <drivers/netdev.h>
+#include <drivers/virtio.h>
+
+#define VIRTIO_NET_F_MAC 5
+#define VIRTIO_NET_F_MRG_RXBUF 15
+#define VIRTIO_NET_F_STATUS 16
+
+#define VIRTIO_NET_S_LINK_UP 1
+
+#define VNET_CONFIG_MAC 0
+#define VNET_CONFIG_STATUS 6
+
+#define VNET_RX_QUEUE 0
+#define VNET_TX_QUEUE 1
+
+#define VNET_SLOT_SIZE 2048             /* two per page: a slot never crosses one */
+#define VNET_RX_SLOTS_MAX 128
+#define VNET_TX_SLOTS_MAX 64
+#define VNET_TX_WAIT_NS 100000000ULL    /* then the frame is dropped */
+
+/* The header before every frame (virtio 1.x 5.1.6). Legacy devices without
+ * MRG_RXBUF use the first 10 bytes only. */
+struct vnet_hdr {
+    uint8_t flags;
+    uint8_t gso_type;
+    uint16_t hdr_len;
+    uint16_t gso_size;
+    uint16_t csum_start;
+    uint16_t csum_offset;
+    uint16_t num_buffers;
+};
+
+struct vnet {
+    struct netdev ndev;
+    struct virtio_device *vdev;
+    struct virtq *rxq, *txq;
+    size_t hdr_len;
+    char *rx_slots;                     /* rx_count slots: owned by the device or rx thread */
+    unsigned rx_count, rx_order;
+    unsigned rx_skip;                   /* rx thread: continuation buffers to drop */
+    char *tx_slots;
+    unsigned tx_count, tx_order;
+    bool *is_tx_busy;                   /* txq->lock protects it */
+    struct semaphore tx_free;           /* counts slots not busy */
+    struct semaphore rx_wake;           /* posted by the interrupt handler */
+    volatile bool is_config_dirty;      /* set by the interrupt handler */
+};
+
+static unsigned vnet_count;             /* for logs; probing is single-threaded */
+
+static bool vnet_link_is_up(struct vnet *vn)
+{
+    if (!virtio_has_feature(vn->vdev, VIRTIO_NET_F_STATUS))
+        return true;
+    return virtio_config_read(vn->vdev, VNET_CONFIG_STATUS, 2) & VIRTIO_NET_S_LINK_UP;
+}
+
+/* Interrupt context: wake the receive thread. */
+static void vnet_rx_interrupt(struct virtq *vq)
+{
+    struct vnet *vn = vq->driver_data;
+    sem_post(&vn->rx_wake);
+}
+
+static void vnet_config_interrupt(struct virtio_device *vdev)
+{
+    struct vnet *vn = vdev->driver_data;
+    vn->is_config_dirty = true;
+    sem_post(&vn->rx_wake);
+}
+
+/* Interrupt context: slots the device has sent become free. */
+static void vnet_tx_interrupt(struct virtq *vq)
+{
+    struct vnet *vn = vq->driver_data;
+    for (;;) {
+        unsigned long flags = virtq_lock(vq);
+        char *slot = virtq_pop(vq, NULL);
+        if (slot)
+            vn->is_tx_busy[(slot - vn->tx_slots) / VNET_SLOT_SIZE] = false;
+        virtq_unlock(vq, flags);
+        if (!slot)
+            return;
+        sem_post(&vn->tx_free);
+    }
+}
+
+static int vnet_rx_give(struct vnet *vn, char *slot)
+{
+    struct virtq_buf buf = { slot, VNET_SLOT_SIZE, true };
+    return virtq_add(vn->rxq, &buf, 0, 1, slot);
+}
+
+/* One used receive slot of len bytes (header included). */
+static void vnet_receive(struct vnet *vn, char *slot, uint32_t len)
+{
+    struct netdev *nd = &vn->ndev;
+    if (vn->rx_skip > 0) {              /* the rest of a frame we dropped */
+        vn->rx_skip--;
+        return;
+    }
+    if (len > VNET_SLOT_SIZE || len < vn->hdr_len + 14) {
+        netdev_count_add(&nd->stats.rx_errors, 1);
+        return;
+    }
+    if (virtio_has_feature(vn->vdev, VIRTIO_NET_F_MRG_RXBUF)) {
+        uint16_t buffers = ((struct vnet_hdr *)slot)->num_buffers;
+        if (buffers > 1) {              /* a frame larger than we offered */
+            vn->rx_skip = MIN((unsigned)buffers - 1, vn->rx_count);
+            netdev_count_add(&nd->stats.rx_errors, 1);
+            return;
+        }
+    }
+    size_t frame_len = len - vn->hdr_len;
+    netdev_rx_fn rx = __atomic_load_n(&nd->rx, __ATOMIC_ACQUIRE);
+    if (!rx) {
+        netdev_count_add(&nd->stats.rx_dropped, 1);
+        return;
+    }
+    netdev_count_add(&nd->stats.rx_packets, 1);
+    netdev_count_add(&nd->stats.rx_bytes, frame_len);
+    rx(nd, slot + vn->hdr_len, frame_len, nd->stack_arg);
+}
+
+/* The receive thread: frames to the stack, slots back to the device, link
+ * changes to the stack. Sleeps on rx_wake, posted by the interrupt. */
+static int vnet_rx_thread(void *arg)
+{
+    struct vnet *vn = arg;
+    struct netdev *nd = &vn->ndev;
+    for (;;) {
+        sem_wait(&vn->rx_wake, 0);
+        if (__atomic_exchange_n(&vn->is_config_dirty, false, __ATOMIC_ACQ_REL)) {
+            bool is_up = vnet_link_is_up(vn);
+            if (is_up != nd->is_link_up) {
+                nd->is_link_up = is_up;
+                printk("net: %s link %s\n", nd->name, is_up ? "up" : "down");
+                if (nd->link_changed)
+                    nd->link_changed(nd, is_up, nd->stack_arg);
+            }
+        }
+        bool is_refilled = false;
+        for (;;) {
+            uint32_t len = 0;
+            unsigned long flags = virtq_lock(vn->rxq);
+            char *slot = virtq_pop(vn->rxq, &len);
+            virtq_unlock(vn->rxq, flags);
+            if (!slot)
+                break;
+            vnet_receive(vn, slot, len);
+            flags = virtq_lock(vn->rxq);
+            /* Cannot fail: the slot's own descriptor just came back. */
+            vnet_rx_give(vn, slot);
+            virtq_unlock(vn->rxq, flags);
+            is_refilled = true;
+        }
+        if (is_refilled) {
+            unsigned long flags = virtq_lock(vn->rxq);
+            virtq_kick(vn->rxq);
+            virtq_unlock(vn->rxq, flags);
+        }
+    }
+    return 0;
+}
+
+static int vnet_transmit(struct netdev *nd, const void *const *pieces, const size_t *lengths,
+                         unsigned count)
+{
+    struct vnet *vn = nd->driver_data;
+    size_t total = 0;
+    for (unsigned i = 0; i < count; i++)
+        total += lengths[i];
+    if (total > NETDEV_FRAME_MAX || total == 0) {
+        netdev_count_add(&nd->stats.tx_errors, 1);
+        return -EINVAL;
+    }
+    if (sem_wait(&vn->tx_free, plat_time_ns() + VNET_TX_WAIT_NS) < 0) {
+        netdev_count_add(&nd->stats.tx_dropped, 1);
+        return -EAGAIN;
+    }
+    unsigned long flags = virtq_lock(vn->txq);
+    unsigned index = 0;
+    while (index < vn->tx_count && vn->is_tx_busy[index])
+        index++;
+    if (index == vn->tx_count) {        /* cannot happen: the semaphore counts */
+        virtq_unlock(vn->txq, flags);
+        sem_post(&vn->tx_free);
+        return -EAGAIN;
+    }
+    vn->is_tx_busy[index] = true;
+    virtq_unlock(vn->txq, flags);
+
+    char *slot = vn->tx_slots + (size_t)index * VNET_SLOT_SIZE;
+    memset(slot, 0, vn->hdr_len);
+    size_t at = vn->hdr_len;
+    for (unsigned i = 0; i < count; i++) {
+        memcpy(slot + at, pieces[i], lengths[i]);
+        at += lengths[i];
+    }
+    struct virtq_buf buf = { slot, (uint32_t)at, false };
+    flags = virtq_lock(vn->txq);
+    int rc = virtq_add(vn->txq, &buf, 1, 0, slot);
+    if (rc == 0)
+        virtq_kick(vn->txq);
+    else
+        vn->is_tx_busy[index] = false;
+    virtq_unlock(vn->txq, flags);
+    if (rc < 0) {
+        sem_post(&vn->tx_free);
+        netdev_count_add(&nd->stats.tx_errors, 1);
+        return -EAGAIN;
+    }
+    netdev_count_add(&nd->stats.tx_packets, 1);
+    netdev_count_add(&nd->stats.tx_bytes, total);
+    return 0;
+}
+
+static const struct netdev_ops vnet_ops = {
+    .transmit = vnet_transmit,
+};
+
+static unsigned order_for(size_t bytes)
+{
+    unsigned order = 0;
+    while ((PAGE_SIZE << order) < bytes)
+        order++;
+    return order;
+}
+
+static int vnet_probe(struct virtio_device *vdev)
+{
+    int rc = virtio_negotiate(vdev, 1ull << VIRTIO_NET_F_MAC | 1ull << VIRTIO_NET_F_STATUS |
+                                    1ull << VIRTIO_NET_F_MRG_RXBUF);
+    if (rc < 0)
+        return rc;
+    struct vnet *vn = kzalloc(sizeof(*vn));
+    if (!vn)
+        return -ENOMEM;
+    vn->vdev = vdev;
+    vdev->driver_data = vn;
+    vn->hdr_len = vdev->is_legacy && !virtio_has_feature(vdev, VIRTIO_NET_F_MRG_RXBUF)
+                      ? 10 : sizeof(struct vnet_hdr);
+    sem_init(&vn->rx_wake, 0);
+    rc = virtio_queue_setup(vdev, VNET_RX_QUEUE, VNET_RX_SLOTS_MAX, vnet_rx_interrupt, &vn->rxq);
+    if (rc < 0)
+        goto fail;
+    vn->rxq->driver_data = vn;
+    rc = virtio_queue_setup(vdev, VNET_TX_QUEUE, VNET_TX_SLOTS_MAX, vnet_tx_interrupt, &vn->txq);
+    if (rc < 0)
+        goto fail;
+    vn->txq->driver_data = vn;
+
+    /* Once a queue is handed to the device, failures leak what it may
+     * still write to (as virtio-blk does). */
+    rc = -ENOMEM;
+    vn->rx_count = vn->rxq->size;
+    vn->rx_order = order_for((size_t)vn->rx_count * VNET_SLOT_SIZE);
+    vn->rx_slots = pages_alloc_virt(vn->rx_order, 0);
+    vn->tx_count = vn->txq->size;
+    vn->tx_order = order_for((size_t)vn->tx_count * VNET_SLOT_SIZE);
+    vn->tx_slots = pages_alloc_virt(vn->tx_order, 0);
+    vn->is_tx_busy = kzalloc(vn->tx_count * sizeof(bool));
+    if (!vn->rx_slots || !vn->tx_slots || !vn->is_tx_busy)
+        goto fail;
+    sem_init(&vn->tx_free, vn->tx_count);
+
+    struct netdev *nd = &vn->ndev;
+    if (virtio_has_feature(vdev, VIRTIO_NET_F_MAC)) {
+        for (unsigned i = 0; i < NETDEV_MAC_LEN; i++)
+            nd->mac[i] = (uint8_t)virtio_config_read(vdev, VNET_CONFIG_MAC + i, 1);
+    } else {                            /* locally administered, unicast */
+        const uint8_t mac[NETDEV_MAC_LEN] = { 0x02, 0x54, 0x00, 0x00, 0x00,
+                                              (uint8_t)(vnet_count + 1) };
+        memcpy(nd->mac, mac, sizeof(mac));
+    }
+    nd->mtu = 1500;
+    nd->ops = &vnet_ops;
+    nd->driver_data = vn;
+    rc = netdev_register(nd);
+    if (rc < 0)
+        goto fail;
+
+    unsigned long flags = virtq_lock(vn->rxq);
+    for (unsigned i = 0; i < vn->rx_count; i++)
+        vnet_rx_give(vn, vn->rx_slots + (size_t)i * VNET_SLOT_SIZE);
+    virtq_unlock(vn->rxq, flags);
+    vdev->config_changed = vnet_config_interrupt;
+    virtio_device_ready(vdev);
+    nd->is_link_up = vnet_link_is_up(vn);
+    flags = virtq_lock(vn->rxq);
+    virtq_kick(vn->rxq);
+    virtq_unlock(vn->rxq, flags);
+
+    char name[16];
+    snprintf(name, sizeof(name), "%s-rx", nd->name);
+    struct thread *t = thread_create(name, vnet_rx_thread, vn);
+    if (!t) {
+        printk("virtio-net: %s: no receive thread\n", nd->name);
+        return 0;                       /* registered, but deaf */
+    }
+    thread_detach(t);
+    vnet_count++;
+    printk("virtio-net: %s on %s, mac %02x:%02x:%02x:%02x:%02x:%02x, link %s, queues %u/%u%s\n",
+           nd->name, vdev->name, nd->mac[0], nd->mac[1], nd->mac[2], nd->mac[3], nd->mac[4],
+           nd->mac[5], nd->is_link_up ? "up" : "down", vn->rx_count, vn->tx_count,
+           virtio_has_feature(vdev, VIRTIO_NET_F_MRG_RXBUF) ? ", mrg_rxbuf" : "");
+    return 0;
+
+fail:
+    if (vn->rxq)                        /* the device may hold it: keep vn */
+        return rc;
+    kfree(vn);
+    return rc;
+}
+
+static struct virtio_driver vnet_driver = {
+    .name = "virtio-net",
+    .device_id = VIRTIO_ID_NET,
+    .probe = vnet_probe,
+};
+
+void virtio_net_register(void);
+void virtio_net_register(void)
+{
+    virtio_register_driver(&vnet_driver);
+}

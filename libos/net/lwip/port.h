@@ -1,0 +1,45 @@
+/* Private to the lwIP port (libos/net/lwip): memory accounting, the
+ * interfaces' glue and configuration. */
+#ifndef NET_LWIP_PORT_H
+#define NET_LWIP_PORT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <drivers/netdev.h>
+
+/* lwIP's heap cap: an eighth of RAM, between these bounds. */
+#define LWIP_PORT_MEM_MIN (2u << 20)
+#define LWIP_PORT_MEM_MAX (64u << 20)
+
+void lwip_port_mem_init(void);
+void lwip_port_mem_stats(size_t *used, size_t *peak, size_t *cap);
+
+#include "lwip/netif.h"
+
+/* How an interface got (or gets) its address. */
+enum net_config_mode {
+    NET_CONFIG_NONE,
+    NET_CONFIG_DHCP,
+    NET_CONFIG_STATIC,
+};
+
+/* One NIC as lwIP sees it (ethif.c). The stack's core lock protects
+ * netif and mode after netstack_init. */
+struct net_iface {
+    struct netif netif;
+    struct netdev *dev;
+    enum net_config_mode mode;
+    ip4_addr_t logged_addr;             /* the last address the log announced */
+};
+
+extern struct net_iface net_ifaces[NETDEV_MAX];
+extern unsigned net_iface_count;        /* set once by netstack_init */
+
+/* Adds dev to lwIP as net_ifaces[index] (down, no address); connects its
+ * receive hook. Core lock held. Returns 0 or -ENOMEM. */
+int ethif_add(struct net_iface *iface, struct netdev *dev);
+
+/* The /proc/net files (procnet.c). */
+void procnet_register(void);
+
+#endif
