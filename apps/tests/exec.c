@@ -4,6 +4,8 @@
  * The program re-executes itself (argv[0]) with a mode argument. */
 #define _GNU_SOURCE
 #include <fcntl.h>
+#include <pthread.h>
+#include <sys/resource.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -39,6 +41,8 @@ static int child_mode(int argc, char **argv)
             return 2;
         return 0;
     }
+    if (!strcmp(mode, "--ok"))
+        return 0;
     if (!strcmp(mode, "--signals")) {
         struct sigaction a;
         sigaction(SIGUSR1, NULL, &a);
@@ -146,6 +150,67 @@ static void exec_keeps_pid(void)
           "new image: expected exited 0 (same pid), got %s", status_str(status));
 }
 
+/* exec reads the program through a file of its own, not a descriptor of
+ * the process: with every descriptor RLIMIT_NOFILE allows in use it still
+ * runs (Linux too), and another thread's dup2 onto the descriptors cannot
+ * swap the file exec checked for another (exec_reads_its_own_file). */
+static void exec_with_full_descriptor_table(void)
+{
+    pid_t pid = fork();
+    CHECK_OK(pid);
+    if (pid == 0) {
+        struct rlimit rl = { 16, 16 };
+        if (setrlimit(RLIMIT_NOFILE, &rl) < 0)
+            _exit(10);
+        while (open("/dev/null", O_RDONLY) >= 0)
+            ;
+        if (errno != EMFILE)
+            _exit(11);
+        char *argv[] = { (char *)self_path, "--ok", NULL };
+        execv(self_path, argv);
+        _exit(errno == EMFILE ? 12 : 13);
+    }
+    int status = wait_for(pid);
+    CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0,
+          "exec with a full descriptor table: %s (12: EMFILE)", status_str(status));
+}
+
+static volatile int swapping;
+
+static void *swap_descriptors(void *arg)
+{
+    int zero = *(int *)arg;
+    while (swapping)
+        for (int fd = 3; fd < 12; fd++)
+            if (fd != zero)
+                dup2(zero, fd);
+    return NULL;
+}
+
+static void exec_reads_its_own_file(void)
+{
+    for (int round = 0; round < 20; round++) {
+        pid_t pid = fork();
+        CHECK_OK(pid);
+        if (pid == 0) {
+            int zero = open("/dev/zero", O_RDONLY);
+            pthread_t t;
+            swapping = 1;
+            if (zero < 0 || pthread_create(&t, NULL, swap_descriptors, &zero) != 0)
+                _exit(10);
+            for (volatile int spin = 0; spin < 20000; spin++)
+                ;
+            char *argv[] = { (char *)self_path, "--ok", NULL };
+            execv(self_path, argv);
+            _exit(errno == ENOEXEC ? 12 : 13);
+        }
+        int status = wait_for(pid);
+        CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0,
+              "round %d: exec while another thread dup2s onto descriptors: %s (12: ENOEXEC, "
+              "exec read another file)", round, status_str(status));
+    }
+}
+
 int main(int argc, char **argv)
 {
     self_path = argv[0];
@@ -158,6 +223,8 @@ int main(int argc, char **argv)
         TAP_TEST(exec_closes_cloexec_fds),
         TAP_TEST(exec_resets_handled_signals),
         TAP_TEST(exec_keeps_pid),
+        TAP_TEST(exec_with_full_descriptor_table),
+        TAP_TEST(exec_reads_its_own_file),
     };
     return tap_main(argc, argv, tests, sizeof(tests) / sizeof(tests[0]));
 }

@@ -94,11 +94,11 @@ static int strings_add(struct exec_strings *es, const char *s, size_t len)
     return 0;
 }
 
-static int read_exact(struct vfs_ctx *ctx, int fd, void *buf, size_t len, uint64_t off)
+static int read_exact(struct file *f, void *buf, size_t len, uint64_t off)
 {
     if (off > (uint64_t)INT64_MAX - len)
         return -ENOEXEC;
-    long n = vfs_pread(ctx, fd, buf, len, (int64_t)off);
+    long n = vfs_file_pread(f, buf, len, (int64_t)off);
     if (n == -EINVAL)
         return -ENOEXEC;
     if (n < 0)
@@ -144,7 +144,7 @@ static unsigned seg_prot(uint32_t flags)
 
 /* Maps and fills the PT_LOAD segments. Segments sharing a page merge their
  * permissions into one region. Returns the highest end (for brk). */
-static int load_segments(struct vm_space *vm, struct vfs_ctx *ctx, int fd,
+static int load_segments(struct vm_space *vm, struct file *f,
                          const struct elf64_phdr *ph, unsigned phnum, uintptr_t *brk_start,
                          void *chunk)
 {
@@ -175,7 +175,7 @@ static int load_segments(struct vm_space *vm, struct vfs_ctx *ctx, int fd,
         prev_prot = prot;
         for (uint64_t done = 0; done < ph[i].p_filesz;) {
             size_t n = MIN((uint64_t)EXEC_COPY_CHUNK, ph[i].p_filesz - done);
-            int rc = read_exact(ctx, fd, chunk, n, ph[i].p_offset + done);
+            int rc = read_exact(f, chunk, n, ph[i].p_offset + done);
             if (rc == 0)
                 rc = vm_write(vm, ph[i].p_vaddr + done, chunk, n);
             if (rc < 0)
@@ -260,20 +260,19 @@ static int exec_load(struct vfs_ctx *ctx, const char *path, const struct exec_st
     struct elf64_phdr *ph = NULL;
     void *chunk = NULL;
     int rc;
-    int fd = vfs_open_exec(ctx, path);
-    if (fd < 0)
-        return fd;
-    struct stat st;
-    rc = vfs_fstat(ctx, fd, &st);
+    struct file *f;
+    rc = vfs_open_exec(ctx, path, &f);
     if (rc < 0)
-        goto out;
+        return rc;
+    struct stat st;
+    vfs_file_stat(f, &st);
     if (!S_ISREG(st.st_mode) || !(st.st_mode & 0111)) {
         rc = -EACCES;
         goto out;
     }
     *prog = st;                 /* its set-id bits and owner */
     struct elf64_ehdr eh;
-    rc = read_exact(ctx, fd, &eh, sizeof(eh), 0);
+    rc = read_exact(f, &eh, sizeof(eh), 0);
     if (rc < 0)
         goto out;
     if (memcmp(eh.e_ident, "\x7f" "ELF", 4) != 0 || eh.e_ident[4] != 2 /* 64-bit */ ||
@@ -289,7 +288,7 @@ static int exec_load(struct vfs_ctx *ctx, const char *path, const struct exec_st
     rc = -ENOMEM;
     if (!ph || !chunk)
         goto out;
-    rc = read_exact(ctx, fd, ph, ph_bytes, eh.e_phoff);
+    rc = read_exact(f, ph, ph_bytes, eh.e_phoff);
     if (rc == 0)
         rc = check_elf(&eh, ph, eh.e_phnum, (uint64_t)st.st_size);
     if (rc < 0)
@@ -315,7 +314,7 @@ static int exec_load(struct vfs_ctx *ctx, const char *path, const struct exec_st
         vm_set_limits(vm, as_limit, data_limit);
     }
     uintptr_t brk_start = 0;
-    rc = load_segments(vm, ctx, fd, ph, eh.e_phnum, &brk_start, chunk);
+    rc = load_segments(vm, f, ph, eh.e_phnum, &brk_start, chunk);
     /* the ids the program will run with (cred_exec at the point of no
      * return makes them the process's) */
     struct cred ids;
@@ -333,7 +332,7 @@ static int exec_load(struct vfs_ctx *ctx, const char *path, const struct exec_st
 out:
     kfree(ph);
     kfree(chunk);
-    vfs_close(ctx, fd);
+    vfs_file_close(f);
     return rc;
 }
 
@@ -342,17 +341,18 @@ out:
 static int read_script_line(struct vfs_ctx *ctx, const char *path,
                             char line[EXEC_SCRIPT_LINE_MAX])
 {
-    int fd = vfs_open_exec(ctx, path);
-    if (fd < 0)
-        return fd;
+    struct file *f;
+    int rc = vfs_open_exec(ctx, path, &f);
+    if (rc < 0)
+        return rc;
     struct stat st;
-    int rc = vfs_fstat(ctx, fd, &st);
-    if (rc == 0 && (!S_ISREG(st.st_mode) || !(st.st_mode & 0111)))
+    vfs_file_stat(f, &st);
+    if (!S_ISREG(st.st_mode) || !(st.st_mode & 0111))
         rc = -EACCES;
     long n = 0;
     if (rc == 0)
-        n = vfs_pread(ctx, fd, line, EXEC_SCRIPT_LINE_MAX, 0);
-    vfs_close(ctx, fd);
+        n = vfs_file_pread(f, line, EXEC_SCRIPT_LINE_MAX, 0);
+    vfs_file_close(f);
     if (rc < 0)
         return rc;
     if (n < 0)

@@ -96,6 +96,11 @@ static long fd_io(struct vfs_ctx *ctx, int fd, void *buf, size_t len, const int6
     return n;
 }
 
+long vfs_file_pread(struct file *f, void *buf, size_t len, int64_t offset)
+{
+    return do_io(f, buf, len, &offset, false);
+}
+
 long vfs_read(struct vfs_ctx *ctx, int fd, void *buf, size_t len)
 {
     return fd_io(ctx, fd, buf, len, NULL, false);

@@ -169,9 +169,10 @@ static int open_vnode(struct vfs_ctx *ctx, const struct cred *cred, struct vnode
 }
 
 /* is_exec: exec's open, which asks execute permission instead of read (a
- * mode 0711 program runs) and a regular file. */
-static int open_at(struct vfs_ctx *ctx, int dirfd, const char *path, int flags, uint32_t mode,
-                   bool is_exec)
+ * mode 0711 program runs) and a regular file. Returns the open file (one
+ * reference) in *out, with no descriptor. */
+static int open_file(struct vfs_ctx *ctx, int dirfd, const char *path, int flags, uint32_t mode,
+                     bool is_exec, struct file **out)
 {
     int accmode = flags & O_ACCMODE;
     if (accmode == O_ACCMODE)
@@ -208,10 +209,16 @@ static int open_at(struct vfs_ctx *ctx, int dirfd, const char *path, int flags, 
     if (rc == 0 && (flags & O_TRUNC) && wants_write && S_ISREG(vn->mode) && !created)
         rc = vn->ops->truncate ? vn->ops->truncate(vn, 0) : -EINVAL;
 
-    struct file *f = NULL;
     if (rc == 0)
-        rc = file_open_vnode(vn, flags, &f);
+        rc = file_open_vnode(vn, flags, out);
     vnode_put(vn);
+    return rc;
+}
+
+static int open_at(struct vfs_ctx *ctx, int dirfd, const char *path, int flags, uint32_t mode)
+{
+    struct file *f;
+    int rc = open_file(ctx, dirfd, path, flags, mode, false, &f);
     if (rc < 0)
         return rc;
     rc = fd_install(ctx->fds, f, 0, (flags & O_CLOEXEC) != 0);
@@ -222,12 +229,22 @@ static int open_at(struct vfs_ctx *ctx, int dirfd, const char *path, int flags, 
 
 int vfs_openat(struct vfs_ctx *ctx, int dirfd, const char *path, int flags, uint32_t mode)
 {
-    return open_at(ctx, dirfd, path, flags, mode, false);
+    return open_at(ctx, dirfd, path, flags, mode);
 }
 
-int vfs_open_exec(struct vfs_ctx *ctx, const char *path)
+int vfs_open_exec(struct vfs_ctx *ctx, const char *path, struct file **out)
 {
-    return open_at(ctx, AT_FDCWD, path, O_RDONLY | O_CLOEXEC, 0, true);
+    return open_file(ctx, AT_FDCWD, path, O_RDONLY, 0, true, out);
+}
+
+void vfs_file_close(struct file *f)
+{
+    file_put(f);
+}
+
+void vfs_file_stat(struct file *f, struct stat *st)
+{
+    vnode_stat(f->vn, st);
 }
 
 int vfs_open(struct vfs_ctx *ctx, const char *path, int flags, uint32_t mode)

@@ -104,8 +104,13 @@ void vfs_ctx_release(struct vfs_ctx *ctx);
 int vfs_open(struct vfs_ctx *ctx, const char *path, int flags, uint32_t mode);
 int vfs_openat(struct vfs_ctx *ctx, int dirfd, const char *path, int flags, uint32_t mode);
 /* Opens a program for exec to read: needs execute permission (not read)
- * and a regular file (-EACCES). */
-int vfs_open_exec(struct vfs_ctx *ctx, const char *path);
+ * and a regular file (-EACCES). The file is exec's own (no descriptor:
+ * the process's table may be full, and its other threads cannot swap
+ * it); read it with vfs_file_pread, close it with vfs_file_close. */
+int vfs_open_exec(struct vfs_ctx *ctx, const char *path, struct file **out);
+long vfs_file_pread(struct file *f, void *buf, size_t len, int64_t offset);
+void vfs_file_stat(struct file *f, struct stat *st);
+void vfs_file_close(struct file *f);
 /* For the other *at calls: when path is relative and dirfd is not
  * AT_FDCWD, fills view, a copy of ctx whose cwd is that directory, and
  * returns 1 (release it with vfs_at_view_release); 0 when ctx itself
