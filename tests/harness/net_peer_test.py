@@ -365,7 +365,7 @@ def wait_port_listening(ns, port, timeout=30):
 
 
 def mode_udp(args, ns, guest, addr, failures):
-    ns.popen(["socat", "UDP4-RECVFROM:7000,bind=%s,fork" % HOST, "PIPE"])
+    ns.popen(["socat", "UDP4-LISTEN:7000,bind=%s" % HOST, "PIPE"])
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         if ns.run(["ss", "-Hlun", "sport = :7000"], timeout=30).stdout.strip():
