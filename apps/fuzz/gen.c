@@ -252,6 +252,45 @@ static void arena_remap(void)
 
 /* ---- resources ---- */
 
+/* An AF_INET socket on the loopback interface (127.0.0.1, ports
+ * 20000..20015 shared by every fuzzer thread, so binds also collide): a
+ * bound UDP socket connected to itself, a bare TCP socket, or a
+ * non-blocking TCP listener with a non-blocking client connecting to it
+ * (both pooled). Any step may fail (no AF_INET, port taken): what was
+ * made so far goes to the pool. */
+static int inet_resource(uint64_t *rng, int *second)
+{
+    struct {
+        uint16_t family, port;          /* port in network order */
+        uint32_t addr;
+        uint8_t zero[8];
+    } sin = { 2 /* AF_INET */, 0, 0, { 0 } };
+    uint16_t port = (uint16_t)(20000 + fuzz_below(rng, 16));
+    const uint8_t loopback[4] = { 127, 0, 0, 1 };
+    sin.port = (uint16_t)(port >> 8 | port << 8);
+    memcpy(&sin.addr, loopback, 4);
+    int kind = (int)fuzz_below(rng, 3);
+    /* SOCK_DGRAM or SOCK_STREAM, with SOCK_NONBLOCK */
+    int type = (kind == 0 ? 2 : 1) | 0x4000;
+    int fd = (int)tandem_syscall3(SYS_socket, 2, type, 0);
+    if (fd < 0 || kind == 1)
+        return fd;
+    if ((long)tandem_syscall3(SYS_bind, fd, (uint64_t)&sin, sizeof sin) < 0)
+        return fd;
+    if (kind == 0) {
+        tandem_syscall3(SYS_connect, fd, (uint64_t)&sin, sizeof sin);
+        return fd;
+    }
+    if ((long)tandem_syscall2(SYS_listen, fd, 4) < 0)
+        return fd;
+    int client = (int)tandem_syscall3(SYS_socket, 2, 1 | 0x4000, 0);
+    if (client >= 0) {
+        tandem_syscall3(SYS_connect, client, (uint64_t)&sin, sizeof sin);
+        *second = client;
+    }
+    return fd;
+}
+
 static int open_resource(uint64_t *rng, int *second)
 {
     static const char *const devs[] = {
@@ -312,45 +351,6 @@ static int open_resource(uint64_t *rng, int *second)
         return open(devs[fuzz_below(rng, sizeof(devs) / sizeof(devs[0]))],
                     one_in(rng, 2) ? O_RDWR : O_RDONLY);
     }
-}
-
-/* An AF_INET socket on the loopback interface (127.0.0.1, ports
- * 20000..20015 shared by every fuzzer thread, so binds also collide): a
- * bound UDP socket connected to itself, a bare TCP socket, or a
- * non-blocking TCP listener with a non-blocking client connecting to it
- * (both pooled). Any step may fail (no AF_INET, port taken): what was
- * made so far goes to the pool. */
-static int inet_resource(uint64_t *rng, int *second)
-{
-    struct {
-        uint16_t family, port;          /* port in network order */
-        uint32_t addr;
-        uint8_t zero[8];
-    } sin = { 2 /* AF_INET */, 0, 0, { 0 } };
-    uint16_t port = (uint16_t)(20000 + fuzz_below(rng, 16));
-    const uint8_t loopback[4] = { 127, 0, 0, 1 };
-    sin.port = (uint16_t)(port >> 8 | port << 8);
-    memcpy(&sin.addr, loopback, 4);
-    int kind = (int)fuzz_below(rng, 3);
-    /* SOCK_DGRAM or SOCK_STREAM, with SOCK_NONBLOCK */
-    int type = (kind == 0 ? 2 : 1) | 0x4000;
-    int fd = (int)tandem_syscall3(SYS_socket, 2, type, 0);
-    if (fd < 0 || kind == 1)
-        return fd;
-    if ((long)tandem_syscall3(SYS_bind, fd, (uint64_t)&sin, sizeof sin) < 0)
-        return fd;
-    if (kind == 0) {
-        tandem_syscall3(SYS_connect, fd, (uint64_t)&sin, sizeof sin);
-        return fd;
-    }
-    if ((long)tandem_syscall2(SYS_listen, fd, 4) < 0)
-        return fd;
-    int client = (int)tandem_syscall3(SYS_socket, 2, 1 | 0x4000, 0);
-    if (client >= 0) {
-        tandem_syscall3(SYS_connect, client, (uint64_t)&sin, sizeof sin);
-        *second = client;
-    }
-    return fd;
 }
 
 /* Replaces a random slot's fd by a new resource (closing the old one,
