@@ -948,7 +948,7 @@ static long tcp_recv_msg(struct socket *sock, struct inet_sock *is, struct sock_
                     is->rx_tail = NULL;
             }
         }
-        bool is_done = copied == want || is_peek || (copied && !(flags & MSG_WAITALL));
+        bool is_done = copied == want || (copied && (is_peek || !(flags & MSG_WAITALL)));
         if (!is_done && !is->rx_bytes) {
             if (is->is_rx_eof || is->is_shut_rd) {
                 if (!copied)
