@@ -435,6 +435,16 @@ def mode_ping(args, ns, guest, addr, failures):
     check(failures, rc == 1, "ping of a silent address exits 1 (rc %d):\n%s" % (rc, out))
     r = ns.run(["ping", "-c", "3", "-W", "10", addr], timeout=90)
     check(failures, r.returncode == 0, "the host pings the guest:\n%s" % r.stdout)
+    # The host's MAC changes; Linux announces it (arp_notify: a gratuitous
+    # ARP), and the guest's ARP cache must follow (frames to the old MAC
+    # would be dropped by the host).
+    ns.run(["sysctl", "-w", "net.ipv4.conf.%s.arp_notify=%d" % (ns.taps[0], args.arp_notify)])
+    r = ns.run(["ip", "link", "set", ns.taps[0], "address", "02:00:00:77:00:99"])
+    check(failures, r.returncode == 0, "the host's MAC changed: %s" % r.stdout)
+    out, rc = shell_rc(guest, "ping -c 3 %s" % HOST, t)
+    replies = re.findall(r"bytes from %s: seq=\d+" % re.escape(HOST), out)
+    check(failures, rc == 0 and len(replies) == 3,
+          "after the host's MAC changed, ping -c 3: 3 replies (rc %d):\n%s" % (rc, out))
 
 
 def mode_two_guests(args, ns, guest, addr, peer, peer_addr, failures):
@@ -480,6 +490,7 @@ def main():
     p.add_argument("--long-timeout", type=int, default=900, help="one bulk transfer")
     p.add_argument("--stream-mib", type=int, default=STREAM_MIB)
     p.add_argument("--syns", type=int, default=3000)
+    p.add_argument("--arp-notify", type=int, default=1, help="0: check that the test fails")
     p.add_argument("--peer-arch", choices=qemu.ARCHES)
     p.add_argument("--peer-kernel")
     p.add_argument("--peer-disk-from")
