@@ -464,6 +464,7 @@ def mode_two_guests(args, ns, guest, addr, peer, peer_addr, failures):
     check(failures, rc == 0, "the amd64 guest's nc sends %d MiB to the arm64 guest (rc %d): %s"
           % (args.stream_mib, rc, out))
     peer.expect(r"^listener-done$", args.long_timeout)
+    peer.expect(PROMPT, args.timeout, partial=True)
     got = shell(peer, "cat /tmp/sum", args.timeout).strip()
     sent = shell(guest, "yes %s | head -c %d | sha256sum" % (line, n), args.long_timeout).strip()
     check(failures, got == expected + "  -" and sent == expected + "  -",
