@@ -448,6 +448,36 @@ static void udp_every_size_echoed_and_trunc(void)
     close(b);
 }
 
+/* A receiver that does not read keeps at most SO_RCVBUF bytes (one
+ * datagram always fits); the rest is dropped, never queued without end. */
+static void udp_receive_queue_is_bounded(void)
+{
+    int a = socket(AF_INET, SOCK_DGRAM, 0), b = socket(AF_INET, SOCK_DGRAM, 0);
+    CHECK_OK(a);
+    CHECK_OK(b);
+    int v = 4608;
+    CHECK_OK(setsockopt(b, SOL_SOCKET, SO_RCVBUF, &v, sizeof(v)));
+    socklen_t len = sizeof(v);
+    CHECK_OK(getsockopt(b, SOL_SOCKET, SO_RCVBUF, &v, &len));
+    struct sockaddr_in sb = loopback(0);
+    len = sizeof(sb);
+    CHECK_OK(bind(b, (struct sockaddr *)&sb, sizeof(sb)));
+    CHECK_OK(getsockname(b, (struct sockaddr *)&sb, &len));
+    static char buf[1000];
+    for (int i = 0; i < 200; i++)
+        CHECK_EQ("sendto", 1000, sendto(a, buf, sizeof(buf), 0, (struct sockaddr *)&sb,
+                                         sizeof(sb)));
+    struct pollfd pfd = { .fd = b, .events = POLLIN };
+    CHECK_EQ("readable", 1, poll(&pfd, 1, 10000));
+    int count = 0;
+    while (recv(b, buf, sizeof(buf), MSG_DONTWAIT) == 1000)
+        count++;
+    CHECK(errno == EAGAIN, "recv: errno %d", errno);
+    CHECK(count >= 1 && count <= v / 1000, "%d datagrams queued for SO_RCVBUF %d", count, v);
+    close(a);
+    close(b);
+}
+
 static void icmp_ping_socket_gets_reply(void)
 {
     int s = socket(AF_INET, SOCK_DGRAM, IPPROTO_ICMP);
@@ -484,6 +514,7 @@ int main(int argc, char **argv)
         TAP_TEST(tcp_eaddrinuse_and_reuseaddr),
         TAP_TEST(inet_bad_arguments),
         TAP_TEST(udp_every_size_echoed_and_trunc),
+        TAP_TEST(udp_receive_queue_is_bounded),
         TAP_TEST(icmp_ping_socket_gets_reply),
     };
     return tap_main(argc, argv, tests, sizeof(tests) / sizeof(tests[0]));
