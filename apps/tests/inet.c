@@ -366,6 +366,40 @@ static void tcp_eaddrinuse_and_reuseaddr(void)
     close(s);
 }
 
+/* listen(s, 0): one connection waits for accept; the next is refused
+ * (reset) once its handshake completes, as the accept queue is full. */
+static void tcp_full_accept_queue_refuses(void)
+{
+    int l = socket(AF_INET, SOCK_STREAM, 0);
+    CHECK_OK(l);
+    struct sockaddr_in sin = loopback(0);
+    socklen_t len = sizeof(sin);
+    CHECK_OK(bind(l, (struct sockaddr *)&sin, sizeof(sin)));
+    CHECK_OK(listen(l, 0));
+    CHECK_OK(getsockname(l, (struct sockaddr *)&sin, &len));
+    int c1 = socket(AF_INET, SOCK_STREAM, 0), c2 = socket(AF_INET, SOCK_STREAM, 0);
+    CHECK_OK(connect(c1, (struct sockaddr *)&sin, sizeof(sin)));
+    struct pollfd pfd = { .fd = l, .events = POLLIN };
+    CHECK_EQ("first queued", 1, poll(&pfd, 1, 10000));
+    int rc = connect(c2, (struct sockaddr *)&sin, sizeof(sin));
+    CHECK(rc == 0 || errno == ECONNREFUSED || errno == ECONNRESET, "connect: errno %d", errno);
+    if (rc == 0) {
+        char c;
+        CHECK_ERRNO(recv(c2, &c, 1, 0), ECONNRESET);
+    }
+    int a = accept(l, NULL, NULL);
+    CHECK_OK(a);
+    CHECK_OK(fcntl(l, F_SETFL, O_NONBLOCK));
+    CHECK_ERRNO(accept(l, NULL, NULL), EAGAIN);
+    CHECK_EQ("the accepted one works", 1, send(c1, "k", 1, 0));
+    char c;
+    CHECK_EQ("recv", 1, recv(a, &c, 1, 0));
+    close(a);
+    close(c1);
+    close(c2);
+    close(l);
+}
+
 static void inet_bad_arguments(void)
 {
     int s = socket(AF_INET, SOCK_STREAM, 0);
@@ -521,6 +555,7 @@ int main(int argc, char **argv)
         TAP_TEST(tcp_epipe_sigpipe_after_peer_closed),
         TAP_TEST(tcp_reset_by_linger_zero_close),
         TAP_TEST(tcp_eaddrinuse_and_reuseaddr),
+        TAP_TEST(tcp_full_accept_queue_refuses),
         TAP_TEST(inet_bad_arguments),
         TAP_TEST(udp_every_size_echoed_and_trunc),
         TAP_TEST(udp_receive_queue_is_bounded),

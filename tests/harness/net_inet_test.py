@@ -117,7 +117,7 @@ def main():
     p.add_argument("--kernel", required=True)
     p.add_argument("--disk-from", required=True, help="the shell image's ext2 disk")
     p.add_argument("--machine")
-    p.add_argument("--mem", default="64M")
+    p.add_argument("--mem", default="32M")
     p.add_argument("--smp", type=int, default=1)
     p.add_argument("--net-transport", choices=qemu.NET_TRANSPORTS)
     p.add_argument("--timeout", type=int, default=300)
