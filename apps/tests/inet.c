@@ -366,6 +366,40 @@ static void tcp_eaddrinuse_and_reuseaddr(void)
     close(s);
 }
 
+/* listen(s, 0): one connection waits for accept; the next is refused
+ * (reset) once its handshake completes, as the accept queue is full. */
+static void tcp_full_accept_queue_refuses(void)
+{
+    int l = socket(AF_INET, SOCK_STREAM, 0);
+    CHECK_OK(l);
+    struct sockaddr_in sin = loopback(0);
+    socklen_t len = sizeof(sin);
+    CHECK_OK(bind(l, (struct sockaddr *)&sin, sizeof(sin)));
+    CHECK_OK(listen(l, 0));
+    CHECK_OK(getsockname(l, (struct sockaddr *)&sin, &len));
+    int c1 = socket(AF_INET, SOCK_STREAM, 0), c2 = socket(AF_INET, SOCK_STREAM, 0);
+    CHECK_OK(connect(c1, (struct sockaddr *)&sin, sizeof(sin)));
+    struct pollfd pfd = { .fd = l, .events = POLLIN };
+    CHECK_EQ("first queued", 1, poll(&pfd, 1, 10000));
+    int rc = connect(c2, (struct sockaddr *)&sin, sizeof(sin));
+    CHECK(rc == 0 || errno == ECONNREFUSED || errno == ECONNRESET, "connect: errno %d", errno);
+    if (rc == 0) {
+        char c;
+        CHECK_ERRNO(recv(c2, &c, 1, 0), ECONNRESET);
+    }
+    int a = accept(l, NULL, NULL);
+    CHECK_OK(a);
+    CHECK_OK(fcntl(l, F_SETFL, O_NONBLOCK));
+    CHECK_ERRNO(accept(l, NULL, NULL), EAGAIN);
+    CHECK_EQ("the accepted one works", 1, send(c1, "k", 1, 0));
+    char c;
+    CHECK_EQ("recv", 1, recv(a, &c, 1, 0));
+    close(a);
+    close(c1);
+    close(c2);
+    close(l);
+}
+
 static void inet_bad_arguments(void)
 {
     int s = socket(AF_INET, SOCK_STREAM, 0);
@@ -448,6 +482,45 @@ static void udp_every_size_echoed_and_trunc(void)
     close(b);
 }
 
+/* A receiver that does not read keeps at most SO_RCVBUF bytes (one
+ * datagram always fits); the rest is dropped, never queued without end. */
+static void udp_receive_queue_is_bounded(void)
+{
+    int a = socket(AF_INET, SOCK_DGRAM, 0), b = socket(AF_INET, SOCK_DGRAM, 0);
+    CHECK_OK(a);
+    CHECK_OK(b);
+    int v = 4608;
+    CHECK_OK(setsockopt(b, SOL_SOCKET, SO_RCVBUF, &v, sizeof(v)));
+    socklen_t len = sizeof(v);
+    CHECK_OK(getsockopt(b, SOL_SOCKET, SO_RCVBUF, &v, &len));
+    struct sockaddr_in sb = loopback(0);
+    len = sizeof(sb);
+    CHECK_OK(bind(b, (struct sockaddr *)&sb, sizeof(sb)));
+    CHECK_OK(getsockname(b, (struct sockaddr *)&sb, &len));
+    static char buf[1000];
+    for (int i = 0; i < 200; i++)
+        CHECK_EQ("sendto", 1000, sendto(a, buf, sizeof(buf), 0, (struct sockaddr *)&sb,
+                                         sizeof(sb)));
+    /* A last datagram to another socket: the loopback interface delivers
+     * in order, so once it is there every earlier one was handled. */
+    int c = socket(AF_INET, SOCK_DGRAM, 0);
+    struct sockaddr_in sc = loopback(0);
+    len = sizeof(sc);
+    CHECK_OK(bind(c, (struct sockaddr *)&sc, sizeof(sc)));
+    CHECK_OK(getsockname(c, (struct sockaddr *)&sc, &len));
+    CHECK_EQ("marker", 1, sendto(a, "m", 1, 0, (struct sockaddr *)&sc, sizeof(sc)));
+    struct pollfd pfd = { .fd = c, .events = POLLIN };
+    CHECK_EQ("marker arrived", 1, poll(&pfd, 1, 10000));
+    close(c);
+    int count = 0;
+    while (recv(b, buf, sizeof(buf), MSG_DONTWAIT) == 1000)
+        count++;
+    CHECK(errno == EAGAIN, "recv: errno %d", errno);
+    CHECK(count >= 1 && count <= v / 1000, "%d datagrams queued for SO_RCVBUF %d", count, v);
+    close(a);
+    close(b);
+}
+
 static void icmp_ping_socket_gets_reply(void)
 {
     int s = socket(AF_INET, SOCK_DGRAM, IPPROTO_ICMP);
@@ -482,8 +555,10 @@ int main(int argc, char **argv)
         TAP_TEST(tcp_epipe_sigpipe_after_peer_closed),
         TAP_TEST(tcp_reset_by_linger_zero_close),
         TAP_TEST(tcp_eaddrinuse_and_reuseaddr),
+        TAP_TEST(tcp_full_accept_queue_refuses),
         TAP_TEST(inet_bad_arguments),
         TAP_TEST(udp_every_size_echoed_and_trunc),
+        TAP_TEST(udp_receive_queue_is_bounded),
         TAP_TEST(icmp_ping_socket_gets_reply),
     };
     return tap_main(argc, argv, tests, sizeof(tests) / sizeof(tests[0]));

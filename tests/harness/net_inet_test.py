@@ -4,7 +4,9 @@ the shell image with a static address on a tap in a private namespace
 (netns.py), python's http.server and curl in the namespace.
 
   1. the guest's `wget -O /tmp/f URL` fetches a random 1 MiB file from
-     http.server; `wget -O - URL` prints a small one (checked on the console)
+     http.server; `wget -O - URL` prints a small one (checked on the
+     console), also by a name of dnsmasq's zone; `nslookup` (UDP) and
+     `ping -c 2` (an ICMP socket) over the NIC
   2. the guest runs `httpd -p 8080 /tmp &`; the host's curl fetches /tmp/f
      back and a file the guest wrote (`seq`): both byte-equal with what
      they must be (sha256), so the 1 MiB went through TCP both ways intact
@@ -64,6 +66,15 @@ def run(args, ns, guest, workdir, failures):
     text = shell(guest, "wget -q -O - http://%s:8000/small.txt" % HOST, t)
     if text != "hello from the host":
         failures.append("wget -O -: %r" % text)
+    text = shell(guest, "wget -q -O - http://host.test.lan:8000/small.txt", t)
+    if text != "hello from the host":
+        failures.append("wget by name: %r" % text)
+    text = shell(guest, "nslookup www.test.lan", t)
+    if "Address: 10.77.0.80" not in text.split("\n"):
+        failures.append("nslookup www.test.lan: %r" % text)
+    text = shell(guest, "ping -c 2 %s" % HOST, t)
+    if "2 packets transmitted, 2 packets received, 0% packet loss" not in text:
+        failures.append("ping from the guest (ICMP socket): %r" % text)
     out = shell(guest, "wget -q -O /tmp/f http://%s:8000/file.bin; echo rc=$?" % HOST, t)
     if not out.endswith("rc=0"):
         failures.append("wget of 1 MiB: %r" % out)
@@ -106,7 +117,7 @@ def main():
     p.add_argument("--kernel", required=True)
     p.add_argument("--disk-from", required=True, help="the shell image's ext2 disk")
     p.add_argument("--machine")
-    p.add_argument("--mem", default="64M")
+    p.add_argument("--mem", default="32M")
     p.add_argument("--smp", type=int, default=1)
     p.add_argument("--net-transport", choices=qemu.NET_TRANSPORTS)
     p.add_argument("--timeout", type=int, default=300)

@@ -736,7 +736,6 @@ static int inet_connect(struct socket *sock, const struct sockaddr *addr, sockle
         return rc;
     if (ip_addr_isany(&ip))
         ip_addr_set_loopback(false, &ip);      /* Linux: 0.0.0.0 is this host */
-    sin_from(&is->peer, &ip, port);
     LOCK_TCPIP_CORE();
     spin_lock(&is->lock);
     enum inet_state state = is->state;
@@ -753,6 +752,7 @@ static int inet_connect(struct socket *sock, const struct sockaddr *addr, sockle
         rc = tcp_fresh_pcb(is, sock);
     if (rc == 0) {
         apply_options(is, sock);
+        sin_from(&is->peer, &ip, port);
         spin_lock(&is->lock);
         is->state = INET_CONNECTING;
         is->is_rx_eof = is->is_shut_rd = is->is_shut_wr = false;
