@@ -252,6 +252,40 @@ static void arena_remap(void)
 
 /* ---- resources ---- */
 
+/* An AF_INET socket on the loopback interface (127.0.0.1, ports
+ * 20000..20015 shared by every fuzzer thread, so binds also collide): a
+ * bound UDP socket connected to itself, a bare TCP socket, or a
+ * non-blocking TCP listener. No connected TCP pair: a closed connection
+ * keeps lwIP's pcb in TIME_WAIT for 2 MSL, which the end-of-run memory
+ * baseline check would take for a leak. Any step may fail (port taken):
+ * the socket made so far goes to the pool. */
+static int inet_resource(uint64_t *rng)
+{
+    struct {
+        uint16_t family, port;          /* port in network order */
+        uint32_t addr;
+        uint8_t zero[8];
+    } sin = { 2 /* AF_INET */, 0, 0, { 0 } };
+    uint16_t port = (uint16_t)(20000 + fuzz_below(rng, 16));
+    const uint8_t loopback[4] = { 127, 0, 0, 1 };
+    sin.port = (uint16_t)(port >> 8 | port << 8);
+    memcpy(&sin.addr, loopback, 4);
+    int kind = (int)fuzz_below(rng, 3);
+    /* SOCK_DGRAM or SOCK_STREAM, with SOCK_NONBLOCK */
+    int type = (kind == 0 ? 2 : 1) | 0x4000;
+    int fd = (int)tandem_syscall3(SYS_socket, 2, type, 0);
+    if (fd < 0 || kind == 1)
+        return fd;
+    if ((long)tandem_syscall3(SYS_bind, fd, (uint64_t)&sin, sizeof sin) < 0)
+        return fd;
+    if (kind == 0) {
+        tandem_syscall3(SYS_connect, fd, (uint64_t)&sin, sizeof sin);
+        return fd;
+    }
+    tandem_syscall2(SYS_listen, fd, 4);
+    return fd;
+}
+
 static int open_resource(uint64_t *rng, int *second)
 {
     static const char *const devs[] = {
@@ -298,6 +332,8 @@ static int open_resource(uint64_t *rng, int *second)
         return m;
     }
     case 4:
+        if (one_in(rng, 3))
+            return inet_resource(rng);
         if (one_in(rng, 2))
             return (int)tandem_syscall3(SYS_socket, 1 /* AF_UNIX */,
                                         one_in(rng, 2) ? 1 /* SOCK_STREAM */ : 2 /* DGRAM */, 0);

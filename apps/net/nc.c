@@ -1,7 +1,8 @@
 /* nc [-u] [-w SECS] HOST PORT, nc [-u] [-w SECS] -l -p PORT: standard input
  * to the socket and the socket to standard output, with poll. TCP: at the
  * end of standard input the sending side is shut down (half-close) and nc
- * goes on reading until the peer closes. UDP: each read of standard input
+ * goes on reading until the peer closes; the peer's close or half-close
+ * ends a listener, and a client after the rest of its input. UDP: each read of standard input
  * is one datagram; a listener answers the first sender. -w: after the end
  * of standard input, exit when the socket has been quiet that long (UDP
  * without -w runs until interrupted, as OpenBSD's nc). */
@@ -105,15 +106,18 @@ static int listen_on(int port, int socktype)
     return fd;
 }
 
-/* The relay. Returns the exit status. */
-static int relay(int fd, int is_udp, int wait_s)
+/* The relay. Returns the exit status. TCP, as OpenBSD's nc: the peer's
+ * close (or half-close) ends a listener; a client goes on sending its
+ * standard input to the end, then exits. */
+static int relay(int fd, int is_udp, int is_listen, int wait_s)
 {
     struct pollfd fds[2] = { { .fd = STDIN_FILENO, .events = POLLIN },
                              { .fd = fd, .events = POLLIN } };
-    int is_stdin_open = 1;
+    int is_stdin_open = 1, is_net_open = 1;
     for (;;) {
         int timeout_ms = !is_stdin_open && wait_s > 0 ? wait_s * 1000 : -1;
         fds[0].fd = is_stdin_open ? STDIN_FILENO : -1;
+        fds[1].fd = is_net_open ? fd : -1;
         int ready = poll(fds, 2, timeout_ms);
         if (ready < 0 && errno == EINTR)
             continue;
@@ -133,8 +137,13 @@ static int relay(int fd, int is_udp, int wait_s)
                 fprintf(stderr, "nc: recv: %s\n", strerror(errno));
                 return 1;
             }
-            if (got == 0 && !is_udp)
-                return 0;               /* the peer closed */
+            if (got == 0 && !is_udp) {
+                /* the peer closed, or shut its side down */
+                if (is_listen || !is_stdin_open)
+                    return 0;
+                is_net_open = 0;
+                continue;
+            }
             if (write_all(STDOUT_FILENO, buffer, (size_t)got) < 0)
                 return 1;
         }
@@ -146,6 +155,8 @@ static int relay(int fd, int is_udp, int wait_s)
                 is_stdin_open = 0;
                 if (!is_udp)
                     shutdown(fd, SHUT_WR);
+                if (!is_net_open)
+                    return 0;
                 continue;
             }
             if (is_udp ? send(fd, buffer, (size_t)got, 0) != got
@@ -184,7 +195,7 @@ int main(int argc, char **argv)
     }
     if (fd < 0)
         return 1;
-    int status = relay(fd, is_udp, wait_s);
+    int status = relay(fd, is_udp, is_listen, wait_s);
     close(fd);
     return status;
 usage:

@@ -92,6 +92,11 @@ check "wc -l" "4" "$(wc -l < words)"
 check "wc -w" "9" "$(wc -w < words)"
 check "wc -c" "45" "$(wc -c < words)"
 check "wc totals several files" "2 2 8 f1 1 1 6 f2 3 3 14 total" "$(squeeze $(wc f1 f2))"
+printf abc > abc
+check "sha256sum of abc" "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad  abc" "$(sha256sum abc)"
+check "sha256sum of nothing, standard input" "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855  -" "$(sha256sum < /dev/null)"
+printf abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq > two-blocks
+check "sha256sum of 56 bytes (padding in a second block)" "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1  -" "$(sha256sum - < two-blocks)"
 seq 20 > twenty
 check "head defaults to 10 lines" "10" "$(head twenty | wc -l)"
 check "head -n 3" "1${nl}2${nl}3" "$(head -n 3 twenty)"

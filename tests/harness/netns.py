@@ -143,7 +143,7 @@ class NetNS:
                "--dhcp-leasefile=" + self.lease_file, "--dhcp-authoritative",
                "--pid-file=" + os.path.join(self.dir, "dnsmasq.pid"),
                "--local=/%s/" % TEST_ZONE, "--log-facility=" + os.path.join(self.dir, "dnsmasq.log"),
-               "--log-dhcp", "--user=root"]
+               "--log-dhcp", "--log-queries", "--user=root"]
         for i in range(self.subnet_count()):
             cmd += ["--dhcp-range=10.77.%d.50,10.77.%d.99,255.255.255.0,1h" % (i, i)]
         # Router and DNS server: the host side of each subnet (dnsmasq's

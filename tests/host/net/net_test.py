@@ -489,6 +489,34 @@ def scenario_nc(t):
     check(listener.returncode == 0 and sha256(out) == sha256(data),
           "nc -l -p sends its standard input to socat")
 
+    # nc to nc -l whose standard input ends at once: the listener's
+    # half-close reaches the client first (its socket in CLOSE-WAIT), which
+    # must still send all its input (as OpenBSD's nc; it used to stop at the
+    # peer's FIN, losing the rest).
+    with open(data, "rb") as f:
+        payload = f.read()
+    with open(out, "wb") as stdout:
+        listener = t.start([nc, "-l", "-p", "7003"], stdin=subprocess.DEVNULL, stdout=stdout)
+        t.wait_port(7003)
+        client = t.start([nc, "127.0.0.1", "7003"], stdin=subprocess.PIPE)
+        client.stdin.write(payload[:1000])
+        client.stdin.flush()
+        deadline = time.monotonic() + 30
+        while client.poll() is None and time.monotonic() < deadline:
+            if subprocess.run(["ss", "-Htn", "state", "close-wait", "dport = :7003"],
+                              capture_output=True, text=True).stdout.strip():
+                break
+            time.sleep(0.05)
+        try:
+            client.stdin.write(payload[1000:])
+            client.stdin.close()
+        except BrokenPipeError:
+            pass
+        client.wait(timeout=60)
+        listener.wait(timeout=60)
+    check(client.returncode == 0 and listener.returncode == 0 and sha256(out) == sha256(data),
+          "nc sends all of its input after the peer's half-close")
+
     r = t.run([nc, "127.0.0.1", "1"], stdin=subprocess.DEVNULL, text=True)
     check(r.returncode == 1 and "can't connect" in r.stderr, "a refused connection")
 
