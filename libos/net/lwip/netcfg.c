@@ -194,5 +194,6 @@ int netstack_init(void)
         if (configs[i].is_given)
             printk("net: ip= for eth%u, which does not exist\n", i);
     procnet_register();
-    return 0;
+    /* AF_INET only now: before this, socket(AF_INET) gave EAFNOSUPPORT */
+    return inet_family_init();
 }

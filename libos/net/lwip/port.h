@@ -41,5 +41,7 @@ int ethif_add(struct net_iface *iface, struct netdev *dev);
 
 /* The /proc/net files (procnet.c). */
 void procnet_register(void);
+/* AF_INET sockets (inet.c): registers the family once lwIP runs. */
+int inet_family_init(void);
 
 #endif
