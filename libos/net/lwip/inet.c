@@ -875,7 +875,7 @@ static long tcp_send(struct socket *sock, struct inet_sock *is, struct sock_msg 
             break;
         }
         spin_lock(&is->lock);
-        while (is->sent_gen == gen && rc == 0)
+        while (is->sent_gen == gen && !is->is_shut_wr && is->state == INET_CONNECTED && rc == 0)
             rc = sock_wait(&is->wq, &is->lock, deadline);
         spin_unlock(&is->lock);
         if (rc < 0)
