@@ -34,11 +34,16 @@
 #define CHILD_MAX_NS 3000000000ULL      /* then the master kills it */
 #define KICK_INTERVAL_NS 10000000L      /* workers' blocked calls end */
 #define STOP_GRACE_NS 30000000000ULL    /* to stop after the deadline */
-/* Kernel memory still in use after the run beyond the baseline: none
- * allowed. The other way, the baseline may have caught a thread that had
- * just ended (its stack and structure freed a moment later): up to that
- * much more free after the run is not a leak. */
-#define SLACK_PAGES 0
+/* Kernel memory still in use after the run beyond the baseline: no heap
+ * byte allowed. Pages: a few, since lwIP's timers (every image links the
+ * stack) allocate and free heap objects all the time, and the objects
+ * alive at the end may sit on other slab pages than at the baseline (heap
+ * bytes equal, one to a few more slab pages in use: seeds 681373001150
+ * amd64, 36819917524 arm64; a wait of 150 s did not change it). The other
+ * way, the baseline may have caught a thread that had just ended (its
+ * stack and structure freed a moment later): up to that much more free
+ * after the run is not a leak. */
+#define SLACK_PAGES 8
 #define SLACK_HEAP_BYTES 0
 #define IN_FLIGHT_PAGES 8
 #define IN_FLIGHT_HEAP_BYTES 2048
