@@ -472,6 +472,9 @@ static int tcp_fresh_pcb(struct inet_sock *is, struct socket *sock)
 
 static int inet_create(struct socket *sock, int protocol)
 {
+    int started = netstack_start();
+    if (started < 0)
+        return started;
     enum inet_kind kind;
     if (sock->type == SOCK_STREAM) {
         if (protocol && protocol != IPPROTO_TCP)

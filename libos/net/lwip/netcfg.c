@@ -9,6 +9,7 @@
 #include <abi/errno.h>
 #include <kern/printk.h>
 #include <plat/boot.h>
+#include <sched/sync.h>
 #include "lwip/dhcp.h"
 #include "lwip/dns.h"
 #include "lwip/ip4_addr.h"
@@ -161,13 +162,26 @@ static void configure(struct net_iface *iface, const struct iface_config *cfg, u
     }
 }
 
-int netstack_init(void)
-{
-    static struct iface_config configs[NETDEV_MAX];
-    lwip_port_mem_init();
-    tcpip_init(NULL, NULL);
-    read_command_line(configs);
+/* The command line's ip= words, read at boot. */
+static struct iface_config configs[NETDEV_MAX];
 
+/* The stack runs (its tcpip thread and timers) from the first NIC at boot
+ * or the first AF_INET socket: an image with neither (the ktest image, a
+ * test image until a test opens one) keeps a quiet kernel, which the
+ * page-counting tests need. start_lock serialises the first start. */
+static struct mutex start_lock;
+static bool is_started;
+
+int netstack_start(void)
+{
+    if (__atomic_load_n(&is_started, __ATOMIC_ACQUIRE))
+        return 0;
+    mutex_lock(&start_lock);
+    if (is_started) {
+        mutex_unlock(&start_lock);
+        return 0;
+    }
+    tcpip_init(NULL, NULL);
     unsigned dns_count = 0;
     struct netif *default_netif = NULL;
     LOCK_TCPIP_CORE();
@@ -190,7 +204,19 @@ int netstack_init(void)
     if (default_netif)
         netif_set_default(default_netif);
     UNLOCK_TCPIP_CORE();
-    for (unsigned i = net_iface_count; i < NETDEV_MAX; i++)
+    __atomic_store_n(&is_started, true, __ATOMIC_RELEASE);
+    mutex_unlock(&start_lock);
+    return 0;
+}
+
+int netstack_init(void)
+{
+    lwip_port_mem_init();
+    mutex_init(&start_lock);
+    read_command_line(configs);
+    if (netdev_count() > 0)
+        netstack_start();
+    for (unsigned i = netdev_count(); i < NETDEV_MAX; i++)
         if (configs[i].is_given)
             printk("net: ip= for eth%u, which does not exist\n", i);
     procnet_register();

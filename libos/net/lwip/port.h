@@ -43,5 +43,7 @@ int ethif_add(struct net_iface *iface, struct netdev *dev);
 void procnet_register(void);
 /* AF_INET sockets (inet.c): registers the family once lwIP runs. */
 int inet_family_init(void);
+/* Starts lwIP (once) if it does not run yet: netcfg.c. May sleep. */
+int netstack_start(void);
 
 #endif
