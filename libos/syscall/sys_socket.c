@@ -119,9 +119,10 @@ SYS_DEFINE(socketpair)
     return rc;
 }
 
-SYS_DEFINE(bind)
+/* bind and connect: (fd, addr, addrlen) to fn with the address copied in. */
+static long with_addr(const unsigned long *a, int (*fn)(struct socket *, const struct sockaddr *,
+                                              socklen_t, struct vfs_ctx *))
 {
-    (void)tf;
     struct file *f;
     struct socket *sock;
     long rc = sock_at((long)a[0], &f, &sock);
@@ -131,26 +132,21 @@ SYS_DEFINE(bind)
     struct sockaddr *sa;
     rc = addr_in(a[1], a[2], &ss, &sa);
     if (rc == 0)
-        rc = sa ? sock_bind(sock, sa, (socklen_t)a[2], ctx()) : -EINVAL;
+        rc = sa ? fn(sock, sa, (socklen_t)a[2], ctx()) : -EINVAL;
     file_put(f);
     return rc;
+}
+
+SYS_DEFINE(bind)
+{
+    (void)tf;
+    return with_addr(a, sock_bind);
 }
 
 SYS_DEFINE(connect)
 {
     (void)tf;
-    struct file *f;
-    struct socket *sock;
-    long rc = sock_at((long)a[0], &f, &sock);
-    if (rc < 0)
-        return rc;
-    struct sockaddr_storage ss;
-    struct sockaddr *sa;
-    rc = addr_in(a[1], a[2], &ss, &sa);
-    if (rc == 0)
-        rc = sa ? sock_connect(sock, sa, (socklen_t)a[2], ctx()) : -EINVAL;
-    file_put(f);
-    return rc;
+    return with_addr(a, sock_connect);
 }
 
 SYS_DEFINE(listen)
