@@ -578,6 +578,13 @@ static void warm_up(uint64_t seed, int threads)
         if (fd >= 0)
             close(fd);
     }
+    /* So does the pipes' superblock, made at the first pipe (the random
+     * pool of the warm-up may have none). */
+    int fds[2];
+    if (pipe(fds) == 0) {
+        close(fds[0]);
+        close(fds[1]);
+    }
     pid_t pid = fork();
     if (pid == 0) {
         int null = open("/dev/null", O_WRONLY);

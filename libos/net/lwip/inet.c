@@ -1059,7 +1059,8 @@ static long dgram_recv(struct socket *sock, struct inet_sock *is, struct sock_ms
             size_t off = 0;
             for (size_t i = 0; i < msg->iovcnt && off < len; i++) {
                 size_t k = MIN(msg->iov[i].iov_len, len - off);
-                pbuf_copy_partial(head->p, msg->iov[i].iov_base, (u16_t)k, (u16_t)off);
+                if (k)          /* an empty iovec's base may be NULL */
+                    pbuf_copy_partial(head->p, msg->iov[i].iov_base, (u16_t)k, (u16_t)off);
                 off += k;
             }
             if (len > want)

@@ -172,6 +172,11 @@ static struct iface_config configs[NETDEV_MAX];
 static struct mutex start_lock;
 static bool is_started;
 
+bool netstack_is_started(void)
+{
+    return __atomic_load_n(&is_started, __ATOMIC_ACQUIRE);
+}
+
 int netstack_start(void)
 {
     if (__atomic_load_n(&is_started, __ATOMIC_ACQUIRE))

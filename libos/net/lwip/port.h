@@ -45,5 +45,9 @@ void procnet_register(void);
 int inet_family_init(void);
 /* Starts lwIP (once) if it does not run yet: netcfg.c. May sleep. */
 int netstack_start(void);
+bool netstack_is_started(void);
+/* Threads lwIP has created (sys_thread_new): 1, the tcpip thread, once
+ * the stack runs. */
+unsigned lwip_port_thread_count(void);
 
 #endif

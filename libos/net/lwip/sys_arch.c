@@ -343,6 +343,13 @@ struct thread_start {
     void *arg;
 };
 
+static unsigned threads_created;
+
+unsigned lwip_port_thread_count(void)
+{
+    return __atomic_load_n(&threads_created, __ATOMIC_RELAXED);
+}
+
 static int thread_trampoline(void *arg)
 {
     struct thread_start start = *(struct thread_start *)arg;
@@ -365,5 +372,6 @@ sys_thread_t sys_thread_new(const char *name, lwip_thread_fn fn, void *arg, int 
     if (!t)
         panic("lwip: cannot create thread %s", name);
     thread_detach(t);
+    __atomic_add_fetch(&threads_created, 1, __ATOMIC_RELAXED);
     return t;
 }
