@@ -356,6 +356,11 @@ check "ps -e lists this shell" "1" "$(ps -e | grep -c "^ *$$ ")"
 check "ps ax lists this shell" "1" "$(ps ax | grep -c "^ *$$ ")"
 sleep 100 &
 victim=$!
+# until the child has run exec (before, it is a copy of this shell)
+tries=0
+while [ $tries -lt 200 ] && ! ps -e | grep -q "^ *$victim .*sleep 100$"; do
+    tries=$((tries + 1))
+done
 check "ps -e shows the command line" "1" "$(ps -e | grep -c "^ *$victim .*sleep 100$")"
 check "ps shows the state of a sleeping process" "S" "$(ps -e | grep "^ *$victim " | { read -r p t s rest; say "$s"; })"
 "$B/kill" $victim
