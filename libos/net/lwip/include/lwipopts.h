@@ -94,6 +94,9 @@ void *lwip_port_calloc(size_t count, size_t size);
 #define TCP_OVERSIZE TCP_MSS
 #define LWIP_WND_SCALE 0
 
+/* ---- hooks (tcp_syn.c) ---- */
+#define LWIP_HOOK_FILENAME "lwip_hooks.h"
+
 /* ---- statistics and debugging ---- */
 #define LWIP_STATS 0
 #define LWIP_DEBUG 0
