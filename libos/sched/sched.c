@@ -189,7 +189,7 @@ void sched_switch(void)
     c->switches++;
     if (proc_context_switch)
         proc_context_switch(prev, next);
-    prev->spin_held = spin_held_switch(next->spin_held);
+    prev->spin_held = spin_held_switch(next->spin_held, next);
     arch_context_switch(&prev->sp, next->sp);
     finish_switch();
 }
@@ -395,6 +395,7 @@ void sched_init(void)
     c->is_online = true;
     sched_is_ready = true;
     mm_set_fail_check(alloc_should_fail);
+    spin_held_switch(0, boot);          /* the owner of this CPU's spinlocks */
     spin_tracking_start();
 }
 
@@ -402,6 +403,7 @@ static void secondary_main(void)
 {
     struct cpu *c = this_cpu();
 
+    spin_held_switch(0, c->current);    /* interrupts are still off */
     c->is_online = true;
     arch_irq_enable();
     idle_loop(NULL);

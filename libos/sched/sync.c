@@ -14,9 +14,9 @@ void mutex_init(struct mutex *m)
     waitq_init(&m->waiters);
 }
 
-/* m->lock held. */
 static void mutex_acquire_locked(struct mutex *m, struct thread *me)
 {
+    spin_assert_held(&m->lock);
     while (m->owner)
         waitq_sleep_uninterruptible(&m->waiters, &m->lock, 0);
     m->owner = me;
@@ -56,6 +56,12 @@ void mutex_unlock(struct mutex *m)
 bool mutex_held(struct mutex *m)
 {
     return m->owner == thread_current();
+}
+
+void mutex_assert_held_at(struct mutex *m, const char *what, const char *file, int line)
+{
+    if (!mutex_held(m))
+        panic("mutex not held: %s (%s:%d)", what, file, line);
 }
 
 void sem_init(struct semaphore *s, long count)

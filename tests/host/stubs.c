@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <kern/spinlock.h>
 #include "stubs.h"
 
 jmp_buf *host_panic_catch;
@@ -37,8 +38,22 @@ _Noreturn void panic(const char *fmt, ...)
     abort();
 }
 
-/* Lock debugging is the scheduler's: nothing to count on the host. */
+/* Lock debugging is the scheduler's: nothing to count on the host; the
+ * owner is the host thread (a thread-local token). */
+static _Thread_local char host_owner;
 void spin_tracking_start(void) {}
-void spin_held_add(int delta) { (void)delta; }
+void spin_acquired(struct spinlock *lock) { lock->owner = &host_owner; }
+void spin_releasing(struct spinlock *lock) { lock->owner = NULL; }
 int spin_held_count(void) { return 0; }
-int spin_held_switch(int next_count) { (void)next_count; return 0; }
+int spin_held_switch(int next_count, const void *next_owner)
+{
+    (void)next_count;
+    (void)next_owner;
+    return 0;
+}
+void spin_assert_held_at(const struct spinlock *lock, const char *what, const char *file,
+                         int line)
+{
+    if (!lock->locked || lock->owner != &host_owner)
+        panic("lock not held: %s (%s:%d)", what, file, line);
+}

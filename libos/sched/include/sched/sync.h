@@ -19,6 +19,14 @@ void mutex_lock(struct mutex *m);
 bool mutex_trylock(struct mutex *m);
 void mutex_unlock(struct mutex *m);
 bool mutex_held(struct mutex *m);   /* by the current thread */
+/* Panics unless the running thread holds m: for functions whose callers
+ * must hold it (instead of a comment saying so). */
+void mutex_assert_held_at(struct mutex *m, const char *what, const char *file, int line);
+#ifdef NDEBUG
+#define mutex_assert_held(m) ((void)(m))
+#else
+#define mutex_assert_held(m) mutex_assert_held_at((m), #m, __FILE__, __LINE__)
+#endif
 
 struct semaphore {
     struct spinlock lock;
