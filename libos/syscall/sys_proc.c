@@ -18,7 +18,6 @@
 
 SYS_DEFINE(exit)
 {
-    (void)tf;
     struct proc_thread *pt = proc_thread_current();
     unsigned long flags = spin_lock_irqsave(&proc_lock);
     bool is_last = pt->proc->thread_count == 1;
@@ -30,13 +29,11 @@ SYS_DEFINE(exit)
 
 SYS_DEFINE(exit_group)
 {
-    (void)tf;
     proc_exit_group(ABI_W_EXITCODE((int)a[0], 0));
 }
 
 SYS_DEFINE(fork)
 {
-    (void)a;
     return proc_fork(tf);
 }
 
@@ -47,7 +44,6 @@ SYS_DEFINE(execve)
 
 SYS_DEFINE(wait4)
 {
-    (void)tf;
     int status = 0;
     if (a[1] && !user_range_ok(a[1], sizeof(int), VM_WRITE))
         return -EFAULT;
@@ -66,15 +62,11 @@ SYS_DEFINE(wait4)
 
 SYS_DEFINE(getpid)
 {
-    (void)tf;
-    (void)a;
     return proc_current()->pid;
 }
 
 SYS_DEFINE(getppid)
 {
-    (void)tf;
-    (void)a;
     unsigned long flags = spin_lock_irqsave(&proc_lock);
     struct proc *parent = proc_current()->parent;
     int ppid = parent ? parent->pid : 0;
@@ -84,57 +76,46 @@ SYS_DEFINE(getppid)
 
 SYS_DEFINE(gettid)
 {
-    (void)tf;
-    (void)a;
     return proc_thread_current()->tid;
 }
 
 SYS_DEFINE(kill)
 {
-    (void)tf;
     return sig_kill((int)a[0], (int)a[1]);
 }
 
 SYS_DEFINE(tgkill)
 {
-    (void)tf;
     return sig_tgkill((int)a[0], (int)a[1], (int)a[2]);
 }
 
 SYS_DEFINE(setsid)
 {
-    (void)tf;
-    (void)a;
     return proc_setsid();
 }
 
 SYS_DEFINE(getsid)
 {
-    (void)tf;
     return proc_getsid((int)a[0]);
 }
 
 SYS_DEFINE(setpgid)
 {
-    (void)tf;
     return proc_setpgid((int)a[0], (int)a[1]);
 }
 
 SYS_DEFINE(getpgid)
 {
-    (void)tf;
     return proc_getpgid((int)a[0]);
 }
 
 SYS_DEFINE(thread_create)
 {
-    (void)tf;
     return proc_thread_create(a[0], a[1], a[2], a[3]);
 }
 
 SYS_DEFINE(thread_exit)
 {
-    (void)tf;
     struct proc_thread *pt = proc_thread_current();
     if (a[0] && a[0] < USER_SPACE_END && !(a[0] & 3))
         pt->clear_word = a[0];
@@ -148,7 +129,6 @@ SYS_DEFINE(thread_exit)
 
 SYS_DEFINE(futex)
 {
-    (void)tf;
     unsigned op = (unsigned)a[1] & ~(unsigned)FUTEX_PRIVATE_FLAG;
     if (a[0] >= USER_SPACE_END)
         return -EFAULT;
@@ -171,7 +151,6 @@ SYS_DEFINE(futex)
 
 SYS_DEFINE(set_tls)
 {
-    (void)tf;
     struct proc_thread *pt = proc_thread_current();
     unsigned long flags = arch_irq_save();
     arch_user_state_save(pt->user_state);
@@ -183,21 +162,16 @@ SYS_DEFINE(set_tls)
 
 SYS_DEFINE(getuid)
 {
-    (void)tf;
-    (void)a;
     return proc_current()->files.cred.uid;
 }
 
 SYS_DEFINE(getgid)
 {
-    (void)tf;
-    (void)a;
     return proc_current()->files.cred.gid;
 }
 
 SYS_DEFINE(prlimit)
 {
-    (void)tf;
     struct abi_rlimit nl, old;
     if (a[2] && copy_from_user(&nl, (const void *)a[2], sizeof(nl)) < 0)
         return -EFAULT;
@@ -211,7 +185,6 @@ SYS_DEFINE(prlimit)
 
 SYS_DEFINE(uname)
 {
-    (void)tf;
     struct utsname u;
     memset(&u, 0, sizeof(u));
     strlcpy(u.sysname, "Tandem", sizeof(u.sysname));
@@ -233,7 +206,6 @@ SYS_DEFINE(uname)
 
 SYS_DEFINE(reboot)
 {
-    (void)tf;
     unsigned how = (unsigned)a[0];
     if (proc_current()->files.cred.euid != 0)
         return -EPERM;

@@ -35,7 +35,6 @@ static struct abi_timespec ns_to_ts(uint64_t ns)
 
 SYS_DEFINE(clock_gettime)
 {
-    (void)tf;
     uint64_t now;
     switch (a[0]) {
     case ABI_CLOCK_REALTIME:
@@ -59,7 +58,6 @@ SYS_DEFINE(clock_gettime)
 
 SYS_DEFINE(gettimeofday)
 {
-    (void)tf;
     uint64_t now = clock_realtime_ns();
     struct abi_timeval tv = { (int64_t)(now / NS_PER_SEC), (long)((now % NS_PER_SEC) / 1000) };
     if (a[0] && copy_to_user((void *)a[0], &tv, sizeof(tv)) < 0)
@@ -74,7 +72,6 @@ SYS_DEFINE(gettimeofday)
 
 SYS_DEFINE(nanosleep)
 {
-    (void)tf;
     struct abi_timespec req;
     if (copy_from_user(&req, (const void *)a[0], sizeof(req)) < 0)
         return -EFAULT;
@@ -109,7 +106,6 @@ SYS_DEFINE(nanosleep)
 
 SYS_DEFINE(times)
 {
-    (void)tf;
     struct proc *p = proc_current();
     struct abi_tms_ns t = { cpu_time_ns(true), 0, p->children_cpu_ns, 0 };
     uint64_t now = plat_time_ns();
