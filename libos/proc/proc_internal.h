@@ -112,6 +112,12 @@ struct proc_thread *proc_thread_alloc(struct proc *p);
 int proc_thread_start(struct proc_thread *pt, const char *name);
 _Noreturn void proc_thread_exit(void);
 _Noreturn void proc_exit_group(int wait_status);
+/* exit and thread_exit: ends the calling thread, and the process with
+ * wait_status when it is the last one. clear_word (0: none; ignored unless
+ * a 4-byte aligned user address) is zeroed and woken once the thread has
+ * left its user stack (pthread_join). */
+_Noreturn void proc_exit_thread(int wait_status, uintptr_t clear_word);
+void proc_begin_exit_locked(struct proc *p, int wait_status);   /* proc_lock held */
 long proc_fork(struct trap_frame *tf);
 long proc_wait4(int pid, int *status, int options);
 long proc_thread_create(uintptr_t entry, uintptr_t stack, uintptr_t tls, uintptr_t arg);

@@ -18,13 +18,7 @@
 
 SYS_DEFINE(exit)
 {
-    struct proc_thread *pt = proc_thread_current();
-    unsigned long flags = spin_lock_irqsave(&proc_lock);
-    bool is_last = pt->proc->thread_count == 1;
-    spin_unlock_irqrestore(&proc_lock, flags);
-    if (is_last)
-        proc_exit_group(ABI_W_EXITCODE((int)a[0], 0));
-    proc_thread_exit();
+    proc_exit_thread(ABI_W_EXITCODE((int)a[0], 0), 0);
 }
 
 SYS_DEFINE(exit_group)
@@ -116,15 +110,7 @@ SYS_DEFINE(thread_create)
 
 SYS_DEFINE(thread_exit)
 {
-    struct proc_thread *pt = proc_thread_current();
-    if (a[0] && a[0] < USER_SPACE_END && !(a[0] & 3))
-        pt->clear_word = a[0];
-    unsigned long flags = spin_lock_irqsave(&proc_lock);
-    bool is_last = pt->proc->thread_count == 1;
-    spin_unlock_irqrestore(&proc_lock, flags);
-    if (is_last)
-        proc_exit_group(ABI_W_EXITCODE(0, 0));
-    proc_thread_exit();
+    proc_exit_thread(ABI_W_EXITCODE(0, 0), a[0]);
 }
 
 SYS_DEFINE(futex)

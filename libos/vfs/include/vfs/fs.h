@@ -1,4 +1,4 @@
-/* The VFS's inside, for filesystems (ramfs, devfs, pipes, later ext2,
+/* The VFS's inside, for filesystems (ramfs, devfs, pipes, ext2,
  * devpts, procfs) and drivers that register device files: vnodes, their
  * operations, superblocks, open files and the file operations. */
 #ifndef VFS_FS_H
