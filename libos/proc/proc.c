@@ -7,6 +7,7 @@
 #include <abi/wait.h>
 #include <kern/panic.h>
 #include <kern/printk.h>
+#include <kern/trap.h>
 #include <kern/util.h>
 #include <mm/kmalloc.h>
 #include <mm/page.h>
@@ -328,6 +329,70 @@ void proc_notify_parent(struct proc *child, int code, int status)
         .si_signo = SIGCHLD, .si_code = code, .si_pid = child->pid, .si_status = status,
     };
     sig_send_proc(parent, SIGCHLD, &info);
+}
+
+/* ---- the calling process, for the syscall layer (proc/calls.h) ---- */
+
+bool proc_has_current(void)
+{
+    return proc_thread_current() != NULL;
+}
+
+struct vfs_ctx *proc_files(void)
+{
+    return &proc_current()->files;
+}
+
+int proc_getpid(void)
+{
+    return proc_current()->pid;
+}
+
+int proc_getppid(void)
+{
+    unsigned long flags = spin_lock_irqsave(&proc_lock);
+    struct proc *parent = proc_current()->parent;
+    int ppid = parent ? parent->pid : 0;
+    spin_unlock_irqrestore(&proc_lock, flags);
+    return ppid;
+}
+
+int proc_gettid(void)
+{
+    return proc_thread_current()->tid;
+}
+
+void proc_mark_restartable(void)
+{
+    proc_thread_current()->is_restartable = true;
+}
+
+void proc_set_tls(uintptr_t tp)
+{
+    struct proc_thread *pt = proc_thread_current();
+    unsigned long flags = arch_irq_save();
+    arch_user_state_save(pt->user_state);
+    arch_user_set_tls(pt->user_state, tp);
+    arch_user_state_restore(pt->user_state);
+    arch_irq_restore(flags);
+}
+
+/* Counts the current slice, which the context-switch hook has not added
+ * yet. Interrupts stay off so no switch lands in between. */
+uint64_t proc_cpu_time_ns(bool is_process)
+{
+    unsigned long flags = arch_irq_save();
+    struct proc_thread *me = proc_thread_current();
+    uint64_t total = is_process ? __atomic_load_n(&me->proc->cpu_ns, __ATOMIC_RELAXED)
+                                : me->cpu_ns;
+    total += plat_time_ns() - me->run_since_ns;
+    arch_irq_restore(flags);
+    return total;
+}
+
+uint64_t proc_children_cpu_ns(void)
+{
+    return proc_current()->children_cpu_ns;
 }
 
 /* ---- fork ---------------------------------------------------------------- */
@@ -701,6 +766,7 @@ int proc_start_init(const char *path, char *const argv[], char *const envp[],
                     const char *console)
 {
     vfs_set_sigpipe_hook(sig_pipe_hook);
+    trap_register_user_fault(proc_user_fault);
     proc_rlimit_register();
     proc_procfs_register();
     proc_oom_register();

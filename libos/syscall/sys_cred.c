@@ -4,13 +4,13 @@
  * gid_t, 16-bit; an id argument of -1 (any width) means "unchanged". */
 #include <stdint.h>
 #include <abi/errno.h>
-#include <vfs.h>
-#include "../proc/proc_internal.h"
+#include <vfs/vfs.h>
+#include <proc/calls.h>
 #include "syscall_internal.h"
 
 static struct vfs_ctx *ctx(void)
 {
-    return &proc_current()->files;
+    return proc_files();
 }
 
 /* An id argument: -1 as 32 or 16 bits (newlib's uid_t) keeps the id. */

@@ -19,8 +19,9 @@
 #include <mm/kmalloc.h>
 #include <mm/vm.h>
 #include <plat/timer.h>
-#include <vfs.h>
-#include "../proc/proc_internal.h"
+#include <vfs/vfs.h>
+#include <proc/calls.h>
+#include <sched/timer.h>
 #include "syscall_internal.h"
 
 #define IO_CHUNK (64 * 1024)
@@ -28,7 +29,7 @@
 
 static struct vfs_ctx *ctx(void)
 {
-    return &proc_current()->files;
+    return proc_files();
 }
 
 /* A single-path *at call's path and the context that resolves it: the

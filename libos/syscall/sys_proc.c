@@ -12,8 +12,10 @@
 #include <plat/layout.h>
 #include <plat/power.h>
 #include <plat/timer.h>
+#include <sched/timer.h>
 #include <vfs/procfs.h>
-#include "../proc/proc_internal.h"
+#include <vfs/vfs.h>
+#include <proc/calls.h>
 #include "syscall_internal.h"
 
 SYS_DEFINE(exit)
@@ -56,21 +58,17 @@ SYS_DEFINE(wait4)
 
 SYS_DEFINE(getpid)
 {
-    return proc_current()->pid;
+    return proc_getpid();
 }
 
 SYS_DEFINE(getppid)
 {
-    unsigned long flags = spin_lock_irqsave(&proc_lock);
-    struct proc *parent = proc_current()->parent;
-    int ppid = parent ? parent->pid : 0;
-    spin_unlock_irqrestore(&proc_lock, flags);
-    return ppid;
+    return proc_getppid();
 }
 
 SYS_DEFINE(gettid)
 {
-    return proc_thread_current()->tid;
+    return proc_gettid();
 }
 
 SYS_DEFINE(kill)
@@ -137,23 +135,18 @@ SYS_DEFINE(futex)
 
 SYS_DEFINE(set_tls)
 {
-    struct proc_thread *pt = proc_thread_current();
-    unsigned long flags = arch_irq_save();
-    arch_user_state_save(pt->user_state);
-    arch_user_set_tls(pt->user_state, a[0]);
-    arch_user_state_restore(pt->user_state);
-    arch_irq_restore(flags);
+    proc_set_tls(a[0]);
     return 0;
 }
 
 SYS_DEFINE(getuid)
 {
-    return proc_current()->files.cred.uid;
+    return proc_files()->cred.uid;
 }
 
 SYS_DEFINE(getgid)
 {
-    return proc_current()->files.cred.gid;
+    return proc_files()->cred.gid;
 }
 
 SYS_DEFINE(prlimit)
@@ -193,7 +186,7 @@ SYS_DEFINE(uname)
 SYS_DEFINE(reboot)
 {
     unsigned how = (unsigned)a[0];
-    if (proc_current()->files.cred.euid != 0)
+    if (proc_files()->cred.euid != 0)
         return -EPERM;
     if (how == REBOOT_ENABLE_CAD || how == REBOOT_DISABLE_CAD)
         return 0;                       /* no Ctrl-Alt-Del to configure */

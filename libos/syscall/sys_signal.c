@@ -3,7 +3,7 @@
 #include <abi/errno.h>
 #include <abi/signal.h>
 #include <abi/time.h>
-#include "../proc/proc_internal.h"
+#include <proc/calls.h>
 #include "syscall_internal.h"
 
 SYS_DEFINE(sigaction)

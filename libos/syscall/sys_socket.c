@@ -12,9 +12,9 @@
 #include <mm/kmalloc.h>
 #include <mm/vm.h>
 #include <net/socket.h>
-#include <vfs.h>
+#include <vfs/vfs.h>
 #include <vfs/fs.h>
-#include "../proc/proc_internal.h"
+#include <proc/calls.h>
 #include "syscall_internal.h"
 
 #define SOCK_CHUNK        (64 * 1024)
@@ -29,7 +29,7 @@
 
 static struct vfs_ctx *ctx(void)
 {
-    return &proc_current()->files;
+    return proc_files();
 }
 
 /* The socket at fd, its file held in *fp (file_put it). */

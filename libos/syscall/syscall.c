@@ -10,7 +10,7 @@
 #include <mm/kmalloc.h>
 #include <mm/vm.h>
 #include <plat/cpu.h>
-#include "../proc/proc_internal.h"
+#include <proc/calls.h>
 #include "syscall_internal.h"
 
 struct syscall_desc {
@@ -27,12 +27,12 @@ static const struct syscall_desc table[SYS_COUNT] = {
 
 void syscall_entry(struct trap_frame *tf)
 {
-    struct proc_thread *pt = proc_thread_current();
+    bool has_proc = proc_has_current();
     unsigned long nr = arch_syscall_nr(tf);
     long rc;
 
     arch_irq_enable();
-    if (!pt) {
+    if (!has_proc) {
         rc = -ENOSYS;
     } else if (nr >= SYS_COUNT || !table[nr].fn) {
         rc = -ENOSYS;
@@ -42,7 +42,7 @@ void syscall_entry(struct trap_frame *tf)
             a[i] = arch_syscall_arg(tf, i);
         rc = table[nr].fn(tf, a);
         if (rc == -EINTR && table[nr].is_restartable)
-            pt->is_restartable = true;
+            proc_mark_restartable();
     }
     /* sigreturn restored every register, the result one included. */
     if (nr != SYS_sigreturn)

@@ -6,7 +6,7 @@
 #include <fs/ext2.h>
 #include <mm/kmalloc.h>
 #include <vfs/bcache.h>
-#include "../../../vfs/tests/vfs_test.h"
+#include "vfs_test.h"     /* libos/vfs/tests, on the ktest include path */
 #include "../ext2_disk.h"
 
 extern const char ktest_ext2_image_start[], ktest_ext2_image_end[];

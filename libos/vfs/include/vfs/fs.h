@@ -10,7 +10,7 @@
 #include <kern/list.h>
 #include <kern/spinlock.h>
 #include <sched/sync.h>
-#include <vfs.h>
+#include <vfs/vfs.h>
 
 struct superblock;
 struct poll_waiter;
