@@ -100,5 +100,7 @@ static inline bool fuzz_signal_is_fatal(int sig)
 void fuzz_signal_noop(int sig);
 
 uint64_t fuzz_now_ns(void);
+/* abi/syscalls.def's name of a call number, "-" for none. */
+const char *fuzz_call_name(long nr);
 
 #endif

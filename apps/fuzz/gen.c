@@ -114,11 +114,11 @@ static const struct sys_spec specs[SYS_COUNT] = {
     [SYS_set_tls] = { { K_ADDR } },
     [SYS_uname] = { { K_PTR } },
     [SYS_reboot] = { { K_INT } },
-    [25] = { { K_INT, K_INT, K_INT } },             /* setresuid */
-    [26] = { { K_INT, K_INT, K_INT } },             /* setresgid */
-    [27] = { { K_SIZE, K_PTR } },                   /* getgroups */
-    [28] = { { K_SIZE, K_PTR } },                   /* setgroups */
-    [29] = { { K_PID, K_SMALL, K_PTR, K_PTR } },    /* prlimit */
+    [SYS_setresuid] = { { K_INT, K_INT, K_INT } },
+    [SYS_setresgid] = { { K_INT, K_INT, K_INT } },
+    [SYS_getgroups] = { { K_SIZE, K_PTR } },
+    [SYS_setgroups] = { { K_SIZE, K_PTR } },
+    [SYS_prlimit] = { { K_PID, K_SMALL, K_PTR, K_PTR } },
     [SYS_brk] = { { K_ADDR } },
     [SYS_mmap] = { { K_ADDR, K_SIZE, K_PROT, K_MFLAGS, K_FD, K_OFF } },
     [SYS_munmap] = { { K_ADDR, K_SIZE } },
@@ -176,8 +176,8 @@ static const struct sys_spec specs[SYS_COUNT] = {
     [SYS_statfs] = { { K_PATH, K_PTR } },
     [SYS_fstatfs] = { { K_FD, K_PTR } },
     [SYS_utimensat] = { { K_DIRFD, K_PATH, K_PTR, K_INT } },
-    [122] = { { K_DIRFD, K_PATH, K_INT, K_INT, K_INT } },   /* fchownat */
-    [123] = { { K_FD, K_INT, K_INT } },                     /* fchown */
+    [SYS_fchownat] = { { K_DIRFD, K_PATH, K_INT, K_INT, K_INT } },
+    [SYS_fchown] = { { K_FD, K_INT, K_INT } },
     [SYS_socket] = { { K_SMALL, K_SMALL, K_SMALL } },
     [SYS_bind] = { { K_FD, K_PTR, K_SIZE } },
     [SYS_listen] = { { K_FD, K_INT } },
@@ -842,12 +842,18 @@ static bool allowed(struct fuzz_thread *t, long nr, long a[6])
 
 /* ---- the loop ---- */
 
+const char *fuzz_call_name(long nr)
+{
+    const char *name = abi_syscall_name(nr);
+    return name ? name : "-";
+}
+
 /* One line per call, written with one write (threads interleave lines). */
 static void trace(long nr, const long a[6], long rc)
 {
     char line[200];
-    int n = snprintf(line, sizeof(line), "fuzz: call %ld(%#lx, %#lx, %#lx, %#lx, %#lx, %#lx) = %ld\n",
-                     nr, a[0], a[1], a[2], a[3], a[4], a[5], rc);
+    int n = snprintf(line, sizeof(line), "fuzz: call %ld %s(%#lx, %#lx, %#lx, %#lx, %#lx, %#lx) = %ld\n",
+                     nr, fuzz_call_name(nr), a[0], a[1], a[2], a[3], a[4], a[5], rc);
     if (n > 0)
         write(1, line, (size_t)n < sizeof(line) ? (size_t)n : sizeof(line) - 1);
 }

@@ -148,10 +148,11 @@ static void on_master_fault(int sig, siginfo_t *info, void *context)
     for (int i = 0; i < fuzz_master_tid_count; i++)
         if (fuzz_master_tids[i] == tid)
             nr = workers[i].t.last_nr;
-    char line[160];
+    char line[200];
     int n = snprintf(line, sizeof(line),
                      "fuzz: FAIL the master got signal %d (code %d) at address %p in thread %d, "
-                     "last syscall %ld\n", sig, info->si_code, info->si_addr, (int)tid, nr);
+                     "last syscall %ld (%s)\n", sig, info->si_code, info->si_addr, (int)tid, nr,
+                     fuzz_call_name(nr));
     if (n > 0)
         write(1, line, (size_t)n < sizeof(line) ? (size_t)n : sizeof(line) - 1);
     _exit(4);
@@ -252,9 +253,10 @@ static int master_main(uint64_t seed, unsigned seconds, int threads)
         if (fuzz_now_ns() > give_up) {
             for (int i = 0; i < threads; i++)
                 if (!workers[i].finished)
-                    printf("fuzz: FAIL worker %d (tid %d) stuck in syscall %ld "
+                    printf("fuzz: FAIL worker %d (tid %d) stuck in syscall %ld %s "
                            "(-1: making fds, -2: remapping)\n", i, (int)fuzz_master_tids[i],
-                           workers[i].t.last_nr);
+                           workers[i].t.last_nr,
+                           fuzz_call_name(workers[i].t.last_nr));
             fflush(stdout);
             show_file("/proc/self/status");
             return 3;

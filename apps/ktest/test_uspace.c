@@ -29,6 +29,11 @@
 #define STRING(x) STRING_(x)
 #define GATE_ADDRESS_ASM 0x00007ffffffff000
 _Static_assert(GATE_ADDRESS == GATE_ADDRESS_ASM, "the gate address in the user code");
+/* the SYS_* numbers are enum constants: the assembly needs literals */
+#define SYS_GETPID_ASM 6
+#define SYS_GETTID_ASM 8
+_Static_assert(SYS_getpid == SYS_GETPID_ASM, "getpid's number in the user code");
+_Static_assert(SYS_gettid == SYS_GETTID_ASM, "gettid's number in the user code");
 
 /* Read by the user code: a kernel address it must not reach. */
 const char ktest_kernel_secret[16] = "kernel secret";
@@ -153,7 +158,7 @@ KTEST(uaccess_mapped_copies, KTEST_DEFAULT)
 __asm__(".pushsection .rodata\n"
         ".globl user_blob_start, user_blob_end, user_blob_handler\n"
         "user_blob_start:\n"
-        "    mov $" STRING(SYS_getpid) ", %eax\n"
+        "    mov $" STRING(SYS_GETPID_ASM) ", %eax\n"
         "    movabs $" STRING(GATE_ADDRESS_ASM) ", %rbx\n"
         "    call *%rbx\n"
         "    mov %rax, %r12\n"
@@ -161,7 +166,7 @@ __asm__(".pushsection .rodata\n"
         "    mov (%rcx), %rax\n"
         "    ud2\n"
         "user_blob_handler:\n"
-        "    mov $" STRING(SYS_gettid) ", %eax\n"
+        "    mov $" STRING(SYS_GETTID_ASM) ", %eax\n"
         "    movabs $" STRING(GATE_ADDRESS_ASM) ", %rbx\n"
         "    call *%rbx\n"
         "    ret\n"
@@ -172,7 +177,7 @@ __asm__(".pushsection .rodata\n"
         ".globl user_blob_start, user_blob_end, user_blob_handler\n"
         ".balign 4\n"
         "user_blob_start:\n"
-        "    mov x8, #" STRING(SYS_getpid) "\n"
+        "    mov x8, #" STRING(SYS_GETPID_ASM) "\n"
         "    movz x9, #0xf000\n"
         "    movk x9, #0xffff, lsl #16\n"
         "    movk x9, #0x7fff, lsl #32\n"
@@ -187,7 +192,7 @@ __asm__(".pushsection .rodata\n"
         "1:  .quad ktest_kernel_secret\n"
         "user_blob_handler:\n"
         "    stp x29, x30, [sp, #-16]!\n"
-        "    mov x8, #" STRING(SYS_gettid) "\n"
+        "    mov x8, #" STRING(SYS_GETTID_ASM) "\n"
         "    movz x9, #0xf000\n"
         "    movk x9, #0xffff, lsl #16\n"
         "    movk x9, #0x7fff, lsl #32\n"

@@ -1,5 +1,5 @@
 /* Every allocation on the paths of fork, exec, mmap, pipes, files,
- * threads and terminals made to fail in turn (/dev/fail-nth, issue 11's
+ * threads and terminals made to fail in turn (/dev/fail-nth, the
  * ENOMEM audit): for n = 1, 2, ... the n-th allocation of the call fails,
  * until the call makes fewer than n. Each time the call must either work
  * or fail with ENOMEM (EAGAIN for fork and threads), the process must go

@@ -1,6 +1,6 @@
 /* Race: one thread swaps the working directory (chdir, fchdir) in a loop
  * while another resolves relative paths, asks getcwd and forks. The cwd
- * pointer must only be read under its lock (issue 11: a reference taken on
+ * pointer must only be read under its lock (once a reference taken on
  * a directory the chdir had just released panicked the kernel with
  * "vn->refcount > 0"). Checked: every answer names one of the two
  * directories, and the kernel stays up. */

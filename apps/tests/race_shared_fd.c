@@ -3,7 +3,7 @@
  * transfer must take its own bytes: every record written exactly once,
  * read exactly once, and lseek always finds the offset at a record
  * boundary. The offset lock sleeps (the file may live on the ext2 disk:
- * the disk-root tests run this from there), issue 11. */
+ * the disk-root tests run this from there). */
 #include <fcntl.h>
 #include <pthread.h>
 #include <stdlib.h>

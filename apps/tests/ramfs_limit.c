@@ -1,4 +1,4 @@
-/* The ramfs root's size limit (issue 11): statfs reports it (below RAM)
+/* The ramfs root's size limit: statfs reports it (below RAM)
  * and what is left; writes beyond it fail with ENOSPC instead of eating
  * the machine's memory; removing the files gives every page back. On a
  * disk root (ext2) there is nothing to check: skipped. */

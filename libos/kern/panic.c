@@ -4,6 +4,7 @@
 #include <stdint.h>
 #include <kern/ksyms.h>
 #include <kern/panic.h>
+#include <kern/trap.h>
 #include <plat/cpu.h>
 #include <plat/layout.h>
 #include <plat/power.h>
@@ -58,16 +59,19 @@ _Noreturn void panic(const char *fmt, ...)
     plat_poweroff(PANIC_STATUS);
 }
 
-/* The process layer (libos/proc, when linked) turns a fault in user code
- * into a signal for the faulting thread. */
-bool proc_user_fault(struct trap_frame *tf, enum trap_kind kind, uintptr_t fault_addr)
-    __attribute__((weak));
+/* kern/trap.h: set once at boot, before any user code runs. */
+static trap_user_fault_fn user_fault_handler;
+
+void trap_register_user_fault(trap_user_fault_fn fn)
+{
+    __atomic_store_n(&user_fault_handler, fn, __ATOMIC_RELEASE);
+}
 
 void trap_exception(struct trap_frame *tf, enum trap_kind kind, uintptr_t fault_addr,
                     const char *what)
 {
-    if (arch_trap_from_user(tf) && proc_user_fault &&
-        proc_user_fault(tf, kind, fault_addr))
+    trap_user_fault_fn handler = __atomic_load_n(&user_fault_handler, __ATOMIC_ACQUIRE);
+    if (arch_trap_from_user(tf) && handler && handler(tf, kind, fault_addr))
         return;     /* delivered on the way back to user mode */
     panic_enter();
     if (kind == TRAP_PAGE_FAULT || kind == TRAP_ALIGNMENT)

@@ -10,7 +10,7 @@
 #include <kern/cmdline.h>
 #include <kern/printk.h>
 #include <proc/proc.h>
-#include <vfs.h>
+#include <vfs/vfs.h>
 
 #define INIT_MAX_ARGS 16
 

@@ -7,6 +7,7 @@
 #include <abi/wait.h>
 #include <kern/panic.h>
 #include <kern/printk.h>
+#include <kern/trap.h>
 #include <kern/util.h>
 #include <mm/kmalloc.h>
 #include <mm/page.h>
@@ -165,6 +166,17 @@ int proc_thread_start(struct proc_thread *pt, const char *name)
 
 /* ---- exit -------------------------------------------------------------- */
 
+/* The first reason for p to end wins: marks p as exiting with wait_status
+ * unless an exit already began (proc_lock held). Every thread then leaves
+ * on its way back to user mode (user_return_work). */
+void proc_begin_exit_locked(struct proc *p, int wait_status)
+{
+    if (!p->is_exiting) {
+        p->is_exiting = true;
+        p->wait_status = wait_status;
+    }
+}
+
 /* Asks every other thread of p to leave (proc_lock held). */
 static void stop_other_threads(struct proc *p, struct proc_thread *self)
 {
@@ -229,10 +241,10 @@ static void proc_finish(struct proc *p)
     for (unsigned i = 0; i < check_count; i++)
         proc_job_hup_orphaned_locked(check_pgids[i]);
     int status = p->wait_status;
-    bool is_signaled = (status & 0x7f) != 0;
-    if (p->parent)
-        proc_notify_parent(p, is_signaled ? CLD_KILLED : CLD_EXITED,
-                           is_signaled ? (status & 0x7f) : ((status >> 8) & 0xff));
+    if (p->parent && ABI_W_IFSIGNALED(status))
+        proc_notify_parent(p, CLD_KILLED, ABI_W_TERMSIG(status));
+    else if (p->parent)
+        proc_notify_parent(p, CLD_EXITED, ABI_W_EXITSTATUS(status));
     else if (p->parent == NULL && p != init_proc) {
         /* No one will reap it. */
         list_remove(&p->all_link);
@@ -268,10 +280,8 @@ _Noreturn void proc_thread_exit(void)
     flags = spin_lock_irqsave(&proc_lock);
     list_remove(&pt->link);
     bool is_last = --p->thread_count == 0;
-    if (is_last && !p->is_exiting) {
-        p->is_exiting = true;
-        p->wait_status = ABI_W_EXITCODE(0, 0);
-    }
+    if (is_last)
+        proc_begin_exit_locked(p, ABI_W_EXITCODE(0, 0));
     waitq_wake_all(&p->thread_exit_wq);
     spin_unlock_irqrestore(&proc_lock, flags);
     kfree(pt);
@@ -286,12 +296,22 @@ _Noreturn void proc_exit_group(int wait_status)
     struct proc *p = pt->proc;
 
     unsigned long flags = spin_lock_irqsave(&proc_lock);
-    if (!p->is_exiting) {
-        p->is_exiting = true;
-        p->wait_status = wait_status;
-    }
+    proc_begin_exit_locked(p, wait_status);
     stop_other_threads(p, pt);
     spin_unlock_irqrestore(&proc_lock, flags);
+    proc_thread_exit();
+}
+
+_Noreturn void proc_exit_thread(int wait_status, uintptr_t clear_word)
+{
+    struct proc_thread *pt = proc_thread_current();
+    if (clear_word && clear_word < USER_SPACE_END && !(clear_word & 3))
+        pt->clear_word = clear_word;
+    unsigned long flags = spin_lock_irqsave(&proc_lock);
+    bool is_last = pt->proc->thread_count == 1;
+    spin_unlock_irqrestore(&proc_lock, flags);
+    if (is_last)
+        proc_exit_group(wait_status);
     proc_thread_exit();
 }
 
@@ -309,6 +329,70 @@ void proc_notify_parent(struct proc *child, int code, int status)
         .si_signo = SIGCHLD, .si_code = code, .si_pid = child->pid, .si_status = status,
     };
     sig_send_proc(parent, SIGCHLD, &info);
+}
+
+/* ---- the calling process, for the syscall layer (proc/calls.h) ---- */
+
+bool proc_has_current(void)
+{
+    return proc_thread_current() != NULL;
+}
+
+struct vfs_ctx *proc_files(void)
+{
+    return &proc_current()->files;
+}
+
+int proc_getpid(void)
+{
+    return proc_current()->pid;
+}
+
+int proc_getppid(void)
+{
+    unsigned long flags = spin_lock_irqsave(&proc_lock);
+    struct proc *parent = proc_current()->parent;
+    int ppid = parent ? parent->pid : 0;
+    spin_unlock_irqrestore(&proc_lock, flags);
+    return ppid;
+}
+
+int proc_gettid(void)
+{
+    return proc_thread_current()->tid;
+}
+
+void proc_mark_restartable(void)
+{
+    proc_thread_current()->is_restartable = true;
+}
+
+void proc_set_tls(uintptr_t tp)
+{
+    struct proc_thread *pt = proc_thread_current();
+    unsigned long flags = arch_irq_save();
+    arch_user_state_save(pt->user_state);
+    arch_user_set_tls(pt->user_state, tp);
+    arch_user_state_restore(pt->user_state);
+    arch_irq_restore(flags);
+}
+
+/* Counts the current slice, which the context-switch hook has not added
+ * yet. Interrupts stay off so no switch lands in between. */
+uint64_t proc_cpu_time_ns(bool is_process)
+{
+    unsigned long flags = arch_irq_save();
+    struct proc_thread *me = proc_thread_current();
+    uint64_t total = is_process ? __atomic_load_n(&me->proc->cpu_ns, __ATOMIC_RELAXED)
+                                : me->cpu_ns;
+    total += plat_time_ns() - me->run_since_ns;
+    arch_irq_restore(flags);
+    return total;
+}
+
+uint64_t proc_children_cpu_ns(void)
+{
+    return proc_current()->children_cpu_ns;
 }
 
 /* ---- fork ---------------------------------------------------------------- */
@@ -682,6 +766,7 @@ int proc_start_init(const char *path, char *const argv[], char *const envp[],
                     const char *console)
 {
     vfs_set_sigpipe_hook(sig_pipe_hook);
+    trap_register_user_fault(proc_user_fault);
     proc_rlimit_register();
     proc_procfs_register();
     proc_oom_register();
@@ -736,7 +821,7 @@ int proc_wait_init(void)
         waitq_sleep_uninterruptible(&init_exit_wq, &proc_lock, 0);
     int status = init_proc->wait_status;
     spin_unlock_irqrestore(&proc_lock, flags);
-    if (status & 0x7f)
-        return 128 + (status & 0x7f);
-    return (status >> 8) & 0xff;
+    if (ABI_W_IFSIGNALED(status))
+        return 128 + ABI_W_TERMSIG(status);
+    return ABI_W_EXITSTATUS(status);
 }

@@ -1,5 +1,5 @@
-/* Private to libos/proc and libos/syscall: processes, their threads, and
- * the signal state.
+/* Private to libos/proc: processes, their threads, and the signal state
+ * (what other libraries may call is in proc/proc.h and proc/calls.h).
  *
  * Locking: proc_lock (a spinlock, always taken with interrupts off: the
  * alarm timer sends signals from interrupt context) protects the process
@@ -22,7 +22,8 @@
 #include <sched/thread.h>
 #include <sched/timer.h>
 #include <sched/wait.h>
-#include <vfs.h>
+#include <vfs/vfs.h>
+#include <proc/calls.h>
 
 struct vm_space;
 
@@ -111,14 +112,7 @@ struct proc_thread *proc_thread_alloc(struct proc *p);
 /* Starts pt's kernel thread; it enters user mode as start_* say. */
 int proc_thread_start(struct proc_thread *pt, const char *name);
 _Noreturn void proc_thread_exit(void);
-_Noreturn void proc_exit_group(int wait_status);
-long proc_fork(struct trap_frame *tf);
-long proc_wait4(int pid, int *status, int options);
-long proc_thread_create(uintptr_t entry, uintptr_t stack, uintptr_t tls, uintptr_t arg);
-int proc_setsid(void);
-int proc_setpgid(int pid, int pgid);
-int proc_getpgid(int pid);
-int proc_getsid(int pid);
+void proc_begin_exit_locked(struct proc *p, int wait_status);   /* proc_lock held */
 void proc_notify_parent(struct proc *child, int code, int status);   /* proc_lock held */
 
 /* job.c: SIGHUP + SIGCONT to pgid when it is orphaned and has a stopped
@@ -131,9 +125,6 @@ bool proc_job_pgrp_is_orphaned_locked(int pgid);
 /* exec.c: kernel-memory strings; on success tf starts the new image. */
 int proc_exec(struct trap_frame *tf, const char *path, char *const argv[],
               char *const envp[]);
-/* The same for a caller's user-space path/argv/envp. */
-long proc_execve_user(struct trap_frame *tf, const char *upath, uintptr_t uargv,
-                      uintptr_t uenvp);
 
 /* Loads path into a throw-away space (the loader's tests). */
 int proc_exec_try_load(struct vfs_ctx *ctx, const char *path);
@@ -141,20 +132,8 @@ int proc_exec_try_load(struct vfs_ctx *ctx, const char *path);
 /* signal.c */
 int sig_send_proc(struct proc *p, int sig, const struct abi_siginfo *info); /* lock held */
 int sig_send_thread(struct proc_thread *pt, int sig, const struct abi_siginfo *info);
-int sig_kill(int pid, int sig);
-int sig_tgkill(int pid, int tid, int sig);
 void sig_update_pending(struct proc_thread *pt);    /* lock held */
 void sig_reset_on_exec(struct proc *p, struct proc_thread *pt);
-long sig_action(int sig, const struct abi_sigaction *act, struct abi_sigaction *old);
-long sig_procmask(int how, const abi_sigset_t *set, abi_sigset_t *old);
-abi_sigset_t sig_pending_set(void);
-long sig_suspend(abi_sigset_t mask);
-long sig_pause(void);
-long sig_altstack(const struct abi_stack *ss, struct abi_stack *old, uintptr_t user_sp);
-long sig_return(struct trap_frame *tf);
-long sig_setitimer(int which, const struct abi_itimerval *nv, struct abi_itimerval *old);
-long sig_getitimer(int which, struct abi_itimerval *cur);
-long sig_alarm(unsigned seconds);
 void sig_alarm_cancel(struct proc *p);
 void sig_pipe_hook(void);
 
@@ -164,12 +143,8 @@ void proc_rlimit_register(void);                       /* the VFS's hooks */
 uint64_t proc_rlimit_cur(struct proc *p, int resource); /* soft; any context */
 /* RLIMIT_AS and RLIMIT_DATA of p onto vm (fork, exec, prlimit). */
 void proc_rlimit_apply_vm(struct proc *p, struct vm_space *vm);
-long proc_prlimit(int pid, int resource, const struct abi_rlimit *nl, struct abi_rlimit *old);
 bool proc_nproc_allows_one_more(struct proc *p);        /* proc_lock held */
 
-/* futex.c */
-long futex_wait(uintptr_t uaddr, uint32_t val, uint64_t deadline_ns);
-long futex_wake(uintptr_t uaddr, unsigned count);
 
 /* procfs_source.c: what /proc shows of processes (vfs/procfs.h).
  * proc_vm_mutex: a process's vm pointer changes, and a replaced or

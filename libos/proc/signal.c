@@ -349,12 +349,11 @@ void user_return_work(struct trap_frame *tf)
                 do_stop(p, sig, &flags);
                 continue;
             }
-            /* terminate (core dumps are terminations with the 0x80 bit) */
-            int status = ABI_W_EXITCODE(0, sig) | ((bit & SIG_CORE) ? 0x80 : 0);
-            if (!p->is_exiting) {
-                p->is_exiting = true;
-                p->wait_status = status;
-            }
+            /* terminate (a core-dumping signal's status says so) */
+            int status = ABI_W_EXITCODE(0, sig);
+            if (bit & SIG_CORE)
+                status |= ABI_W_COREFLAG;
+            proc_begin_exit_locked(p, status);
             struct list *pos;
             list_for_each(pos, &p->threads) {
                 struct proc_thread *t = list_entry(pos, struct proc_thread, link);
@@ -394,10 +393,7 @@ void user_return_work(struct trap_frame *tf)
         flags = spin_lock_irqsave(&proc_lock);
         if (rc < 0) {
             /* No room for the frame: the process dies of SIGSEGV. */
-            if (!p->is_exiting) {
-                p->is_exiting = true;
-                p->wait_status = ABI_W_EXITCODE(0, SIGSEGV) | 0x80;
-            }
+            proc_begin_exit_locked(p, ABI_W_EXITCODE(0, SIGSEGV) | ABI_W_COREFLAG);
             continue;
         }
         has_handled = true;

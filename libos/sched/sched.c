@@ -3,7 +3,7 @@
  * that halt the CPU, wake-ups that spread threads over idle CPUs, and
  * stealing by CPUs that run out of work. */
 #include <stddef.h>
-#include <kern/init.h>
+#include <sched/sched.h>
 #include <kern/panic.h>
 #include <kern/printk.h>
 #include <mm/page.h>

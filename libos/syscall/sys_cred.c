@@ -4,13 +4,13 @@
  * gid_t, 16-bit; an id argument of -1 (any width) means "unchanged". */
 #include <stdint.h>
 #include <abi/errno.h>
-#include <vfs.h>
-#include "../proc/proc_internal.h"
+#include <vfs/vfs.h>
+#include <proc/calls.h>
 #include "syscall_internal.h"
 
 static struct vfs_ctx *ctx(void)
 {
-    return &proc_current()->files;
+    return proc_files();
 }
 
 /* An id argument: -1 as 32 or 16 bits (newlib's uid_t) keeps the id. */
@@ -22,21 +22,16 @@ static uint32_t id_arg(unsigned long arg)
 
 SYS_DEFINE(geteuid)
 {
-    (void)tf;
-    (void)a;
     return ctx()->cred.euid;
 }
 
 SYS_DEFINE(getegid)
 {
-    (void)tf;
-    (void)a;
     return ctx()->cred.egid;
 }
 
 SYS_DEFINE(setresuid)
 {
-    (void)tf;
     struct vfs_ctx *c = ctx();
     spin_lock(&c->cred_lock);
     int rc = cred_setresuid(&c->cred, id_arg(a[0]), id_arg(a[1]), id_arg(a[2]));
@@ -46,7 +41,6 @@ SYS_DEFINE(setresuid)
 
 SYS_DEFINE(setresgid)
 {
-    (void)tf;
     struct vfs_ctx *c = ctx();
     spin_lock(&c->cred_lock);
     int rc = cred_setresgid(&c->cred, id_arg(a[0]), id_arg(a[1]), id_arg(a[2]));
@@ -58,7 +52,6 @@ SYS_DEFINE(setresgid)
  * than the count is EINVAL. */
 SYS_DEFINE(getgroups)
 {
-    (void)tf;
     long size = (long)(int)a[0];
     if (size < 0)
         return -EINVAL;
@@ -78,7 +71,6 @@ SYS_DEFINE(getgroups)
 /* setgroups(size, const gid_t *list): root only. */
 SYS_DEFINE(setgroups)
 {
-    (void)tf;
     struct vfs_ctx *c = ctx();
     long size = (long)(int)a[0];
     if (c->cred.euid != 0)

@@ -19,8 +19,9 @@
 #include <mm/kmalloc.h>
 #include <mm/vm.h>
 #include <plat/timer.h>
-#include <vfs.h>
-#include "../proc/proc_internal.h"
+#include <vfs/vfs.h>
+#include <proc/calls.h>
+#include <sched/timer.h>
 #include "syscall_internal.h"
 
 #define IO_CHUNK (64 * 1024)
@@ -28,7 +29,7 @@
 
 static struct vfs_ctx *ctx(void)
 {
-    return &proc_current()->files;
+    return proc_files();
 }
 
 /* A single-path *at call's path and the context that resolves it: the
@@ -64,7 +65,6 @@ static void at_end(struct at_target *t)
 
 SYS_DEFINE(openat)
 {
-    (void)tf;
     char *path;
     long rc = user_path((const char *)a[1], &path);
     if (rc < 0)
@@ -76,7 +76,6 @@ SYS_DEFINE(openat)
 
 SYS_DEFINE(close)
 {
-    (void)tf;
     return vfs_close(ctx(), (int)a[0]);
 }
 
@@ -131,25 +130,21 @@ static long do_write(int fd, uintptr_t ubuf, size_t len, bool has_offset, int64_
 
 SYS_DEFINE(read)
 {
-    (void)tf;
     return do_read((int)a[0], a[1], a[2], false, 0);
 }
 
 SYS_DEFINE(write)
 {
-    (void)tf;
     return do_write((int)a[0], a[1], a[2], false, 0);
 }
 
 SYS_DEFINE(pread)
 {
-    (void)tf;
     return do_read((int)a[0], a[1], a[2], true, (int64_t)a[3]);
 }
 
 SYS_DEFINE(pwrite)
 {
-    (void)tf;
     return do_write((int)a[0], a[1], a[2], true, (int64_t)a[3]);
 }
 
@@ -184,43 +179,36 @@ out:
 
 SYS_DEFINE(readv)
 {
-    (void)tf;
     return do_vector((int)a[0], a[1], (long)a[2], false);
 }
 
 SYS_DEFINE(writev)
 {
-    (void)tf;
     return do_vector((int)a[0], a[1], (long)a[2], true);
 }
 
 SYS_DEFINE(lseek)
 {
-    (void)tf;
     return vfs_lseek(ctx(), (int)a[0], (int64_t)a[1], (int)a[2]);
 }
 
 SYS_DEFINE(dup)
 {
-    (void)tf;
     return vfs_dup(ctx(), (int)a[0]);
 }
 
 SYS_DEFINE(dup3)
 {
-    (void)tf;
     return vfs_dup3(ctx(), (int)a[0], (int)a[1], (int)a[2]);
 }
 
 SYS_DEFINE(fcntl)
 {
-    (void)tf;
     return vfs_fcntl(ctx(), (int)a[0], (int)a[1], (long)a[2]);
 }
 
 SYS_DEFINE(fstatat)
 {
-    (void)tf;
     struct at_target t;
     struct stat st;
     if (!user_range_ok(a[2], sizeof(st), VM_WRITE))
@@ -238,7 +226,6 @@ SYS_DEFINE(fstatat)
 
 SYS_DEFINE(fstat)
 {
-    (void)tf;
     struct stat st;
     if (!user_range_ok(a[1], sizeof(st), VM_WRITE))
         return -EFAULT;
@@ -250,7 +237,6 @@ SYS_DEFINE(fstat)
 
 SYS_DEFINE(getdents)
 {
-    (void)tf;
     size_t len = MIN((size_t)a[2], (size_t)IO_CHUNK);
     if (!user_range_ok(a[1], len, VM_WRITE))
         return -EFAULT;
@@ -296,19 +282,16 @@ static long path_call(enum path_op op, const unsigned long *a)
 
 SYS_DEFINE(mkdirat)
 {
-    (void)tf;
     return path_call(OP_MKDIR, a);
 }
 
 SYS_DEFINE(unlinkat)
 {
-    (void)tf;
     return path_call(OP_UNLINK, a);
 }
 
 SYS_DEFINE(fchmodat)
 {
-    (void)tf;
     return path_call(OP_CHMOD, a);
 }
 
@@ -316,7 +299,6 @@ SYS_DEFINE(fchmodat)
  * as Linux's system call does. */
 SYS_DEFINE(utimensat)
 {
-    (void)tf;
     struct abi_timespec times[2];
     if (a[2] && copy_from_user(times, (const void *)a[2], sizeof(times)) < 0)
         return -EFAULT;
@@ -344,7 +326,6 @@ static uint32_t owner_arg(unsigned long arg)
 /* fchownat(dirfd, path, uid, gid, flags): AT_SYMLINK_NOFOLLOW is lchown. */
 SYS_DEFINE(fchownat)
 {
-    (void)tf;
     if (a[4] & ~(unsigned long)AT_SYMLINK_NOFOLLOW)
         return -EINVAL;
     struct at_target t;
@@ -359,13 +340,11 @@ SYS_DEFINE(fchownat)
 
 SYS_DEFINE(fchown)
 {
-    (void)tf;
     return vfs_fchown(ctx(), (int)a[0], owner_arg(a[1]), owner_arg(a[2]));
 }
 
 SYS_DEFINE(fchmod)
 {
-    (void)tf;
     return vfs_fchmod(ctx(), (int)a[0], (uint32_t)a[1]);
 }
 
@@ -423,7 +402,6 @@ static long statfs_call(const char *upath, int fd, uintptr_t ubuf)
 
 SYS_DEFINE(statfs)
 {
-    (void)tf;
     if (!a[0])
         return -EFAULT;
     return statfs_call((const char *)a[0], -1, a[1]);
@@ -431,19 +409,16 @@ SYS_DEFINE(statfs)
 
 SYS_DEFINE(fstatfs)
 {
-    (void)tf;
     return statfs_call(NULL, (int)a[0], a[1]);
 }
 
 SYS_DEFINE(faccessat)
 {
-    (void)tf;
     return path_call(OP_ACCESS, a);
 }
 
 SYS_DEFINE(mknodat)
 {
-    (void)tf;
     return path_call(OP_MKNOD, a);
 }
 
@@ -484,19 +459,16 @@ static long two_paths(const unsigned long *a, bool is_link)
 
 SYS_DEFINE(renameat)
 {
-    (void)tf;
     return two_paths(a, false);
 }
 
 SYS_DEFINE(linkat)
 {
-    (void)tf;
     return two_paths(a, true);
 }
 
 SYS_DEFINE(symlinkat)
 {
-    (void)tf;
     char *target;
     struct at_target t;
     long rc = user_path((const char *)a[0], &target);
@@ -513,7 +485,6 @@ SYS_DEFINE(symlinkat)
 
 SYS_DEFINE(readlinkat)
 {
-    (void)tf;
     size_t size = MIN((size_t)a[3], (size_t)PATH_MAX);
     if (!user_range_ok(a[2], size, VM_WRITE))
         return -EFAULT;
@@ -536,7 +507,6 @@ SYS_DEFINE(readlinkat)
 
 SYS_DEFINE(chdir)
 {
-    (void)tf;
     char *path;
     long rc = user_path((const char *)a[0], &path);
     if (rc < 0)
@@ -548,13 +518,11 @@ SYS_DEFINE(chdir)
 
 SYS_DEFINE(fchdir)
 {
-    (void)tf;
     return vfs_fchdir(ctx(), (int)a[0]);
 }
 
 SYS_DEFINE(getcwd)
 {
-    (void)tf;
     size_t size = MIN((size_t)a[1], (size_t)PATH_MAX);
     if (!user_range_ok(a[0], size, VM_WRITE))
         return -EFAULT;
@@ -570,7 +538,6 @@ SYS_DEFINE(getcwd)
 
 SYS_DEFINE(truncate)
 {
-    (void)tf;
     char *path;
     long rc = user_path((const char *)a[0], &path);
     if (rc < 0)
@@ -582,19 +549,16 @@ SYS_DEFINE(truncate)
 
 SYS_DEFINE(ftruncate)
 {
-    (void)tf;
     return vfs_ftruncate(ctx(), (int)a[0], (int64_t)a[1]);
 }
 
 SYS_DEFINE(umask)
 {
-    (void)tf;
     return vfs_umask(ctx(), (uint32_t)a[0]);
 }
 
 SYS_DEFINE(pipe2)
 {
-    (void)tf;
     int fds[2];
     if (!user_range_ok(a[0], sizeof(fds), VM_WRITE))
         return -EFAULT;
@@ -609,7 +573,6 @@ SYS_DEFINE(pipe2)
 
 SYS_DEFINE(poll)
 {
-    (void)tf;
     size_t nfds = a[1];
     if (nfds > 4096)
         return -EINVAL;
@@ -633,7 +596,6 @@ SYS_DEFINE(poll)
 
 SYS_DEFINE(select)
 {
-    (void)tf;
     int nfds = (int)a[0];
     if (nfds < 0 || nfds > ABI_FD_SETSIZE)
         return -EINVAL;
@@ -673,20 +635,16 @@ SYS_DEFINE(select)
 
 SYS_DEFINE(fsync)
 {
-    (void)tf;
     return vfs_fsync(ctx(), (int)a[0]);
 }
 
 SYS_DEFINE(sync)
 {
-    (void)tf;
-    (void)a;
     return vfs_sync();
 }
 
 SYS_DEFINE(mount)
 {
-    (void)tf;
     char *target, *fstype = NULL, *source = NULL;
     long rc = user_path((const char *)a[1], &target);
     if (rc < 0)
@@ -709,7 +667,6 @@ SYS_DEFINE(mount)
 
 SYS_DEFINE(umount)
 {
-    (void)tf;
     char *target;
     long rc = user_path((const char *)a[0], &target);
     if (rc < 0)
@@ -755,7 +712,6 @@ static const struct {
 
 SYS_DEFINE(ioctl)
 {
-    (void)tf;
     int fd = (int)a[0];
     unsigned long request = (unsigned)a[1];     /* Linux: an unsigned int */
     long rc = vfs_fcntl(ctx(), fd, F_GETFD, 0);

@@ -7,13 +7,11 @@
 
 SYS_DEFINE(brk)
 {
-    (void)tf;
     return (long)vm_brk(vm_space_current(), a[0]);
 }
 
 SYS_DEFINE(mmap)
 {
-    (void)tf;
     if (!(a[3] & MAP_ANONYMOUS))
         return -ENODEV;         /* file mappings: not yet */
     if (a[5] & 0xfff)
@@ -24,12 +22,10 @@ SYS_DEFINE(mmap)
 
 SYS_DEFINE(munmap)
 {
-    (void)tf;
     return vm_munmap(vm_space_current(), a[0], a[1]);
 }
 
 SYS_DEFINE(mprotect)
 {
-    (void)tf;
     return vm_mprotect(vm_space_current(), a[0], a[1], (unsigned)a[2]);
 }

@@ -12,31 +12,24 @@
 #include <plat/layout.h>
 #include <plat/power.h>
 #include <plat/timer.h>
+#include <sched/timer.h>
 #include <vfs/procfs.h>
-#include "../proc/proc_internal.h"
+#include <vfs/vfs.h>
+#include <proc/calls.h>
 #include "syscall_internal.h"
 
 SYS_DEFINE(exit)
 {
-    (void)tf;
-    struct proc_thread *pt = proc_thread_current();
-    unsigned long flags = spin_lock_irqsave(&proc_lock);
-    bool is_last = pt->proc->thread_count == 1;
-    spin_unlock_irqrestore(&proc_lock, flags);
-    if (is_last)
-        proc_exit_group(ABI_W_EXITCODE((int)a[0], 0));
-    proc_thread_exit();
+    proc_exit_thread(ABI_W_EXITCODE((int)a[0], 0), 0);
 }
 
 SYS_DEFINE(exit_group)
 {
-    (void)tf;
     proc_exit_group(ABI_W_EXITCODE((int)a[0], 0));
 }
 
 SYS_DEFINE(fork)
 {
-    (void)a;
     return proc_fork(tf);
 }
 
@@ -47,7 +40,6 @@ SYS_DEFINE(execve)
 
 SYS_DEFINE(wait4)
 {
-    (void)tf;
     int status = 0;
     if (a[1] && !user_range_ok(a[1], sizeof(int), VM_WRITE))
         return -EFAULT;
@@ -66,89 +58,61 @@ SYS_DEFINE(wait4)
 
 SYS_DEFINE(getpid)
 {
-    (void)tf;
-    (void)a;
-    return proc_current()->pid;
+    return proc_getpid();
 }
 
 SYS_DEFINE(getppid)
 {
-    (void)tf;
-    (void)a;
-    unsigned long flags = spin_lock_irqsave(&proc_lock);
-    struct proc *parent = proc_current()->parent;
-    int ppid = parent ? parent->pid : 0;
-    spin_unlock_irqrestore(&proc_lock, flags);
-    return ppid;
+    return proc_getppid();
 }
 
 SYS_DEFINE(gettid)
 {
-    (void)tf;
-    (void)a;
-    return proc_thread_current()->tid;
+    return proc_gettid();
 }
 
 SYS_DEFINE(kill)
 {
-    (void)tf;
     return sig_kill((int)a[0], (int)a[1]);
 }
 
 SYS_DEFINE(tgkill)
 {
-    (void)tf;
     return sig_tgkill((int)a[0], (int)a[1], (int)a[2]);
 }
 
 SYS_DEFINE(setsid)
 {
-    (void)tf;
-    (void)a;
     return proc_setsid();
 }
 
 SYS_DEFINE(getsid)
 {
-    (void)tf;
     return proc_getsid((int)a[0]);
 }
 
 SYS_DEFINE(setpgid)
 {
-    (void)tf;
     return proc_setpgid((int)a[0], (int)a[1]);
 }
 
 SYS_DEFINE(getpgid)
 {
-    (void)tf;
     return proc_getpgid((int)a[0]);
 }
 
 SYS_DEFINE(thread_create)
 {
-    (void)tf;
     return proc_thread_create(a[0], a[1], a[2], a[3]);
 }
 
 SYS_DEFINE(thread_exit)
 {
-    (void)tf;
-    struct proc_thread *pt = proc_thread_current();
-    if (a[0] && a[0] < USER_SPACE_END && !(a[0] & 3))
-        pt->clear_word = a[0];
-    unsigned long flags = spin_lock_irqsave(&proc_lock);
-    bool is_last = pt->proc->thread_count == 1;
-    spin_unlock_irqrestore(&proc_lock, flags);
-    if (is_last)
-        proc_exit_group(ABI_W_EXITCODE(0, 0));
-    proc_thread_exit();
+    proc_exit_thread(ABI_W_EXITCODE(0, 0), a[0]);
 }
 
 SYS_DEFINE(futex)
 {
-    (void)tf;
     unsigned op = (unsigned)a[1] & ~(unsigned)FUTEX_PRIVATE_FLAG;
     if (a[0] >= USER_SPACE_END)
         return -EFAULT;
@@ -171,33 +135,22 @@ SYS_DEFINE(futex)
 
 SYS_DEFINE(set_tls)
 {
-    (void)tf;
-    struct proc_thread *pt = proc_thread_current();
-    unsigned long flags = arch_irq_save();
-    arch_user_state_save(pt->user_state);
-    arch_user_set_tls(pt->user_state, a[0]);
-    arch_user_state_restore(pt->user_state);
-    arch_irq_restore(flags);
+    proc_set_tls(a[0]);
     return 0;
 }
 
 SYS_DEFINE(getuid)
 {
-    (void)tf;
-    (void)a;
-    return proc_current()->files.cred.uid;
+    return proc_files()->cred.uid;
 }
 
 SYS_DEFINE(getgid)
 {
-    (void)tf;
-    (void)a;
-    return proc_current()->files.cred.gid;
+    return proc_files()->cred.gid;
 }
 
 SYS_DEFINE(prlimit)
 {
-    (void)tf;
     struct abi_rlimit nl, old;
     if (a[2] && copy_from_user(&nl, (const void *)a[2], sizeof(nl)) < 0)
         return -EFAULT;
@@ -211,7 +164,6 @@ SYS_DEFINE(prlimit)
 
 SYS_DEFINE(uname)
 {
-    (void)tf;
     struct utsname u;
     memset(&u, 0, sizeof(u));
     strlcpy(u.sysname, "Tandem", sizeof(u.sysname));
@@ -233,9 +185,8 @@ SYS_DEFINE(uname)
 
 SYS_DEFINE(reboot)
 {
-    (void)tf;
     unsigned how = (unsigned)a[0];
-    if (proc_current()->files.cred.euid != 0)
+    if (proc_files()->cred.euid != 0)
         return -EPERM;
     if (how == REBOOT_ENABLE_CAD || how == REBOOT_DISABLE_CAD)
         return 0;                       /* no Ctrl-Alt-Del to configure */

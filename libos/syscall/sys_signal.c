@@ -3,12 +3,11 @@
 #include <abi/errno.h>
 #include <abi/signal.h>
 #include <abi/time.h>
-#include "../proc/proc_internal.h"
+#include <proc/calls.h>
 #include "syscall_internal.h"
 
 SYS_DEFINE(sigaction)
 {
-    (void)tf;
     struct abi_sigaction act, old;
     if (a[1] && copy_from_user(&act, (const void *)a[1], sizeof(act)) < 0)
         return -EFAULT;
@@ -22,7 +21,6 @@ SYS_DEFINE(sigaction)
 
 SYS_DEFINE(sigprocmask)
 {
-    (void)tf;
     abi_sigset_t set, old;
     if (a[1] && copy_from_user(&set, (const void *)a[1], sizeof(set)) < 0)
         return -EFAULT;
@@ -36,14 +34,12 @@ SYS_DEFINE(sigprocmask)
 
 SYS_DEFINE(sigpending)
 {
-    (void)tf;
     abi_sigset_t set = sig_pending_set();
     return copy_to_user((void *)a[0], &set, sizeof(set));
 }
 
 SYS_DEFINE(sigsuspend)
 {
-    (void)tf;
     abi_sigset_t mask;
     if (copy_from_user(&mask, (const void *)a[0], sizeof(mask)) < 0)
         return -EFAULT;
@@ -65,19 +61,16 @@ SYS_DEFINE(sigaltstack)
 
 SYS_DEFINE(sigreturn)
 {
-    (void)a;
     return sig_return(tf);
 }
 
 SYS_DEFINE(alarm)
 {
-    (void)tf;
     return sig_alarm((unsigned)a[0]);
 }
 
 SYS_DEFINE(setitimer)
 {
-    (void)tf;
     struct abi_itimerval nv, old;
     if (copy_from_user(&nv, (const void *)a[1], sizeof(nv)) < 0)
         return -EFAULT;
@@ -91,7 +84,6 @@ SYS_DEFINE(setitimer)
 
 SYS_DEFINE(getitimer)
 {
-    (void)tf;
     struct abi_itimerval cur;
     long rc = sig_getitimer((int)a[0], &cur);
     if (rc == 0 && copy_to_user((void *)a[1], &cur, sizeof(cur)) < 0)
@@ -101,7 +93,5 @@ SYS_DEFINE(getitimer)
 
 SYS_DEFINE(pause)
 {
-    (void)tf;
-    (void)a;
     return sig_pause();
 }

@@ -12,9 +12,9 @@
 #include <mm/kmalloc.h>
 #include <mm/vm.h>
 #include <net/socket.h>
-#include <vfs.h>
+#include <vfs/vfs.h>
 #include <vfs/fs.h>
-#include "../proc/proc_internal.h"
+#include <proc/calls.h>
 #include "syscall_internal.h"
 
 #define SOCK_CHUNK        (64 * 1024)
@@ -29,7 +29,7 @@
 
 static struct vfs_ctx *ctx(void)
 {
-    return &proc_current()->files;
+    return proc_files();
 }
 
 /* The socket at fd, its file held in *fp (file_put it). */
@@ -100,13 +100,11 @@ static long addr_out(uintptr_t uaddr, uintptr_t ulen, const struct sockaddr_stor
 
 SYS_DEFINE(socket)
 {
-    (void)tf;
     return sock_create_fd(ctx(), (int)a[0], (int)a[1], (int)a[2]);
 }
 
 SYS_DEFINE(socketpair)
 {
-    (void)tf;
     int fds[2];
     if (!user_range_ok(a[3], sizeof(fds), VM_WRITE))
         return -EFAULT;
@@ -139,19 +137,16 @@ static long with_addr(const unsigned long *a, int (*fn)(struct socket *, const s
 
 SYS_DEFINE(bind)
 {
-    (void)tf;
     return with_addr(a, sock_bind);
 }
 
 SYS_DEFINE(connect)
 {
-    (void)tf;
     return with_addr(a, sock_connect);
 }
 
 SYS_DEFINE(listen)
 {
-    (void)tf;
     struct file *f;
     struct socket *sock;
     long rc = sock_at((long)a[0], &f, &sock);
@@ -164,7 +159,6 @@ SYS_DEFINE(listen)
 
 SYS_DEFINE(accept)
 {
-    (void)tf;
     struct file *f;
     struct socket *sock;
     long rc = sock_at((long)a[0], &f, &sock);
@@ -188,7 +182,6 @@ SYS_DEFINE(accept)
 
 SYS_DEFINE(shutdown)
 {
-    (void)tf;
     struct file *f;
     struct socket *sock;
     long rc = sock_at((long)a[0], &f, &sock);
@@ -221,19 +214,16 @@ static long getname(const unsigned long *a, bool is_peer)
 
 SYS_DEFINE(getsockname)
 {
-    (void)tf;
     return getname(a, false);
 }
 
 SYS_DEFINE(getpeername)
 {
-    (void)tf;
     return getname(a, true);
 }
 
 SYS_DEFINE(getsockopt)
 {
-    (void)tf;
     struct file *f;
     struct socket *sock;
     long rc = sock_at((long)a[0], &f, &sock);
@@ -259,7 +249,6 @@ SYS_DEFINE(getsockopt)
 
 SYS_DEFINE(setsockopt)
 {
-    (void)tf;
     struct file *f;
     struct socket *sock;
     long rc = sock_at((long)a[0], &f, &sock);
@@ -421,7 +410,6 @@ static long do_recv(struct socket *sock, const struct iovec *uiov, size_t cnt, i
 
 SYS_DEFINE(sendto)
 {
-    (void)tf;
     struct file *f;
     struct socket *sock;
     long rc = sock_at((long)a[0], &f, &sock);
@@ -440,7 +428,6 @@ SYS_DEFINE(sendto)
 
 SYS_DEFINE(recvfrom)
 {
-    (void)tf;
     struct file *f;
     struct socket *sock;
     long rc = sock_at((long)a[0], &f, &sock);
@@ -588,7 +575,6 @@ static long control_out(const struct msghdr *m, struct file **files, unsigned nf
 
 SYS_DEFINE(sendmsg)
 {
-    (void)tf;
     struct file *f;
     struct socket *sock;
     long rc = sock_at((long)a[0], &f, &sock);
@@ -619,7 +605,6 @@ SYS_DEFINE(sendmsg)
 
 SYS_DEFINE(recvmsg)
 {
-    (void)tf;
     struct file *f;
     struct socket *sock;
     long rc = sock_at((long)a[0], &f, &sock);

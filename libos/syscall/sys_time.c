@@ -9,24 +9,10 @@
 #include <plat/timer.h>
 #include <sched/timer.h>
 #include <sched/wait.h>
-#include "../proc/proc_internal.h"
+#include <proc/calls.h>
 #include "syscall_internal.h"
 
 #define NS_PER_SEC 1000000000ULL
-
-/* CPU time so far of the calling thread (is_process false) or of its whole
- * process, counting the current slice, which the context-switch hook has
- * not added yet. Interrupts stay off so no switch lands in between. */
-static uint64_t cpu_time_ns(bool is_process)
-{
-    unsigned long flags = arch_irq_save();
-    struct proc_thread *me = proc_thread_current();
-    uint64_t total = is_process ? __atomic_load_n(&me->proc->cpu_ns, __ATOMIC_RELAXED)
-                                : me->cpu_ns;
-    total += plat_time_ns() - me->run_since_ns;
-    arch_irq_restore(flags);
-    return total;
-}
 
 static struct abi_timespec ns_to_ts(uint64_t ns)
 {
@@ -35,7 +21,6 @@ static struct abi_timespec ns_to_ts(uint64_t ns)
 
 SYS_DEFINE(clock_gettime)
 {
-    (void)tf;
     uint64_t now;
     switch (a[0]) {
     case ABI_CLOCK_REALTIME:
@@ -45,10 +30,10 @@ SYS_DEFINE(clock_gettime)
         now = plat_time_ns();
         break;
     case ABI_CLOCK_PROCESS_CPUTIME_ID:
-        now = cpu_time_ns(true);
+        now = proc_cpu_time_ns(true);
         break;
     case ABI_CLOCK_THREAD_CPUTIME_ID:
-        now = cpu_time_ns(false);
+        now = proc_cpu_time_ns(false);
         break;
     default:
         return -EINVAL;
@@ -59,7 +44,6 @@ SYS_DEFINE(clock_gettime)
 
 SYS_DEFINE(gettimeofday)
 {
-    (void)tf;
     uint64_t now = clock_realtime_ns();
     struct abi_timeval tv = { (int64_t)(now / NS_PER_SEC), (long)((now % NS_PER_SEC) / 1000) };
     if (a[0] && copy_to_user((void *)a[0], &tv, sizeof(tv)) < 0)
@@ -74,7 +58,6 @@ SYS_DEFINE(gettimeofday)
 
 SYS_DEFINE(nanosleep)
 {
-    (void)tf;
     struct abi_timespec req;
     if (copy_from_user(&req, (const void *)a[0], sizeof(req)) < 0)
         return -EFAULT;
@@ -109,9 +92,7 @@ SYS_DEFINE(nanosleep)
 
 SYS_DEFINE(times)
 {
-    (void)tf;
-    struct proc *p = proc_current();
-    struct abi_tms_ns t = { cpu_time_ns(true), 0, p->children_cpu_ns, 0 };
+    struct abi_tms_ns t = { proc_cpu_time_ns(true), 0, proc_children_cpu_ns(), 0 };
     uint64_t now = plat_time_ns();
     if (a[0] && copy_to_user((void *)a[0], &t, sizeof(t)) < 0)
         return -EFAULT;

@@ -1,4 +1,4 @@
-/* The syscall boundary: the table from abi/syscall.h numbers to handlers,
+/* The syscall boundary: the table from abi/syscalls.def numbers to handlers,
  * and syscall_entry, which the platform calls for every syscall from user
  * mode. Unknown numbers get -ENOSYS. A handler interrupted by a signal
  * returns -EINTR; for the calls marked restartable, delivery then either
@@ -10,7 +10,7 @@
 #include <mm/kmalloc.h>
 #include <mm/vm.h>
 #include <plat/cpu.h>
-#include "../proc/proc_internal.h"
+#include <proc/calls.h>
 #include "syscall_internal.h"
 
 struct syscall_desc {
@@ -18,46 +18,21 @@ struct syscall_desc {
     bool is_restartable;        /* SA_RESTART applies (read, write, wait4...) */
 };
 
-#define ENTRY(name) [SYS_##name] = { sys_##name, false }
-#define RESTARTABLE(name) [SYS_##name] = { sys_##name, true }
-
+/* Built from abi/syscalls.def: the numbers it leaves out stay NULL. */
 static const struct syscall_desc table[SYS_COUNT] = {
-    ENTRY(exit), ENTRY(exit_group), ENTRY(fork), ENTRY(execve), RESTARTABLE(wait4),
-    ENTRY(getpid), ENTRY(getppid), ENTRY(gettid), ENTRY(kill), ENTRY(tgkill),
-    ENTRY(setsid), ENTRY(getsid), ENTRY(setpgid), ENTRY(getpgid), ENTRY(thread_create),
-    ENTRY(thread_exit), ENTRY(futex), ENTRY(set_tls), ENTRY(getuid), ENTRY(getgid),
-    ENTRY(uname), ENTRY(reboot),
-    ENTRY(prlimit),
-    ENTRY(brk), ENTRY(mmap), ENTRY(munmap), ENTRY(mprotect),
-    ENTRY(sigaction), ENTRY(sigprocmask), ENTRY(sigpending), ENTRY(sigsuspend),
-    ENTRY(sigaltstack), ENTRY(sigreturn), ENTRY(alarm), ENTRY(setitimer),
-    ENTRY(getitimer), ENTRY(pause),
-    ENTRY(clock_gettime), ENTRY(gettimeofday), ENTRY(nanosleep), ENTRY(times),
-    RESTARTABLE(openat), ENTRY(close), RESTARTABLE(read), RESTARTABLE(write),
-    RESTARTABLE(pread), RESTARTABLE(pwrite), RESTARTABLE(readv), RESTARTABLE(writev),
-    ENTRY(lseek), ENTRY(dup), ENTRY(dup3), ENTRY(fcntl), ENTRY(fstatat), ENTRY(fstat),
-    ENTRY(getdents), ENTRY(mkdirat), ENTRY(unlinkat), ENTRY(renameat), ENTRY(linkat),
-    ENTRY(symlinkat), ENTRY(readlinkat), ENTRY(chdir), ENTRY(fchdir), ENTRY(getcwd),
-    ENTRY(fchmodat), ENTRY(truncate), ENTRY(ftruncate), ENTRY(umask), ENTRY(faccessat),
-    ENTRY(pipe2), ENTRY(mknodat), ENTRY(poll), ENTRY(select), RESTARTABLE(fsync),
-    ENTRY(sync), ENTRY(mount), ENTRY(umount), RESTARTABLE(ioctl), ENTRY(fchmod),
-    ENTRY(statfs), ENTRY(fstatfs), ENTRY(utimensat),
-    ENTRY(geteuid), ENTRY(getegid), ENTRY(setresuid), ENTRY(setresgid), ENTRY(getgroups),
-    ENTRY(setgroups), ENTRY(fchownat), ENTRY(fchown),
-    ENTRY(socket), ENTRY(socketpair), ENTRY(bind), ENTRY(listen), RESTARTABLE(accept),
-    ENTRY(connect), RESTARTABLE(sendto), RESTARTABLE(recvfrom), RESTARTABLE(sendmsg),
-    RESTARTABLE(recvmsg), ENTRY(shutdown), ENTRY(getsockopt), ENTRY(setsockopt),
-    ENTRY(getsockname), ENTRY(getpeername),
+#define SYSCALL(nr, name, flags) \
+    [nr] = { sys_##name, ((flags) & SYSCALL_RESTART) != 0 },
+#include <abi/syscalls.def>
 };
 
 void syscall_entry(struct trap_frame *tf)
 {
-    struct proc_thread *pt = proc_thread_current();
+    bool has_proc = proc_has_current();
     unsigned long nr = arch_syscall_nr(tf);
     long rc;
 
     arch_irq_enable();
-    if (!pt) {
+    if (!has_proc) {
         rc = -ENOSYS;
     } else if (nr >= SYS_COUNT || !table[nr].fn) {
         rc = -ENOSYS;
@@ -67,7 +42,7 @@ void syscall_entry(struct trap_frame *tf)
             a[i] = arch_syscall_arg(tf, i);
         rc = table[nr].fn(tf, a);
         if (rc == -EINTR && table[nr].is_restartable)
-            pt->is_restartable = true;
+            proc_mark_restartable();
     }
     /* sigreturn restored every register, the result one included. */
     if (nr != SYS_sigreturn)

@@ -1,8 +1,8 @@
 /* Credentials: Linux's rules for changing the real, effective and saved ids
  * and the supplementary groups, and the consistent copy every permission
- * check works from (vfs.h says why: a process's threads share them). */
+ * check works from (vfs/vfs.h says why: a process's threads share them). */
 #include <abi/errno.h>
-#include <vfs.h>
+#include <vfs/vfs.h>
 
 bool cred_in_group(const struct cred *cred, uint32_t gid)
 {

@@ -1,6 +1,6 @@
 /* Open files and descriptor tables. A struct file carries the offset and
- * the status flags, shared by every descriptor dup'd from it (and, later,
- * by fork); a descriptor adds only FD_CLOEXEC. */
+ * the status flags, shared by every descriptor dup'd from it and by a
+ * forked child's copy of it; a descriptor adds only FD_CLOEXEC. */
 #include <string.h>
 #include <abi/errno.h>
 #include <kern/panic.h>
@@ -11,7 +11,6 @@
 struct fdtable {
     /* Protects the slots. Taken alone (never with another VFS lock held). */
     struct spinlock lock;
-    unsigned refcount;          /* shared by threads of one process later */
     int size;
     int limit;                  /* RLIMIT_NOFILE; atomic, written without the lock */
     struct file **files;
@@ -55,7 +54,6 @@ struct fdtable *fdtable_create(void)
     if (!fdt)
         return NULL;
     fdt->lock = (struct spinlock)SPINLOCK_INIT;
-    fdt->refcount = 1;
     fdt->limit = FDTABLE_MAX;
     return fdt;
 }

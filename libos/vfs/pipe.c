@@ -76,7 +76,7 @@ static long pipe_read(struct file *f, void *buf, size_t len, uint64_t *offset)
         int rc = waitq_sleep(&p->readable, &p->lock, 0);
         if (rc < 0) {
             spin_unlock(&p->lock);
-            return rc;          /* later: -EINTR */
+            return rc;          /* -EINTR: a signal is pending */
         }
     }
     size_t n = MIN(len, p->count);

@@ -7,7 +7,7 @@
 #include <mm/kmalloc.h>
 #include <kern/util.h>
 #include <plat/timer.h>
-#include "../../vfs/tests/vfs_test.h"
+#include "vfs_test.h"     /* libos/vfs/tests, on the ktest include path */
 
 #define DISK "vda"
 #define MNT "/disk"

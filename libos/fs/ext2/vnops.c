@@ -25,6 +25,31 @@ static int write_both(struct ext2_fs *fs, struct vnode *a, struct vnode *b)
     return rc ? rc : rc2;
 }
 
+/* 0 when dir has no entry name (slot then tells where one may go),
+ * -EEXIST when it has, else the lookup's error. */
+static int name_must_be_free(struct ext2_fs *fs, struct vnode *dir, const char *name,
+                             size_t len, struct ext2_dir_slot *slot)
+{
+    int rc = ext2_dir_find(fs, dir, name, len, slot);
+    if (rc == 0)
+        return -EEXIST;
+    if (rc == -ENOENT)
+        return 0;
+    return rc;
+}
+
+/* 0 when the directory vn is empty, -ENOTEMPTY when not, else the error
+ * reading it. */
+static int dir_must_be_empty(struct ext2_fs *fs, struct vnode *vn)
+{
+    int rc = ext2_dir_is_empty(fs, vn);
+    if (rc == 1)
+        return 0;
+    if (rc == 0)
+        return -ENOTEMPTY;
+    return rc;
+}
+
 static int ext2_lookup(struct vnode *dir, const char *name, size_t len, struct vnode **out)
 {
     struct ext2_fs *fs = ext2_fs_of(dir);
@@ -57,8 +82,7 @@ static int ext2_create(struct vnode *dir, const char *name, size_t len, uint32_t
     if (rc == 0 && S_ISDIR(mode) && dir->nlink >= EXT2_LINK_MAX)
         rc = -EMLINK;
     if (rc == 0) {
-        rc = ext2_dir_find(fs, dir, name, len, &slot);
-        rc = rc == 0 ? -EEXIST : rc == -ENOENT ? 0 : rc;
+        rc = name_must_be_free(fs, dir, name, len, &slot);
     }
     if (rc == 0)
         rc = ext2_new_inode(fs, dir, mode, cred, &vn);
@@ -111,8 +135,7 @@ static int ext2_symlink(struct vnode *dir, const char *name, size_t len, const c
     if (rc == 0 && dir->nlink == 0)
         rc = -ENOENT;
     if (rc == 0) {
-        rc = ext2_dir_find(fs, dir, name, len, &slot);
-        rc = rc == 0 ? -EEXIST : rc == -ENOENT ? 0 : rc;
+        rc = name_must_be_free(fs, dir, name, len, &slot);
     }
     if (rc == 0)
         rc = ext2_new_inode(fs, dir, S_IFLNK | 0777, cred, &vn);
@@ -160,8 +183,7 @@ static int ext2_link(struct vnode *dir, const char *name, size_t len, struct vno
     if (rc == 0 && target->nlink >= EXT2_LINK_MAX)
         rc = -EMLINK;
     if (rc == 0) {
-        rc = ext2_dir_find(fs, dir, name, len, &slot);
-        rc = rc == 0 ? -EEXIST : rc == -ENOENT ? 0 : rc;
+        rc = name_must_be_free(fs, dir, name, len, &slot);
     }
     if (rc == 0)
         rc = ext2_dir_add(fs, dir, name, len, ext2_info_of(target)->ino, target->mode);
@@ -194,8 +216,7 @@ static int ext2_unlink(struct vnode *dir, const char *name, size_t len, bool is_
     else if (is_rmdir && vn->mounted_here)
         rc = -EBUSY;
     else if (is_rmdir) {
-        rc = ext2_dir_is_empty(fs, vn);
-        rc = rc == 1 ? 0 : rc == 0 ? -ENOTEMPTY : rc;
+        rc = dir_must_be_empty(fs, vn);
     }
     if (rc == 0)
         rc = ext2_dir_remove(fs, dir, &slot);
@@ -295,8 +316,7 @@ static int ext2_rename(struct vnode *from_dir, const char *from, size_t from_len
         else if (victim->mounted_here)
             rc = -EBUSY;
         else if (S_ISDIR(victim->mode)) {
-            rc = ext2_dir_is_empty(fs, victim);
-            rc = rc == 1 ? 0 : rc == 0 ? -ENOTEMPTY : rc;
+            rc = dir_must_be_empty(fs, victim);
         }
     }
     if (rc < 0)

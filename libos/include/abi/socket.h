@@ -1,7 +1,7 @@
 /* Sockets: the structures and constants both sides share. Values and
  * layouts are Linux's generic ones (the same on amd64 and arm64), so that
- * programs ported from Linux and the Linux personality (issue 19) need no
- * translation. All addresses and ports in the structures are in network
+ * programs ported from Linux need no translation (nor would a Linux
+ * personality, which does not exist yet). All addresses and ports in the structures are in network
  * byte order. */
 #ifndef ABI_SOCKET_H
 #define ABI_SOCKET_H

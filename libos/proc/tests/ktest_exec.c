@@ -7,7 +7,7 @@
 #include <abi/fcntl.h>
 #include <kern/printk.h>
 #include <plat/layout.h>
-#include <vfs.h>
+#include <vfs/vfs.h>
 #include <ktest.h>
 #include "../proc_internal.h"
 

@@ -9,7 +9,7 @@
 #include <abi/ioctl.h>
 #include <abi/termios.h>
 #include <mm/kmalloc.h>
-#include <vfs.h>
+#include <vfs/vfs.h>
 #include <ktest.h>
 
 #define EXPECT_RC(expr, expected)                                             \

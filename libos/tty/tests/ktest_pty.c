@@ -9,7 +9,7 @@
 #include <abi/termios.h>
 #include <kern/printk.h>
 #include <sched/thread.h>
-#include <vfs.h>
+#include <vfs/vfs.h>
 #include <ktest.h>
 
 #define EXPECT_RC(expr, expected)                                             \

@@ -6,7 +6,7 @@
 #include <string.h>
 #include <abi/errno.h>
 #include <kern/printk.h>
-#include <vfs.h>
+#include <vfs/vfs.h>
 #include <ktest.h>
 
 #define EXPECT_RC(expr, expected)                                             \

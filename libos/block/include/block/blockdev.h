@@ -69,7 +69,7 @@ int blockdev_rw(struct blockdev *dev, bool is_write, uint64_t sector, uint32_t c
 int blockdev_flush(struct blockdev *dev);
 
 /* A RAM disk over mem (bytes a multiple of 512; the caller keeps mem alive)
- * for tests and, later, a RAM root. Not registered: call blockdev_register.
+ * for tests. Not registered: call blockdev_register.
  * ramdisk_destroy frees the device, not mem. */
 struct blockdev *ramdisk_create(const char *name, void *mem, uint64_t size_bytes,
                                 bool is_read_only);

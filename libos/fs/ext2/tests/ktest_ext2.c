@@ -6,7 +6,7 @@
 #include <fs/ext2.h>
 #include <mm/kmalloc.h>
 #include <vfs/bcache.h>
-#include "../../../vfs/tests/vfs_test.h"
+#include "vfs_test.h"     /* libos/vfs/tests, on the ktest include path */
 #include "../ext2_disk.h"
 
 extern const char ktest_ext2_image_start[], ktest_ext2_image_end[];
@@ -388,7 +388,7 @@ KTEST(ext2_unknown_features_refuse_or_read_only, KTEST_DEFAULT)
     return 0;
 }
 
-/* Crafted images (issue 11): a bitmap placed inside the inode table is
+/* Crafted images: a bitmap placed inside the inode table is
  * refused at mount; a file whose block pointer points into the inode table
  * reads and writes -EIO and the table is not overwritten. */
 static struct ext2_group_desc *group0(struct ext2_disk *d)

@@ -1,6 +1,6 @@
 /* The socket layer's front door: a socket is an open file whose
  * private_data is a struct socket; an address family (AF_UNIX in unix.c,
- * AF_INET over lwIP later) supplies its operations, registered at boot
+ * AF_INET in libos/net/lwip) supplies its operations, registered at boot
  * with sock_family_register. The syscall layer copies user memory in and
  * out: every pointer the families see is kernel memory. */
 #ifndef NET_SOCKET_H
@@ -30,7 +30,7 @@ struct waitq;
  * room in *addrlen on entry; the family stores the real length, which
  * may exceed the room: the copy is truncated as on Linux). out_flags:
  * what recvmsg reports (MSG_TRUNC, MSG_CTRUNC). ctx: the calling
- * process's files (path lookups, later SCM_RIGHTS). */
+ * process's files (path lookups, SCM_RIGHTS). */
 struct sock_msg {
     const struct iovec *iov;
     size_t iovcnt;

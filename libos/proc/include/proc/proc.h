@@ -17,8 +17,9 @@ int proc_start_init(const char *path, char *const argv[], char *const envp[],
  * with (its exit code, or 128 + N when killed by signal N). */
 int proc_wait_init(void);
 
-/* trap_exception for a frame from user mode: queues the fault's signal for
- * the current thread. False when the current thread has no process. */
+/* The user-fault handler (kern/trap.h) that proc_start_init registers:
+ * queues the fault's signal for the current thread. False when the current
+ * thread has no process. */
 bool proc_user_fault(struct trap_frame *tf, enum trap_kind kind, uintptr_t fault_addr);
 
 #endif

@@ -8,7 +8,7 @@
  *     spin_lock(&pipe->lock);
  *     while (pipe->count == 0) {
  *         int rc = waitq_sleep(&pipe->readers, &pipe->lock, deadline_ns);
- *         if (rc < 0) break;                 // -ETIMEDOUT (later: -EINTR)
+ *         if (rc < 0) break;                 // -ETIMEDOUT or -EINTR
  *     }
  *     spin_unlock(&pipe->lock);
  *

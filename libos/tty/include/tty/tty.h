@@ -2,7 +2,7 @@
  * (tty/ldisc.h) with a lock, wait queues, a window size, a session and a
  * foreground process group. Its process side (read, write, poll, ioctl) is
  * what a terminal's file does; its device side (tty_input, tty_output_read)
- * is what a PTY master or, later, a serial driver does. Job-control
+ * is what a PTY master or the serial console (console.c) does. Job-control
  * signals go through libos/proc (proc/job.h). */
 #ifndef TTY_TTY_H
 #define TTY_TTY_H

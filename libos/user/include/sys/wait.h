@@ -10,14 +10,14 @@
 extern "C" {
 #endif
 
-#define WIFEXITED(w)    (((w) & 0xff) == 0)
-#define WIFSIGNALED(w)  (((w) & 0x7f) > 0 && (((w) & 0x7f) < 0x7f))
-#define WIFSTOPPED(w)   (((w) & 0xff) == 0x7f)
-#define WIFCONTINUED(w) ((w) == 0xffff)
-#define WEXITSTATUS(w)  (((w) >> 8) & 0xff)
-#define WTERMSIG(w)     ((w) & 0x7f)
+#define WIFEXITED(w)    ABI_W_IFEXITED(w)
+#define WIFSIGNALED(w)  ABI_W_IFSIGNALED(w)
+#define WIFSTOPPED(w)   ABI_W_IFSTOPPED(w)
+#define WIFCONTINUED(w) ABI_W_IFCONTINUED(w)
+#define WEXITSTATUS(w)  ABI_W_EXITSTATUS(w)
+#define WTERMSIG(w)     ABI_W_TERMSIG(w)
 #define WSTOPSIG        WEXITSTATUS
-#define WCOREDUMP(w)    ((w) & 0x80)
+#define WCOREDUMP(w)    ABI_W_COREDUMP(w)
 
 struct rusage;
 pid_t wait(int *);

@@ -1,4 +1,4 @@
-/* The VFS's inside, for filesystems (ramfs, devfs, pipes, later ext2,
+/* The VFS's inside, for filesystems (ramfs, devfs, pipes, ext2,
  * devpts, procfs) and drivers that register device files: vnodes, their
  * operations, superblocks, open files and the file operations. */
 #ifndef VFS_FS_H
@@ -10,7 +10,7 @@
 #include <kern/list.h>
 #include <kern/spinlock.h>
 #include <sched/sync.h>
-#include <vfs.h>
+#include <vfs/vfs.h>
 
 struct superblock;
 struct poll_waiter;

@@ -5,7 +5,6 @@
 #include "version.h"
 #include <kern/app.h>
 #include <kern/cmdline.h>
-#include <kern/init.h>
 #include <kern/printk.h>
 #include <kern/stack_protector.h>
 #include <mm/page.h>
@@ -14,6 +13,7 @@
 #include <plat/cpu.h>
 #include <plat/layout.h>
 #include <plat/power.h>
+#include <sched/sched.h>
 
 /* The file tree (libos/vfs), set up when the image links it: a weak
  * reference, so images without a VFS do not pay for one. */

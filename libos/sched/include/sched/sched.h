@@ -1,7 +1,6 @@
-/* Boot steps kernel_main calls in other subsystems (implemented by
- * libos/sched, which every image links). */
-#ifndef KERN_INIT_H
-#define KERN_INIT_H
+/* The scheduler's boot steps, called by kernel_main (libos/boot). */
+#ifndef SCHED_SCHED_H
+#define SCHED_SCHED_H
 
 /* Makes the boot context CPU 0's first thread ("main") and creates the
  * idle thread; called after plat_init, with interrupts still off. */

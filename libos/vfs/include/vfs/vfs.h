@@ -1,5 +1,5 @@
 /* The VFS front door: the file calls of a process, as kernel functions.
- * The process layer (later) owns a struct vfs_ctx per process and wires each
+ * The process layer (libos/proc) owns a struct vfs_ctx per process and wires each
  * syscall to the vfs_* function of the same name; everything here returns a
  * negative errno on failure. Paths and buffers are kernel memory: the
  * syscall layer copies user memory in and out. */
