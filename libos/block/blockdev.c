@@ -12,6 +12,7 @@ static struct list registry = LIST_INIT(registry);
 
 static struct blockdev *find_locked(const char *name)
 {
+    spin_assert_held(&registry_lock);
     struct list *pos;
     list_for_each(pos, &registry) {
         struct blockdev *dev = list_entry(pos, struct blockdev, link);

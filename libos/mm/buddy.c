@@ -74,9 +74,10 @@ static void block_mark(struct page *head, unsigned order, enum page_state head_s
     }
 }
 
-/* Puts a block on its free list, merging with free buddies. mm_lock held. */
+/* Puts a block on its free list, merging with free buddies. */
 static void block_release(struct zone *zone, uint64_t pfn, unsigned order)
 {
+    spin_assert_held(&mm_lock);
     while (order < PAGE_ORDER_MAX) {
         uint64_t buddy_pfn = pfn ^ (1ULL << order);
         if (buddy_pfn < zone->base_pfn ||
@@ -274,7 +275,8 @@ void mm_init(void)
     }
 
     /* Hand every unreserved page to the allocator, in the largest aligned
-     * blocks that fit. */
+     * blocks that fit. Nothing else runs yet; the lock is for the rule. */
+    unsigned long irq = spin_lock_irqsave(&mm_lock);
     for (unsigned i = 0; i < zone_count; i++) {
         struct zone *zone = &zones[i];
         uint64_t pfn = zone->base_pfn, end = zone->base_pfn + zone->page_count;
@@ -294,6 +296,7 @@ void mm_init(void)
             pfn += 1ULL << order;
         }
     }
+    spin_unlock_irqrestore(&mm_lock, irq);
 
     printk("mem: %llu MiB usable in %u regions\n",
            (unsigned long long)(usable_bytes >> 20), usable_regions);

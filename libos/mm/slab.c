@@ -77,9 +77,10 @@ static struct kmem_cache *cache_for(size_t size)
     return cache;
 }
 
-/* Allocates and carves a new slab. heap_lock held. */
+/* Allocates and carves a new slab. */
 static struct page *slab_create(struct kmem_cache *cache)
 {
+    spin_assert_held(&heap_lock);
     uint64_t pa = pages_alloc(cache->slab_order, 0);
 
     if (!pa)
@@ -159,9 +160,10 @@ void *kzalloc(size_t size)
 }
 
 /* Returns an object (slab object or page block, already checked) to its
- * slab or the page allocator. heap_lock held. */
+ * slab or the page allocator. */
 static void object_release(void *ptr)
 {
+    spin_assert_held(&heap_lock);
     uint64_t pa = (uint64_t)((uintptr_t)ptr - KERNEL_DIRECT_MAP_BASE);
     struct page *page = page_head(page_of_phys(pa));
     struct kmem_cache *cache = page->slab_cache;
@@ -218,9 +220,10 @@ static _Noreturn void report_use_after_free(const struct quarantined *q, size_t 
 }
 
 /* Takes the oldest object out of the quarantine, checks its poison and
- * releases it. heap_lock held (irq: the saved state, for the panic). */
+ * releases it (irq: the saved state, for the panic). */
 static void quarantine_evict(unsigned long irq)
 {
+    spin_assert_held(&heap_lock);
     struct quarantined *q = &quarantine[q_head];
     size_t offset = poison_check(q->ptr, q->size);
 
@@ -232,16 +235,18 @@ static void quarantine_evict(unsigned long irq)
     object_release(q->ptr);
 }
 
-/* Empties the quarantine, checking every object. heap_lock held. */
+/* Empties the quarantine, checking every object. */
 static void quarantine_drain_locked(unsigned long irq)
 {
+    spin_assert_held(&heap_lock);
     while (q_count)
         quarantine_evict(irq);
 }
 
-/* Debug-mode kfree of a checked object of size bytes. heap_lock held. */
+/* Debug-mode kfree of a checked object of size bytes. */
 static void quarantine_put(void *ptr, size_t size, void *caller, unsigned long irq)
 {
+    spin_assert_held(&heap_lock);
     if (*(const uint64_t *)ptr == POISON_WORD) {
         for (unsigned i = 0; i < q_count; i++) {
             const struct quarantined *q = &quarantine[(q_head + i) % QUARANTINE_SLOTS];

@@ -188,9 +188,10 @@ static void area_account(struct vm_space *vm, const struct vm_area *a, int sign)
 }
 
 /* -ENOMEM when adding total bytes (data of them counting as data) and
- * new_areas regions would pass a limit. vm->lock held. */
+ * new_areas regions would pass a limit. */
 static int check_grow(struct vm_space *vm, uint64_t total, uint64_t data, size_t new_areas)
 {
+    mutex_assert_held(&vm->lock);
     if (vm->area_count + new_areas > vm->area_count_max)
         return -ENOMEM;
     if (total > vm->as_limit_bytes || vm->total_bytes > vm->as_limit_bytes - total)
@@ -443,9 +444,10 @@ int vm_map_region(struct vm_space *vm, uintptr_t start, size_t len, unsigned pro
 
 /* Makes the page at va private and writable for this space: a fresh zero
  * page when none is mapped, a copy when it is shared. Returns its physical
- * address or 0 (-ENOMEM). vm->lock held. */
+ * address or 0 (-ENOMEM). */
 static uint64_t page_make_private(struct vm_space *vm, struct vm_area *a, uintptr_t va)
 {
+    mutex_assert_held(&vm->lock);
     uint64_t pa;
     unsigned flags;
     unsigned rw = mmu_flags(a->prot, true);

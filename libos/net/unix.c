@@ -216,9 +216,10 @@ int unix_find(struct vfs_ctx *ctx, const struct sockaddr *sa, socklen_t len, int
     return 0;
 }
 
-/* Is an abstract name taken? Called with unix_bind_lock held. */
+/* Is an abstract name taken? */
 static bool abstract_is_taken(const struct unix_addr *a)
 {
+    spin_assert_held(&unix_bind_lock);
     struct list *pos;
     list_for_each(pos, &unix_bound) {
         struct unix_sock *us = list_entry(pos, struct unix_sock, bound_link);

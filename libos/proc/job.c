@@ -56,9 +56,9 @@ bool proc_job_session_exists(int sid)
     return is_found;
 }
 
-/* proc_lock held. */
 bool proc_job_pgrp_is_orphaned_locked(int pgid)
 {
+    spin_assert_held(&proc_lock);
     for (struct proc *p = proc_iter(NULL); p; p = proc_iter(p)) {
         if (p->pgid != pgid || p->state != PROC_ALIVE || !p->parent)
             continue;
@@ -79,9 +79,10 @@ bool proc_job_pgrp_is_orphaned(int pgid)
 
 /* POSIX: a process group that became orphaned and has a stopped member
  * gets SIGHUP then SIGCONT (nobody in the session could continue it).
- * Called after the change that may have orphaned it; proc_lock held. */
+ * Called after the change that may have orphaned it. */
 void proc_job_hup_orphaned_locked(int pgid)
 {
+    spin_assert_held(&proc_lock);
     if (pgid <= 0)
         return;
     bool has_stopped = false;

@@ -62,9 +62,10 @@ static bool is_holding_memory(int pid)
 /* Whether some process other than init is already dying (exiting, or
  * with SIGKILL pending) while still holding its space: its memory is about
  * to come back, so the OOM killer waits for it instead of choosing another
- * (kill -9 -1 of a fork bomb leaves hundreds of them). proc_lock held. */
+ * (kill -9 -1 of a fork bomb leaves hundreds of them). */
 static bool is_dying_locked(const struct proc *p)
 {
+    spin_assert_held(&proc_lock);
     return p->state == PROC_ALIVE && p->vm &&
            (p->is_exiting || (p->pending & ABI_SIGBIT(SIGKILL)));
 }

@@ -46,6 +46,7 @@ struct vm_space *vm_space_current(void)
 
 struct proc *proc_find(int pid)
 {
+    spin_assert_held(&proc_lock);
     struct list *pos;
     list_for_each(pos, &all_procs) {
         struct proc *p = list_entry(pos, struct proc, all_link);
@@ -55,9 +56,10 @@ struct proc *proc_find(int pid)
     return NULL;
 }
 
-/* Walks every process: proc_iter(NULL) is the first. proc_lock held. */
+/* Walks every process: proc_iter(NULL) is the first. */
 struct proc *proc_iter(struct proc *prev)
 {
+    spin_assert_held(&proc_lock);
     struct list *next = prev ? prev->all_link.next : all_procs.next;
     return next == &all_procs ? NULL : list_entry(next, struct proc, all_link);
 }
@@ -167,19 +169,21 @@ int proc_thread_start(struct proc_thread *pt, const char *name)
 /* ---- exit -------------------------------------------------------------- */
 
 /* The first reason for p to end wins: marks p as exiting with wait_status
- * unless an exit already began (proc_lock held). Every thread then leaves
+ * unless an exit already began. Every thread then leaves
  * on its way back to user mode (user_return_work). */
 void proc_begin_exit_locked(struct proc *p, int wait_status)
 {
+    spin_assert_held(&proc_lock);
     if (!p->is_exiting) {
         p->is_exiting = true;
         p->wait_status = wait_status;
     }
 }
 
-/* Asks every other thread of p to leave (proc_lock held). */
+/* Asks every other thread of p to leave. */
 static void stop_other_threads(struct proc *p, struct proc_thread *self)
 {
+    spin_assert_held(&proc_lock);
     struct list *pos;
     list_for_each(pos, &p->threads) {
         struct proc_thread *t = list_entry(pos, struct proc_thread, link);
@@ -315,9 +319,10 @@ _Noreturn void proc_exit_thread(int wait_status, uintptr_t clear_word)
     proc_thread_exit();
 }
 
-/* SIGCHLD and wait4 wake-ups for child's parent. proc_lock held. */
+/* SIGCHLD and wait4 wake-ups for child's parent. */
 void proc_notify_parent(struct proc *child, int code, int status)
 {
+    spin_assert_held(&proc_lock);
     struct proc *parent = child->parent;
     if (!parent)
         return;
@@ -630,9 +635,10 @@ static bool pgrp_exists_in_session(int pgid, int sid)
 }
 
 /* p left group old_pgid: that group, and its children's groups (p was
- * perhaps their link to the session), may now be orphaned. proc_lock held. */
+ * perhaps their link to the session), may now be orphaned. */
 static void orphan_check_after_move(struct proc *p, int old_pgid)
 {
+    spin_assert_held(&proc_lock);
     if (old_pgid != p->pgid)
         proc_job_hup_orphaned_locked(old_pgid);
     struct list *pos;

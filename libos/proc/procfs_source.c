@@ -82,9 +82,10 @@ struct proc_view {
     int tpgid;
 };
 
-/* R running or runnable, S sleeping, T stopped, Z zombie. proc_lock held. */
+/* R running or runnable, S sleeping, T stopped, Z zombie. */
 static char proc_state_letter(struct proc *p)
 {
+    spin_assert_held(&proc_lock);
     if (p->state == PROC_ZOMBIE)
         return 'Z';
     if (p->is_stopped)
@@ -108,9 +109,10 @@ static const char *state_name(char state)
     }
 }
 
-/* Reads p's fields (proc_lock held). */
+/* Reads p's fields. */
 static void view_fill_locked(struct proc *p, struct proc_view *v)
 {
+    spin_assert_held(&proc_lock);
     v->pid = p->pid;
     v->ppid = p->parent ? p->parent->pid : 0;
     v->pgid = p->pgid;

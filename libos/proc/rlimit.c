@@ -63,10 +63,11 @@ void proc_rlimit_apply_vm(struct proc *p, struct vm_space *vm)
     vm_set_limits(vm, proc_rlimit_cur(p, RLIMIT_AS), proc_rlimit_cur(p, RLIMIT_DATA));
 }
 
-/* May the caller change a limit to nl? proc_lock held. */
+/* May the caller change a limit to nl? */
 static int check_new(const struct proc *me, int resource, const struct abi_rlimit *cur,
                      const struct abi_rlimit *nl)
 {
+    spin_assert_held(&proc_lock);
     if (nl->rlim_cur > nl->rlim_max)
         return -EINVAL;
     if (resource == RLIMIT_NOFILE && nl->rlim_max > PROC_NOFILE_MAX)
@@ -125,9 +126,10 @@ out:;
 
 /* Whether the real user of p may have one more thread (RLIMIT_NPROC:
  * every thread of every live process of that user counts, as Linux counts
- * tasks; root is exempt). proc_lock held. */
+ * tasks; root is exempt). */
 bool proc_nproc_allows_one_more(struct proc *p)
 {
+    spin_assert_held(&proc_lock);
     uint32_t uid = p->files.cred.uid;
     if (uid == 0 || is_privileged(p))
         return true;

@@ -41,22 +41,25 @@ static bool sig_is_ignored(const struct proc *p, int sig)
 /* Init (pid 1) gets only the signals it has a handler for, as on Linux:
  * one sent to it with the default action (SIGKILL and SIGSTOP always) is
  * dropped, so no process can end or stop it. A fault's signal is not sent
- * but queued by proc_user_fault, and still ends it. proc_lock held. */
+ * but queued by proc_user_fault, and still ends it. */
 static bool is_dropped_by_init(const struct proc *p, int sig)
 {
+    spin_assert_held(&proc_lock);
     return p->is_unkillable &&
            (sig == SIGKILL || sig == SIGSTOP || p->actions[sig].handler == ABI_SIG_DFL);
 }
 
-/* Signals pt could take now. proc_lock held. */
+/* Signals pt could take now. */
 static abi_sigset_t deliverable(const struct proc_thread *pt)
 {
+    spin_assert_held(&proc_lock);
     return (pt->pending | pt->proc->pending) & ~(pt->mask & ~SIG_UNBLOCKABLE);
 }
 
-/* Re-evaluates whether pt must be interrupted. proc_lock held. */
+/* Re-evaluates whether pt must be interrupted. */
 void sig_update_pending(struct proc_thread *pt)
 {
+    spin_assert_held(&proc_lock);
     if (!pt->kthread)
         return;
     if (deliverable(pt) || pt->is_exiting || pt->proc->is_exiting || pt->proc->is_stopped)
@@ -72,9 +75,10 @@ static void wake_all_threads(struct proc *p)
         sig_update_pending(list_entry(pos, struct proc_thread, link));
 }
 
-/* Continues a stopped process (SIGCONT, SIGKILL). proc_lock held. */
+/* Continues a stopped process (SIGCONT, SIGKILL). */
 static void proc_continue(struct proc *p)
 {
+    spin_assert_held(&proc_lock);
     if (!p->is_stopped)
         return;
     p->is_stopped = false;
@@ -86,6 +90,7 @@ static void proc_continue(struct proc *p)
 
 int sig_send_proc(struct proc *p, int sig, const struct abi_siginfo *info)
 {
+    spin_assert_held(&proc_lock);
     if (p->state != PROC_ALIVE || p->is_exiting || is_dropped_by_init(p, sig))
         return 0;
     if (sig == SIGKILL || sig == SIGCONT)
@@ -108,9 +113,10 @@ int sig_send_proc(struct proc *p, int sig, const struct abi_siginfo *info)
 }
 
 /* Queues sig for one thread; whole-process effects for SIGKILL, SIGCONT
- * and the stops. proc_lock held. */
+ * and the stops. */
 static int send_thread_locked(struct proc_thread *pt, int sig, const struct abi_siginfo *info)
 {
+    spin_assert_held(&proc_lock);
     struct proc *p = pt->proc;
     if (sig == SIGKILL || sig == SIGCONT || (ABI_SIGBIT(sig) & SIG_STOPS))
         return sig_send_proc(p, sig, info);
@@ -137,9 +143,10 @@ int sig_send_thread(struct proc_thread *pt, int sig, const struct abi_siginfo *i
  * sender's real or effective uid must be the target's real or saved uid;
  * SIGCONT also goes to any process of the sender's session. The target's
  * ids are read without its cred_lock: a set*id racing with the send is
- * judged by the ids before or after it. proc_lock held. */
+ * judged by the ids before or after it. */
 static bool may_signal(struct proc *me, struct proc *p, int sig)
 {
+    spin_assert_held(&proc_lock);
     const struct cred *from = &me->files.cred;
     const struct cred *to = &p->files.cred;
     if (from->euid == 0 || p == me)
@@ -283,9 +290,10 @@ static int lowest_signal(abi_sigset_t set)
 }
 
 /* Stops the process (a stop signal's default action) and sleeps until it
- * is continued or killed. proc_lock held on entry and exit. */
+ * is continued or killed; it drops proc_lock while it waits. */
 static void do_stop(struct proc *p, int sig, unsigned long *flags)
 {
+    spin_assert_held(&proc_lock);
     (void)flags;
     if (!p->is_stopped) {
         p->is_stopped = true;

@@ -115,11 +115,12 @@ int waitq_sleep_uninterruptible(struct waitq *wq, struct spinlock *lock, uint64_
 /* Wakes up to max plain sleepers, the longest waiting first, and every
  * poll waiter registered on the queue (they do not count against max: a
  * poller must not swallow the one wake-up a plain sleeper needs; they sit
- * at the front of the queue, see poll_waiter_add). wq->lock
- * held; sched_wake runs under it only, as the lock order wants. Returns
+ * at the front of the queue, see poll_waiter_add). sched_wake runs
+ * under wq->lock only, as the lock order wants. Returns
  * the number of threads woken. */
 static unsigned wake_locked(struct waitq *wq, unsigned max)
 {
+    spin_assert_held(&wq->lock);
     unsigned woken = 0, plain = 0;
     struct list *pos = wq->waiters.next;
 

@@ -47,6 +47,7 @@ static struct vfs_fstype devfs_fstype = {
 
 static struct vfs_fstype *find_locked(const char *name)
 {
+    spin_assert_held(&fstypes_lock);
     struct list *pos;
     list_for_each(pos, &fstypes) {
         struct vfs_fstype *t = list_entry(pos, struct vfs_fstype, link);

@@ -58,6 +58,7 @@ static void chacha20_block(const uint32_t key[8], uint64_t counter, uint32_t out
 /* Mixes bytes into the key: key' = first half of ChaCha20(key ^ data). */
 static void mix_locked(const void *data, size_t len)
 {
+    spin_assert_held(&random_lock);
     const uint8_t *p = data;
     while (len) {
         uint32_t chunk[8] = { 0 };

@@ -107,9 +107,10 @@ static struct inet_sock *is_of(struct socket *sock)
     return sock->priv;
 }
 
-/* An asynchronous error; is->lock held. */
+/* An asynchronous error. */
 static void inet_error_locked(struct inet_sock *is, int err)
 {
+    spin_assert_held(&is->lock);
     if (is->sock)
         sock_set_error(is->sock, err);
     else

@@ -18,6 +18,7 @@
 #include <sched/wait.h>
 #include <vfs/fs.h>
 #include "lwip/sys.h"
+#include "lwip/tcpip.h"
 #include "lwip/err.h"
 #include "port.h"
 
@@ -256,9 +257,10 @@ void sys_mbox_free(sys_mbox_t *mbox)
     *mbox = NULL;
 }
 
-/* Under mb->lock, with room. */
+/* Queues msg; the box has room. */
 static void mbox_put(struct lwip_mbox *mb, void *msg)
 {
+    spin_assert_held(&mb->lock);
     mb->msgs[(mb->head + mb->count) % mb->size] = msg;
     mb->count++;
     waitq_wake_one(&mb->not_empty);
@@ -292,9 +294,10 @@ err_t sys_mbox_trypost_fromisr(sys_mbox_t *mbox, void *msg)
     return sys_mbox_trypost(mbox, msg);
 }
 
-/* Under mb->lock, not empty. */
+/* Dequeues the oldest message; the box is not empty. */
 static void *mbox_take(struct lwip_mbox *mb)
 {
+    spin_assert_held(&mb->lock);
     void *msg = mb->msgs[mb->head];
     mb->head = (mb->head + 1) % mb->size;
     mb->count--;
@@ -375,3 +378,13 @@ sys_thread_t sys_thread_new(const char *name, lwip_thread_fn fn, void *arg, int 
     __atomic_add_fetch(&threads_created, 1, __ATOMIC_RELAXED);
     return t;
 }
+
+#ifndef NDEBUG
+/* LWIP_ASSERT_CORE_LOCKED: before tcpip_init has made the core lock, only
+ * the thread that starts the stack runs lwIP. */
+void sys_check_core_locking(void)
+{
+    if (lock_tcpip_core != NULL)
+        mutex_assert_held(lock_tcpip_core);
+}
+#endif

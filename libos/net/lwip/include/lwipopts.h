@@ -98,6 +98,13 @@ void *lwip_port_calloc(size_t count, size_t size);
 #define LWIP_HOOK_FILENAME "lwip_hooks.h"
 
 /* ---- statistics and debugging ---- */
+/* Every raw-API call checks that its caller holds the core lock
+ * (sys_arch.c; left out with -Db_ndebug=true). */
+#ifndef NDEBUG
+void sys_check_core_locking(void);
+#define LWIP_ASSERT_CORE_LOCKED() sys_check_core_locking()
+#endif
+
 #define LWIP_STATS 0
 #define LWIP_DEBUG 0
 
