@@ -34,67 +34,81 @@ enum proc_state {
     PROC_ZOMBIE,            /* exited, waiting for its parent's wait4 */
 };
 
+/*
+ * What protects each field of a process and of its threads, a letter per
+ * field in the comments below (as FreeBSD's sys/proc.h):
+ *   c  constant from creation (fork, thread creation) until freed
+ *   p  proc_lock
+ *   v  written under proc_vm_mutex (exec, exit); the process's own
+ *      threads read it without (docs/procfs.md)
+ *   a  atomic accesses only
+ *   t  its own thread only (a process field: one of its threads, e.g.
+ *      exec); others do not read it, or only as a snapshot for /proc
+ *   s  has a lock of its own (a waitq's, the timer's, vfs_ctx's: see
+ *      libos/vfs/include/vfs/vfs.h)
+ * Functions that need a lock held assert it (spin_assert_held).
+ */
 struct proc {
-    int pid;
-    int pgid, sid;
-    enum proc_state state;
-    struct proc *parent;            /* NULL for init */
-    struct list children;           /* struct proc.sibling */
-    struct list sibling;
-    struct list all_link;           /* all_procs */
-    int wait_status;                /* valid in PROC_ZOMBIE */
-    bool is_exiting;                /* exit_group or a fatal signal began */
-    bool is_unkillable;             /* init: no default-action signals */
-    bool is_stopped;
-    int stop_sig;
-    bool has_stop_report;           /* for WUNTRACED */
-    bool has_cont_report;           /* for WCONTINUED */
-    struct waitq child_wq;          /* this process waits here in wait4 */
-    struct waitq stop_wq;           /* stopped threads sleep here */
-    struct vm_space *vm;
-    struct vfs_ctx files;
-    struct abi_sigaction actions[NSIG];
-    abi_sigset_t pending;           /* process-directed */
-    struct abi_siginfo pending_info[NSIG];
-    struct list threads;            /* struct proc_thread.link */
-    unsigned thread_count;
-    struct waitq thread_exit_wq;    /* exec waits here for the others */
-    struct timer alarm_timer;       /* ITIMER_REAL */
-    uint64_t alarm_deadline_ns;     /* 0: disarmed */
-    uint64_t alarm_interval_ns;
-    uint64_t start_ns;
-    uint64_t children_ns;           /* lifetime of reaped children */
-    uint64_t cpu_ns;                /* CPU time of its threads (atomic adds) */
-    uint64_t children_cpu_ns;       /* CPU time of reaped children */
-    struct abi_rlimit rlimits[RLIM_NLIMITS];  /* rlim_cur also read atomically */
-    char name[16];
-    struct proc_cmdline *cmdline;   /* argv of the last exec, for /proc; NULL
-                                     * once a zombie (proc_lock) */
+    int pid;                        /* c */
+    int pgid, sid;                  /* p */
+    enum proc_state state;          /* p */
+    struct proc *parent;            /* p: NULL for init */
+    struct list children;           /* p: struct proc.sibling */
+    struct list sibling;            /* p */
+    struct list all_link;           /* p: all_procs */
+    int wait_status;                /* p: valid in PROC_ZOMBIE */
+    bool is_exiting;                /* p: exit_group or a fatal signal began */
+    bool is_unkillable;             /* c: init: no default-action signals */
+    bool is_stopped;                /* p */
+    int stop_sig;                   /* p */
+    bool has_stop_report;           /* p: for WUNTRACED */
+    bool has_cont_report;           /* p: for WCONTINUED */
+    struct waitq child_wq;          /* s: this process waits here in wait4 */
+    struct waitq stop_wq;           /* s: stopped threads sleep here */
+    struct vm_space *vm;            /* v */
+    struct vfs_ctx files;           /* s */
+    struct abi_sigaction actions[NSIG];     /* p */
+    abi_sigset_t pending;           /* p: process-directed */
+    struct abi_siginfo pending_info[NSIG];  /* p */
+    struct list threads;            /* p: struct proc_thread.link */
+    unsigned thread_count;          /* p */
+    struct waitq thread_exit_wq;    /* s: exec waits here for the others */
+    struct timer alarm_timer;       /* s: ITIMER_REAL */
+    uint64_t alarm_deadline_ns;     /* p: 0: disarmed */
+    uint64_t alarm_interval_ns;     /* p */
+    uint64_t start_ns;              /* c */
+    uint64_t children_ns;           /* p: lifetime of reaped children */
+    uint64_t cpu_ns;                /* a: CPU time of its threads */
+    uint64_t children_cpu_ns;       /* p: CPU time of reaped children */
+    struct abi_rlimit rlimits[RLIM_NLIMITS];  /* p: rlim_cur also read atomically */
+    char name[16];                  /* t: exec; /proc copies it under p */
+    struct proc_cmdline *cmdline;   /* p: argv of the last exec, for /proc;
+                                     * NULL once a zombie */
 };
 
 struct proc_thread {
     /* Architecture user state (FP/SIMD, TLS): first, for its alignment. */
-    uint8_t user_state[ARCH_USER_STATE_SIZE] __attribute__((aligned(64)));
-    struct thread *kthread;
-    struct proc *proc;
-    struct list link;               /* proc.threads */
-    int tid;
-    abi_sigset_t mask;
-    abi_sigset_t pending;           /* thread-directed (tgkill, faults) */
-    struct abi_siginfo pending_info[NSIG];
-    abi_sigset_t saved_mask;        /* sigsuspend: restored after the handler */
-    bool has_saved_mask;
-    struct abi_stack altstack;
-    uintptr_t clear_word;           /* thread_exit: zeroed and woken */
-    bool is_restartable;            /* the syscall just ended with -EINTR */
-    bool is_exiting;
-    struct waitq sig_wq;            /* pause, sigsuspend */
-    /* How the thread first enters user mode. */
-    void *start_frame;              /* fork: a copy of the parent's frame */
-    size_t start_frame_bytes;
-    uintptr_t start_pc, start_sp, start_arg;   /* thread_create */
-    uint64_t run_since_ns;          /* when it last got a CPU (switch_in) */
-    uint64_t cpu_ns;                /* its CPU time before that slice */
+    uint8_t user_state[ARCH_USER_STATE_SIZE] __attribute__((aligned(64)));   /* t */
+    struct thread *kthread;         /* c */
+    struct proc *proc;              /* c */
+    struct list link;               /* p: proc.threads */
+    int tid;                        /* c */
+    abi_sigset_t mask;              /* p */
+    abi_sigset_t pending;           /* p: thread-directed (tgkill, faults) */
+    struct abi_siginfo pending_info[NSIG];  /* p */
+    abi_sigset_t saved_mask;        /* p: sigsuspend: restored after the handler */
+    bool has_saved_mask;            /* p */
+    struct abi_stack altstack;      /* t */
+    uintptr_t clear_word;           /* t: thread_exit: zeroed and woken */
+    bool is_restartable;            /* t: the syscall just ended with -EINTR */
+    bool is_exiting;                /* p */
+    struct waitq sig_wq;            /* s: pause, sigsuspend */
+    /* How the thread first enters user mode (c: set before it starts). */
+    void *start_frame;              /* c: fork: a copy of the parent's frame */
+    size_t start_frame_bytes;       /* c */
+    uintptr_t start_pc, start_sp, start_arg;   /* c: thread_create */
+    uint64_t run_since_ns;          /* t: when it last got a CPU (switch_in) */
+    uint64_t cpu_ns;                /* t: its CPU time before that slice */
 };
 
 /* Largest trap frame the process layer keeps (fork copies at most this

@@ -55,20 +55,32 @@ struct vnode_ops {
     const struct file_ops *fops;
 };
 
+/*
+ * Locking legend of struct vnode and struct file (a letter per field):
+ *   c  constant from creation until freed
+ *   s  the superblock's lock, sb->lock
+ *   f  the filesystem's lock: sb->lock for the in-memory filesystems
+ *      (ramfs, devfs, procfs, pipefs), ext2_fs.lock (a mutex) for ext2
+ *   m  mount_lock (libos/vfs/mount.c)
+ *   i  pipe.c's fifo_lock
+ *   o  file.pos_lock (a mutex)
+ *   l  file.lock (a spinlock)
+ *   a  atomic accesses only
+ */
 struct vnode {
-    struct superblock *sb;
-    const struct vnode_ops *ops;
-    unsigned refcount;          /* protected by sb->lock */
-    uint32_t mode;              /* type and permission bits */
-    uint32_t uid, gid;
-    uint32_t nlink;
-    uint32_t rdev;              /* device files: the devfs device number */
-    uint64_t ino;
-    uint64_t size;
-    int64_t mtime_ns, ctime_ns, atime_ns;
-    struct superblock *mounted_here;    /* a filesystem mounted on this dir */
-    struct pipe *fifo;          /* FIFOs: the pipe while open (pipe.c's lock) */
-    void *fs_data;
+    struct superblock *sb;      /* c */
+    const struct vnode_ops *ops;        /* c */
+    unsigned refcount;          /* s */
+    uint32_t mode;              /* f: type and permission bits */
+    uint32_t uid, gid;          /* f */
+    uint32_t nlink;             /* f */
+    uint32_t rdev;              /* c: device files: the devfs device number */
+    uint64_t ino;               /* c */
+    uint64_t size;              /* f */
+    int64_t mtime_ns, ctime_ns, atime_ns;   /* f */
+    struct superblock *mounted_here;    /* m: a filesystem mounted on this dir */
+    struct pipe *fifo;          /* i: FIFOs: the pipe while open */
+    void *fs_data;              /* f */
 };
 
 /* What a mounted filesystem does as a whole. Any may be NULL. */
@@ -143,20 +155,20 @@ struct file_ops {
 };
 
 /* An open file: shared by dup'd descriptors (and across fork). */
-struct file {
-    unsigned refcount;          /* atomic */
-    struct vnode *vn;           /* held */
-    const struct file_ops *ops;
+struct file {                   /* legend: see struct vnode */
+    unsigned refcount;          /* a */
+    struct vnode *vn;           /* c: held */
+    const struct file_ops *ops; /* c */
     /* pos_lock (sleeping, Linux's f_pos_lock) protects offset: held from
      * reading it to storing the new one, across the filesystem's read,
      * write or readdir (which may wait for the disk), so that threads and
      * processes sharing the file each get their own bytes. Taken before
      * any filesystem lock; never taken with a spinlock held. */
-    struct mutex pos_lock;
-    uint64_t offset;
-    struct spinlock lock;       /* protects flags; held for a few instructions */
-    int flags;                  /* O_ACCMODE | O_APPEND | O_NONBLOCK ... */
-    void *private_data;         /* the pipe, the device state */
+    struct mutex pos_lock;      /* c */
+    uint64_t offset;            /* o */
+    struct spinlock lock;       /* c: protects flags; held for a few instructions */
+    int flags;                  /* l: O_ACCMODE | O_APPEND | O_NONBLOCK ... */
+    void *private_data;         /* c: the pipe, the device state */
 };
 
 /* Vnodes. */
