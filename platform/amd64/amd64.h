@@ -236,10 +236,7 @@ bool memmap_ram_range(unsigned index, uint64_t *base, uint64_t *size);
 
 /* mmu.c */
 void mmu_init(void);                 /* final page tables; switches CR3 */
-void mmu_use_page_allocator(void);   /* table pages from libos/mm from now on */
-/* Maps [pa, pa+size) somewhere in the ioremap window with MMU_* flags and
- * returns the address of pa there, or NULL. Never unmapped. */
-void *mmu_map_phys(uint64_t pa, size_t size, unsigned flags);
+/* mmu_use_page_allocator and mmu_map_phys: platform/common/pagetable.h */
 
 /* pci.c */
 uint32_t pci_config_read32(unsigned bus, unsigned dev, unsigned fn, unsigned offset);

@@ -79,8 +79,6 @@ _Noreturn void arm64_boot_main(uint64_t dtb_pa);
 int arm64_direct_map(uint64_t pa, uint64_t size);
 /* Drops the boot identity map: TTBR0 walks are disabled (EPD0). */
 void arm64_mmu_drop_identity(void);
-/* From plat_init on, table pages come from mm_table_page_alloc. */
-void arm64_mmu_use_page_allocator(void);
 /* Secondary CPUs (mmu.c, smp.c). */
 uint64_t arm64_mmu_identity_create(void);
 void arm64_mmu_identity_free(uint64_t root);

@@ -10,6 +10,7 @@
 #include <plat/power.h>
 #include <plat/timer.h>
 #include "arm64.h"
+#include "pagetable.h"
 
 /* RAM banks as the device tree gives them (unaligned, unsorted). */
 #define MAX_BANKS 16
@@ -52,7 +53,7 @@ _Noreturn void arm64_boot_main(uint64_t dtb_phys)
 
 void plat_init(void)
 {
-    arm64_mmu_use_page_allocator();
+    mmu_use_page_allocator();
     gic_init();
     arm64_timer_init();
 }
