@@ -38,7 +38,7 @@
 /* PML4 slots 0..255 are the process's; 256..511 point at the kernel's
  * PDPTs, the same in every root. */
 #define MMU_USER_ROOT_ENTRIES   256
-#define MMU_USER_END            UPPER_HALF
+#define MMU_USER_END            (1UL << 47)     /* USER_SPACE_END: slot 256 on is the kernel's */
 /* The kernel space maps low identity pages too (the AP trampoline); page
  * 0 never. */
 #define MMU_KERNEL_START        PAGE_SIZE
