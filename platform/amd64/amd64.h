@@ -96,16 +96,6 @@ static inline uint64_t rdtsc_ordered(void)
     return ((uint64_t)hi << 32) | lo;
 }
 
-static inline uint32_t mmio_read32(volatile void *addr)
-{
-    return *(volatile uint32_t *)addr;
-}
-
-static inline void mmio_write32(volatile void *addr, uint32_t v)
-{
-    *(volatile uint32_t *)addr = v;
-}
-
 #define CR0_MP  (1UL << 1)
 #define CR0_EM  (1UL << 2)
 #define CR0_WP  (1UL << 16)
