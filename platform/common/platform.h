@@ -28,4 +28,18 @@ bool rng_is_present(void);
  * this time (it may succeed when asked again). */
 bool rng_read64(uint64_t *value);
 
+/* ---- memory maps (memmap.c) ---- */
+
+struct mem_range;
+
+void mem_ranges_sort(struct mem_range *r, unsigned n);
+/* Shrinks each range inward to whole pages, drops the empty ones, sorts
+ * and merges overlapping or touching ones, in place; returns how many. */
+unsigned mem_ranges_normalize(struct mem_range *r, unsigned n);
+/* Appends to out[count..max) the parts of [base, base+size), rounded
+ * outward to pages, that lie in usable (sorted); returns the new count. */
+unsigned mem_range_clip(struct mem_range *out, unsigned count, unsigned max,
+                        const struct mem_range *usable, unsigned usable_count,
+                        uint64_t base, uint64_t size);
+
 #endif
