@@ -10,6 +10,7 @@
 #include <kern/util.h>
 #include <plat/mmu.h>
 #include "amd64.h"
+#include "pagetable.h"
 
 struct acpi_info acpi_info;
 /* The MCFG table (checksummed, mapped) or NULL; declared in bus.c. */

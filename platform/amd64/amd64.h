@@ -96,16 +96,6 @@ static inline uint64_t rdtsc_ordered(void)
     return ((uint64_t)hi << 32) | lo;
 }
 
-static inline uint32_t mmio_read32(volatile void *addr)
-{
-    return *(volatile uint32_t *)addr;
-}
-
-static inline void mmio_write32(volatile void *addr, uint32_t v)
-{
-    *(volatile uint32_t *)addr = v;
-}
-
 #define CR0_MP  (1UL << 1)
 #define CR0_EM  (1UL << 2)
 #define CR0_WP  (1UL << 16)
@@ -236,10 +226,7 @@ bool memmap_ram_range(unsigned index, uint64_t *base, uint64_t *size);
 
 /* mmu.c */
 void mmu_init(void);                 /* final page tables; switches CR3 */
-void mmu_use_page_allocator(void);   /* table pages from libos/mm from now on */
-/* Maps [pa, pa+size) somewhere in the ioremap window with MMU_* flags and
- * returns the address of pa there, or NULL. Never unmapped. */
-void *mmu_map_phys(uint64_t pa, size_t size, unsigned flags);
+/* mmu_use_page_allocator and mmu_map_phys: platform/common/pagetable.h */
 
 /* pci.c */
 uint32_t pci_config_read32(unsigned bus, unsigned dev, unsigned fn, unsigned offset);

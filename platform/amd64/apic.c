@@ -8,6 +8,7 @@
 #include <kern/spinlock.h>
 #include <plat/irq.h>
 #include <plat/cpu.h>
+#include <plat/mmio.h>
 #include <plat/mmu.h>
 #include <plat/smp.h>
 #include "amd64.h"

@@ -8,6 +8,7 @@
 #include <plat/boot.h>
 #include <plat/mmu.h>
 #include "amd64.h"
+#include "pagetable.h"
 
 #define XEN_HVM_START_MAGIC 0x336ec578
 

@@ -13,6 +13,7 @@
 #include <plat/layout.h>
 #include <plat/memmap.h>
 #include "amd64.h"
+#include "platform.h"
 
 #define E820_RAM 1
 #define MEMMAP_MAX_FIRMWARE 128
@@ -107,31 +108,6 @@ bool memmap_load_fw_cfg(void)
 
 /* ---- <plat/memmap.h> ---- */
 
-static void sort_and_merge(struct mem_range *r, unsigned *count)
-{
-    unsigned n = *count;
-
-    for (unsigned i = 1; i < n; i++) {
-        struct mem_range key = r[i];
-        unsigned j = i;
-        while (j > 0 && r[j - 1].base > key.base) {
-            r[j] = r[j - 1];
-            j--;
-        }
-        r[j] = key;
-    }
-    unsigned out = 0;
-    for (unsigned i = 0; i < n; i++) {
-        if (out && r[i].base <= r[out - 1].base + r[out - 1].size) {
-            uint64_t end = MAX(r[out - 1].base + r[out - 1].size, r[i].base + r[i].size);
-            r[out - 1].size = end - r[out - 1].base;
-        } else {
-            r[out++] = r[i];
-        }
-    }
-    *count = out;
-}
-
 /* Every usable range, without the cap of the caller's array. */
 static struct mem_range usable[MEMMAP_MAX_FIRMWARE];
 
@@ -140,14 +116,9 @@ static unsigned collect_usable(void)
     unsigned n = 0;
     uint64_t base, size;
 
-    for (unsigned i = 0; memmap_ram_range(i, &base, &size); i++) {
-        uint64_t start = ALIGN_UP(base, PAGE_SIZE);
-        uint64_t end = ALIGN_DOWN(base + size, PAGE_SIZE);
-        if (end > start)
-            usable[n++] = (struct mem_range){ start, end - start };
-    }
-    sort_and_merge(usable, &n);
-    return n;
+    for (unsigned i = 0; memmap_ram_range(i, &base, &size); i++)
+        usable[n++] = (struct mem_range){ base, size };
+    return mem_ranges_normalize(usable, n);
 }
 
 unsigned plat_mem_usable(struct mem_range *out, unsigned max)
@@ -174,14 +145,7 @@ unsigned plat_mem_reserved(struct mem_range *out, unsigned max)
     unsigned n = collect_usable();
     unsigned count = 0;
 
-    for (unsigned w = 0; w < ARRAY_SIZE(wanted); w++) {
-        uint64_t wstart = wanted[w].base, wend = wanted[w].base + wanted[w].size;
-        for (unsigned i = 0; i < n && count < max; i++) {
-            uint64_t start = MAX(wstart, usable[i].base);
-            uint64_t end = MIN(wend, usable[i].base + usable[i].size);
-            if (end > start)
-                out[count++] = (struct mem_range){ start, end - start };
-        }
-    }
+    for (unsigned w = 0; w < ARRAY_SIZE(wanted); w++)
+        count = mem_range_clip(out, count, max, usable, n, wanted[w].base, wanted[w].size);
     return count;
 }

@@ -11,6 +11,7 @@
 #include <plat/uspace.h>
 #include <plat/uspace_test.h>
 #include "amd64.h"
+#include "platform.h"
 
 static const char *const exception_names[32] = {
     [0] = "divide error",
@@ -54,16 +55,9 @@ static bool is_user_frame(const struct trap_frame *tf)
     return (tf->cs & 3) == 3;
 }
 
-/* vm_fault, with interrupts on when the faulting code had them on (it may
- * sleep); a fault with interrupts off is never resolved here. */
-static bool resolve_fault(const struct trap_frame *tf, uintptr_t addr, unsigned flags)
+bool trap_frame_irqs_on(const struct trap_frame *tf)
 {
-    if (addr >= USER_SPACE_END || !(tf->rflags & RFLAGS_IF))
-        return false;
-    arch_irq_enable();
-    int rc = vm_fault(addr, flags);
-    arch_irq_disable();
-    return rc == 0;
+    return tf->rflags & RFLAGS_IF;
 }
 
 /* A page fault the platform can handle: a user page fault the VM layer
@@ -80,11 +74,11 @@ static bool handle_page_fault(struct trap_frame *tf)
     if (err & PF_RSVD)
         return false;
     if (is_user_frame(tf))
-        return resolve_fault(tf, addr, flags | FAULT_USER);
+        return fault_resolve(tf, addr, flags | FAULT_USER);
     uintptr_t fixup = uaccess_fixup((uintptr_t)tf->rip);
     if (!fixup)
         return false;       /* a kernel bug: trap_exception panics */
-    if (!resolve_fault(tf, addr, flags))
+    if (!fault_resolve(tf, addr, flags))
         tf->rip = fixup;
     return true;
 }

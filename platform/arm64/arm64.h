@@ -20,31 +20,7 @@
 #define dsb(opt)   __asm__ volatile("dsb " #opt : : : "memory")
 #define dmb(opt)   __asm__ volatile("dmb " #opt : : : "memory")
 
-/* MMIO through explicit single loads/stores, so that a hypervisor can decode
- * every access (no writeback addressing, no pairs). */
-static inline uint32_t mmio_read32(uintptr_t addr)
-{
-    uint32_t value;
-    __asm__ volatile("ldr %w0, [%1]" : "=r"(value) : "r"(addr) : "memory");
-    return value;
-}
-
-static inline void mmio_write32(uintptr_t addr, uint32_t value)
-{
-    __asm__ volatile("str %w0, [%1]" : : "rZ"(value), "r"(addr) : "memory");
-}
-
-static inline uint64_t mmio_read64(uintptr_t addr)
-{
-    uint64_t value;
-    __asm__ volatile("ldr %0, [%1]" : "=r"(value) : "r"(addr) : "memory");
-    return value;
-}
-
-static inline void mmio_write64(uintptr_t addr, uint64_t value)
-{
-    __asm__ volatile("str %0, [%1]" : : "rZ"(value), "r"(addr) : "memory");
-}
+/* Register access: mmio_read32 etc. from <plat/mmio.h>. */
 
 /* What the vectors save on every exception (vectors.S knows the offsets). */
 struct trap_frame {
@@ -79,8 +55,6 @@ _Noreturn void arm64_boot_main(uint64_t dtb_pa);
 int arm64_direct_map(uint64_t pa, uint64_t size);
 /* Drops the boot identity map: TTBR0 walks are disabled (EPD0). */
 void arm64_mmu_drop_identity(void);
-/* From plat_init on, table pages come from mm_table_page_alloc. */
-void arm64_mmu_use_page_allocator(void);
 /* Secondary CPUs (mmu.c, smp.c). */
 uint64_t arm64_mmu_identity_create(void);
 void arm64_mmu_identity_free(uint64_t root);
@@ -124,7 +98,7 @@ void arm64_sync_icache(uintptr_t va, size_t size);
 uint64_t arm64_cpu_mpidr(unsigned cpu);
 
 /* ---- devices ---- */
-void pl011_init(uintptr_t base);
+void pl011_init(volatile uint8_t *base);
 void gic_init(void);
 void gic_init_cpu(void);             /* a secondary CPU's interface */
 void gic_enable_ppi(unsigned ppi);

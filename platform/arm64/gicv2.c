@@ -3,6 +3,7 @@
  * interface signals as IRQ (QEMU's virt GIC has no security extensions
  * when EL3 is absent). */
 #include <kern/panic.h>
+#include <plat/mmio.h>
 #include <plat/mmu.h>
 #include <plat/smp.h>
 #include "arm64.h"
@@ -26,7 +27,7 @@
 
 #define GICD_SGIR           0xf00
 
-static uintptr_t gicd, gicc;
+static volatile uint8_t *gicd, *gicc;
 /* Per CPU number: its CPU-interface mask (GICD_ITARGETSR0's banked byte)
  * and the raw IAR of the interrupt being handled (an SGI's EOI must name
  * the source CPU too). */
@@ -86,8 +87,8 @@ static const struct gic_ops gicv2_ops = {
 
 const struct gic_ops *gicv2_init(void)
 {
-    gicd = (uintptr_t)arch_ioremap(arm64_dt.gicd_pa, arm64_dt.gicd_size);
-    gicc = (uintptr_t)arch_ioremap(arm64_dt.gicc_pa, arm64_dt.gicc_size ? arm64_dt.gicc_size
+    gicd = arch_ioremap(arm64_dt.gicd_pa, arm64_dt.gicd_size);
+    gicc = arch_ioremap(arm64_dt.gicc_pa, arm64_dt.gicc_size ? arm64_dt.gicc_size
                                                                           : 0x2000);
     if (!gicd || !gicc)
         panic("gicv2: cannot map the distributor or CPU interface");

@@ -2,6 +2,7 @@
  * redistributor found by its affinity, and the ICC_* system-register CPU
  * interface. Interrupts are non-secure group 1. */
 #include <kern/panic.h>
+#include <plat/mmio.h>
 #include <plat/mmu.h>
 #include <plat/smp.h>
 #include "arm64.h"
@@ -46,11 +47,11 @@
 
 #define ICC_SGI1R_EL1       S3_0_C12_C11_5
 
-static uintptr_t gicd;
-static uintptr_t gicrs[PLAT_MAX_CPUS];     /* each CPU's redistributor */
+static volatile uint8_t *gicd;
+static volatile uint8_t *gicrs[PLAT_MAX_CPUS];     /* each CPU's redistributor */
 #define gicr (gicrs[arch_cpu_id()])
 
-static void wait_rwp(uintptr_t reg, uint32_t bit)
+static void wait_rwp(volatile uint8_t *reg, uint32_t bit)
 {
     for (int i = 0; i < SPIN_LIMIT; i++)
         if (!(mmio_read32(reg) & bit))
@@ -117,14 +118,14 @@ static const struct gic_ops gicv3_ops = {
 
 /* Walks the redistributor frames for the one whose affinity is ours. Each
  * frame is mapped on its own, so only what is used stays mapped. */
-static uintptr_t find_redistributor(void)
+static volatile uint8_t *find_redistributor(void)
 {
     uint64_t mpidr = read_sysreg(mpidr_el1);
     uint32_t affinity = (uint32_t)((mpidr & 0xffffff) | (((mpidr >> 32) & 0xff) << 24));
     uint64_t offset = 0;
 
     while (offset < arm64_dt.gicr_size) {
-        uintptr_t frame = (uintptr_t)arch_ioremap(arm64_dt.gicr_pa + offset, 0x20000);
+        volatile uint8_t *frame = arch_ioremap(arm64_dt.gicr_pa + offset, 0x20000);
         if (!frame)
             return 0;
         uint64_t typer = mmio_read64(frame + GICR_TYPER);
@@ -139,7 +140,7 @@ static uintptr_t find_redistributor(void)
 
 const struct gic_ops *gicv3_init(void)
 {
-    gicd = (uintptr_t)arch_ioremap(arm64_dt.gicd_pa, arm64_dt.gicd_size);
+    gicd = arch_ioremap(arm64_dt.gicd_pa, arm64_dt.gicd_size);
     if (!gicd)
         panic("gicv3: cannot map the distributor");
 

@@ -5,6 +5,7 @@
 #include <abi/errno.h>
 #include <plat/console.h>
 #include <plat/irq.h>
+#include <plat/mmio.h>
 #include "arm64.h"
 
 #define UART_DR     0x00
@@ -24,11 +25,11 @@
 #define INT_RX      (1u << 4)       /* receive FIFO at its trigger level */
 #define INT_RT      (1u << 6)       /* receive timeout: bytes left below it */
 
-static uintptr_t uart_base;
+static volatile uint8_t *uart_base;
 static plat_console_rx_fn rx_fn;
 static void *rx_arg;
 
-void pl011_init(uintptr_t base)
+void pl011_init(volatile uint8_t *base)
 {
     /* The firmware (QEMU) set the baud rate; only make sure the UART, its
      * transmitter and receiver are on, 8N1 with FIFOs, interrupts masked. */
@@ -42,7 +43,7 @@ void pl011_init(uintptr_t base)
     uart_base = base;
 }
 
-static void put_byte(uintptr_t base, char c)
+static void put_byte(volatile uint8_t *base, char c)
 {
     while (mmio_read32(base + UART_FR) & FR_TXFF)
         ;
@@ -51,7 +52,7 @@ static void put_byte(uintptr_t base, char c)
 
 void plat_console_write(const char *buf, size_t len)
 {
-    uintptr_t base = uart_base;
+    volatile uint8_t *base = uart_base;
     if (!base)
         return;
     for (size_t i = 0; i < len; i++) {
@@ -63,7 +64,7 @@ void plat_console_write(const char *buf, size_t len)
 
 void plat_console_write_raw(const char *buf, size_t len)
 {
-    uintptr_t base = uart_base;
+    volatile uint8_t *base = uart_base;
     if (!base)
         return;
     for (size_t i = 0; i < len; i++)
@@ -72,7 +73,7 @@ void plat_console_write_raw(const char *buf, size_t len)
 
 int plat_console_getc(void)
 {
-    uintptr_t base = uart_base;
+    volatile uint8_t *base = uart_base;
     if (!base || (mmio_read32(base + UART_FR) & FR_RXFE))
         return -1;
     return (int)(mmio_read32(base + UART_DR) & 0xff);

@@ -9,6 +9,7 @@
 #include <plat/uspace.h>
 #include <plat/uspace_test.h>
 #include "arm64.h"
+#include "platform.h"
 
 #define ESR_EC(esr)     (((esr) >> 26) & 0x3f)
 #define ESR_ISS(esr)    ((esr) & 0x1ffffff)
@@ -80,16 +81,9 @@ static unsigned abort_flags(uint64_t esr, bool is_data)
     return flags;
 }
 
-/* vm_fault with interrupts on when the interrupted code had them on (it
- * may sleep); a fault with interrupts masked is never resolved here. */
-static bool resolve_fault(const struct trap_frame *tf, uintptr_t addr, unsigned flags)
+bool trap_frame_irqs_on(const struct trap_frame *tf)
 {
-    if (addr >= USER_SPACE_END || (tf->spsr & SPSR_I))
-        return false;
-    __asm__ volatile("msr daifclr, #2" : : : "memory");
-    int rc = vm_fault(addr, flags);
-    __asm__ volatile("msr daifset, #2" : : : "memory");
-    return rc == 0;
+    return !(tf->spsr & SPSR_I);
 }
 
 /* Translation, access-flag and permission faults (not alignment or
@@ -107,7 +101,7 @@ static bool handle_kernel_abort(struct trap_frame *tf)
     uintptr_t fixup = uaccess_fixup(tf->elr);
     if (!fixup)
         return false;
-    if (!is_resolvable(tf->esr) || !resolve_fault(tf, tf->far, abort_flags(tf->esr, true)))
+    if (!is_resolvable(tf->esr) || !fault_resolve(tf, tf->far, abort_flags(tf->esr, true)))
         tf->elr = fixup;
     return true;
 }
@@ -130,7 +124,7 @@ void arm64_sync_handler(struct trap_frame *tf)
             return;
         }
         if ((ec == EC_DABT_LOW || ec == EC_IABT_LOW) && is_resolvable(esr) &&
-            resolve_fault(tf, tf->far, abort_flags(esr, ec == EC_DABT_LOW) | FAULT_USER))
+            fault_resolve(tf, tf->far, abort_flags(esr, ec == EC_DABT_LOW) | FAULT_USER))
             return;
     }
 

@@ -54,32 +54,32 @@ static inline volatile uint8_t *reg(struct virtio_device *dev, unsigned offset)
 
 static uint8_t mmio_get_status(struct virtio_device *dev)
 {
-    return (uint8_t)virtio_read32(reg(dev, MMIO_STATUS));
+    return (uint8_t)mmio_read32(reg(dev, MMIO_STATUS));
 }
 
 static void mmio_set_status(struct virtio_device *dev, uint8_t status)
 {
-    virtio_write32(reg(dev, MMIO_STATUS), status);
+    mmio_write32(reg(dev, MMIO_STATUS), status);
 }
 
 static uint64_t mmio_get_features(struct virtio_device *dev)
 {
-    virtio_write32(reg(dev, MMIO_DEVICE_FEATURES_SEL), 0);
-    uint64_t low = virtio_read32(reg(dev, MMIO_DEVICE_FEATURES));
+    mmio_write32(reg(dev, MMIO_DEVICE_FEATURES_SEL), 0);
+    uint64_t low = mmio_read32(reg(dev, MMIO_DEVICE_FEATURES));
     if (dev->is_legacy)
         return low;
-    virtio_write32(reg(dev, MMIO_DEVICE_FEATURES_SEL), 1);
-    return low | (uint64_t)virtio_read32(reg(dev, MMIO_DEVICE_FEATURES)) << 32;
+    mmio_write32(reg(dev, MMIO_DEVICE_FEATURES_SEL), 1);
+    return low | (uint64_t)mmio_read32(reg(dev, MMIO_DEVICE_FEATURES)) << 32;
 }
 
 static void mmio_set_features(struct virtio_device *dev, uint64_t features)
 {
-    virtio_write32(reg(dev, MMIO_DRIVER_FEATURES_SEL), 0);
-    virtio_write32(reg(dev, MMIO_DRIVER_FEATURES), (uint32_t)features);
+    mmio_write32(reg(dev, MMIO_DRIVER_FEATURES_SEL), 0);
+    mmio_write32(reg(dev, MMIO_DRIVER_FEATURES), (uint32_t)features);
     if (dev->is_legacy)
         return;
-    virtio_write32(reg(dev, MMIO_DRIVER_FEATURES_SEL), 1);
-    virtio_write32(reg(dev, MMIO_DRIVER_FEATURES), (uint32_t)(features >> 32));
+    mmio_write32(reg(dev, MMIO_DRIVER_FEATURES_SEL), 1);
+    mmio_write32(reg(dev, MMIO_DRIVER_FEATURES), (uint32_t)(features >> 32));
 }
 
 static uint64_t config_read_once(struct virtio_device *dev, unsigned offset, unsigned width)
@@ -87,13 +87,13 @@ static uint64_t config_read_once(struct virtio_device *dev, unsigned offset, uns
     volatile uint8_t *a = reg(dev, MMIO_CONFIG + offset);
     switch (width) {
     case 1:
-        return virtio_read8(a);
+        return mmio_read8(a);
     case 2:
-        return virtio_read16(a);
+        return mmio_read16(a);
     case 4:
-        return virtio_read32(a);
+        return mmio_read32(a);
     default:
-        return virtio_read32(a) | (uint64_t)virtio_read32(a + 4) << 32;
+        return mmio_read32(a) | (uint64_t)mmio_read32(a + 4) << 32;
     }
 }
 
@@ -103,9 +103,9 @@ static uint64_t mmio_config_read(struct virtio_device *dev, unsigned offset, uns
         return config_read_once(dev, offset, width);
     /* Re-read while the device changes the configuration under us. */
     for (;;) {
-        uint32_t generation = virtio_read32(reg(dev, MMIO_CONFIG_GENERATION));
+        uint32_t generation = mmio_read32(reg(dev, MMIO_CONFIG_GENERATION));
         uint64_t value = config_read_once(dev, offset, width);
-        if (virtio_read32(reg(dev, MMIO_CONFIG_GENERATION)) == generation)
+        if (mmio_read32(reg(dev, MMIO_CONFIG_GENERATION)) == generation)
             return value;
     }
 }
@@ -115,54 +115,54 @@ static void mmio_config_write(struct virtio_device *dev, unsigned offset, unsign
 {
     volatile uint8_t *a = reg(dev, MMIO_CONFIG + offset);
     if (width == 1)
-        virtio_write8(a, (uint8_t)value);
+        mmio_write8(a, (uint8_t)value);
     else if (width == 2)
-        virtio_write16(a, (uint16_t)value);
+        mmio_write16(a, (uint16_t)value);
     else
-        virtio_write32(a, (uint32_t)value);
+        mmio_write32(a, (uint32_t)value);
 }
 
 static unsigned mmio_queue_max_size(struct virtio_device *dev, unsigned index)
 {
-    virtio_write32(reg(dev, MMIO_QUEUE_SEL), index);
-    if (!dev->is_legacy && virtio_read32(reg(dev, MMIO_QUEUE_READY)))
+    mmio_write32(reg(dev, MMIO_QUEUE_SEL), index);
+    if (!dev->is_legacy && mmio_read32(reg(dev, MMIO_QUEUE_READY)))
         return 0;                       /* already in use: not ours to set up */
-    return virtio_read32(reg(dev, MMIO_QUEUE_NUM_MAX));
+    return mmio_read32(reg(dev, MMIO_QUEUE_NUM_MAX));
 }
 
 static int mmio_queue_enable(struct virtio_device *dev, struct virtq *vq)
 {
-    virtio_write32(reg(dev, MMIO_QUEUE_SEL), vq->index);
-    virtio_write32(reg(dev, MMIO_QUEUE_NUM), vq->size);
+    mmio_write32(reg(dev, MMIO_QUEUE_SEL), vq->index);
+    mmio_write32(reg(dev, MMIO_QUEUE_NUM), vq->size);
     if (dev->is_legacy) {
         /* One block: descriptors and available ring, the used ring at the
          * next page boundary (virtq_create lays it out so). */
         if (vq->desc_pa >> (32 + 12))
             return -EINVAL;
-        virtio_write32(reg(dev, MMIO_QUEUE_ALIGN), 4096);
-        virtio_write32(reg(dev, MMIO_QUEUE_PFN), (uint32_t)(vq->desc_pa >> 12));
+        mmio_write32(reg(dev, MMIO_QUEUE_ALIGN), 4096);
+        mmio_write32(reg(dev, MMIO_QUEUE_PFN), (uint32_t)(vq->desc_pa >> 12));
         return 0;
     }
-    virtio_write32(reg(dev, MMIO_QUEUE_DESC), (uint32_t)vq->desc_pa);
-    virtio_write32(reg(dev, MMIO_QUEUE_DESC + 4), (uint32_t)(vq->desc_pa >> 32));
-    virtio_write32(reg(dev, MMIO_QUEUE_AVAIL), (uint32_t)vq->avail_pa);
-    virtio_write32(reg(dev, MMIO_QUEUE_AVAIL + 4), (uint32_t)(vq->avail_pa >> 32));
-    virtio_write32(reg(dev, MMIO_QUEUE_USED), (uint32_t)vq->used_pa);
-    virtio_write32(reg(dev, MMIO_QUEUE_USED + 4), (uint32_t)(vq->used_pa >> 32));
-    virtio_write32(reg(dev, MMIO_QUEUE_READY), 1);
+    mmio_write32(reg(dev, MMIO_QUEUE_DESC), (uint32_t)vq->desc_pa);
+    mmio_write32(reg(dev, MMIO_QUEUE_DESC + 4), (uint32_t)(vq->desc_pa >> 32));
+    mmio_write32(reg(dev, MMIO_QUEUE_AVAIL), (uint32_t)vq->avail_pa);
+    mmio_write32(reg(dev, MMIO_QUEUE_AVAIL + 4), (uint32_t)(vq->avail_pa >> 32));
+    mmio_write32(reg(dev, MMIO_QUEUE_USED), (uint32_t)vq->used_pa);
+    mmio_write32(reg(dev, MMIO_QUEUE_USED + 4), (uint32_t)(vq->used_pa >> 32));
+    mmio_write32(reg(dev, MMIO_QUEUE_READY), 1);
     return 0;
 }
 
 static void mmio_queue_notify(struct virtio_device *dev, struct virtq *vq)
 {
-    virtio_write32(reg(dev, MMIO_QUEUE_NOTIFY), vq->index);
+    mmio_write32(reg(dev, MMIO_QUEUE_NOTIFY), vq->index);
 }
 
 static uint32_t mmio_interrupt_ack(struct virtio_device *dev)
 {
-    uint32_t status = virtio_read32(reg(dev, MMIO_INTERRUPT_STATUS));
+    uint32_t status = mmio_read32(reg(dev, MMIO_INTERRUPT_STATUS));
     if (status)
-        virtio_write32(reg(dev, MMIO_INTERRUPT_ACK), status);
+        mmio_write32(reg(dev, MMIO_INTERRUPT_ACK), status);
     return status;
 }
 
@@ -193,10 +193,10 @@ static void probe_window(const struct plat_mmio_window *w)
     volatile uint8_t *regs = arch_ioremap(w->base, w->size_bytes);
     if (!regs)
         return;
-    if (virtio_read32(regs + MMIO_MAGIC) != MMIO_MAGIC_VALUE)
+    if (mmio_read32(regs + MMIO_MAGIC) != MMIO_MAGIC_VALUE)
         return;
-    uint32_t version = virtio_read32(regs + MMIO_VERSION);
-    uint32_t device_id = virtio_read32(regs + MMIO_DEVICE_ID);
+    uint32_t version = mmio_read32(regs + MMIO_VERSION);
+    uint32_t device_id = mmio_read32(regs + MMIO_DEVICE_ID);
     if (device_id == 0)
         return;                         /* an empty slot */
     if (version != 1 && version != 2) {
@@ -209,14 +209,14 @@ static void probe_window(const struct plat_mmio_window *w)
     t->regs = regs;
     t->irq = w->irq;
     t->dev.device_id = device_id;
-    t->dev.vendor_id = virtio_read32(regs + MMIO_VENDOR_ID);
+    t->dev.vendor_id = mmio_read32(regs + MMIO_VENDOR_ID);
     t->dev.is_legacy = version == 1;
     t->dev.ops = &mmio_ops;
     t->dev.transport_data = t;
     snprintf(t->dev.name, sizeof(t->dev.name), "mmio%s@%#lx", version == 1 ? "-v1" : "",
              (unsigned long)w->base);
     if (t->dev.is_legacy)
-        virtio_write32(regs + MMIO_GUEST_PAGE_SIZE, 4096);
+        mmio_write32(regs + MMIO_GUEST_PAGE_SIZE, 4096);
     /* The device stays on the core's list even when no driver binds. */
     virtio_device_add(&t->dev);
 }

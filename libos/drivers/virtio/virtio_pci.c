@@ -59,30 +59,30 @@ static inline struct pci_transport *transport(struct virtio_device *dev)
 
 static uint8_t vpci_get_status(struct virtio_device *dev)
 {
-    return virtio_read8(transport(dev)->common + COMMON_STATUS);
+    return mmio_read8(transport(dev)->common + COMMON_STATUS);
 }
 
 static void vpci_set_status(struct virtio_device *dev, uint8_t status)
 {
-    virtio_write8(transport(dev)->common + COMMON_STATUS, status);
+    mmio_write8(transport(dev)->common + COMMON_STATUS, status);
 }
 
 static uint64_t vpci_get_features(struct virtio_device *dev)
 {
     volatile uint8_t *c = transport(dev)->common;
-    virtio_write32(c + COMMON_DFSELECT, 0);
-    uint64_t low = virtio_read32(c + COMMON_DF);
-    virtio_write32(c + COMMON_DFSELECT, 1);
-    return low | (uint64_t)virtio_read32(c + COMMON_DF) << 32;
+    mmio_write32(c + COMMON_DFSELECT, 0);
+    uint64_t low = mmio_read32(c + COMMON_DF);
+    mmio_write32(c + COMMON_DFSELECT, 1);
+    return low | (uint64_t)mmio_read32(c + COMMON_DF) << 32;
 }
 
 static void vpci_set_features(struct virtio_device *dev, uint64_t features)
 {
     volatile uint8_t *c = transport(dev)->common;
-    virtio_write32(c + COMMON_GFSELECT, 0);
-    virtio_write32(c + COMMON_GF, (uint32_t)features);
-    virtio_write32(c + COMMON_GFSELECT, 1);
-    virtio_write32(c + COMMON_GF, (uint32_t)(features >> 32));
+    mmio_write32(c + COMMON_GFSELECT, 0);
+    mmio_write32(c + COMMON_GF, (uint32_t)features);
+    mmio_write32(c + COMMON_GFSELECT, 1);
+    mmio_write32(c + COMMON_GF, (uint32_t)(features >> 32));
 }
 
 static uint64_t vpci_config_read(struct virtio_device *dev, unsigned offset, unsigned width)
@@ -92,23 +92,23 @@ static uint64_t vpci_config_read(struct virtio_device *dev, unsigned offset, uns
         return 0;
     volatile uint8_t *a = t->device + offset;
     for (;;) {
-        uint8_t generation = virtio_read8(t->common + COMMON_CFGGENERATION);
+        uint8_t generation = mmio_read8(t->common + COMMON_CFGGENERATION);
         uint64_t value;
         switch (width) {
         case 1:
-            value = virtio_read8(a);
+            value = mmio_read8(a);
             break;
         case 2:
-            value = virtio_read16(a);
+            value = mmio_read16(a);
             break;
         case 4:
-            value = virtio_read32(a);
+            value = mmio_read32(a);
             break;
         default:
-            value = virtio_read32(a) | (uint64_t)virtio_read32(a + 4) << 32;
+            value = mmio_read32(a) | (uint64_t)mmio_read32(a + 4) << 32;
             break;
         }
-        if (virtio_read8(t->common + COMMON_CFGGENERATION) == generation)
+        if (mmio_read8(t->common + COMMON_CFGGENERATION) == generation)
             return value;
     }
 }
@@ -121,57 +121,57 @@ static void vpci_config_write(struct virtio_device *dev, unsigned offset, unsign
         return;
     volatile uint8_t *a = t->device + offset;
     if (width == 1)
-        virtio_write8(a, (uint8_t)value);
+        mmio_write8(a, (uint8_t)value);
     else if (width == 2)
-        virtio_write16(a, (uint16_t)value);
+        mmio_write16(a, (uint16_t)value);
     else
-        virtio_write32(a, (uint32_t)value);
+        mmio_write32(a, (uint32_t)value);
 }
 
 static unsigned vpci_queue_max_size(struct virtio_device *dev, unsigned index)
 {
     volatile uint8_t *c = transport(dev)->common;
-    if (index >= virtio_read16(c + COMMON_NUMQ))
+    if (index >= mmio_read16(c + COMMON_NUMQ))
         return 0;
-    virtio_write16(c + COMMON_Q_SELECT, (uint16_t)index);
-    if (virtio_read16(c + COMMON_Q_ENABLE))
+    mmio_write16(c + COMMON_Q_SELECT, (uint16_t)index);
+    if (mmio_read16(c + COMMON_Q_ENABLE))
         return 0;
-    return virtio_read16(c + COMMON_Q_SIZE);
+    return mmio_read16(c + COMMON_Q_SIZE);
 }
 
 static void write64(volatile uint8_t *a, uint64_t value)
 {
-    virtio_write32(a, (uint32_t)value);
-    virtio_write32(a + 4, (uint32_t)(value >> 32));
+    mmio_write32(a, (uint32_t)value);
+    mmio_write32(a + 4, (uint32_t)(value >> 32));
 }
 
 static int vpci_queue_enable(struct virtio_device *dev, struct virtq *vq)
 {
     struct pci_transport *t = transport(dev);
     volatile uint8_t *c = t->common;
-    virtio_write16(c + COMMON_Q_SELECT, (uint16_t)vq->index);
-    virtio_write16(c + COMMON_Q_SIZE, vq->size);
-    virtio_write16(c + COMMON_Q_MSIX, VIRTIO_MSI_NO_VECTOR);
-    uint64_t notify_offset = (uint64_t)virtio_read16(c + COMMON_Q_NOFF) * t->notify_multiplier;
+    mmio_write16(c + COMMON_Q_SELECT, (uint16_t)vq->index);
+    mmio_write16(c + COMMON_Q_SIZE, vq->size);
+    mmio_write16(c + COMMON_Q_MSIX, VIRTIO_MSI_NO_VECTOR);
+    uint64_t notify_offset = (uint64_t)mmio_read16(c + COMMON_Q_NOFF) * t->notify_multiplier;
     if (notify_offset + 2 > t->notify_length)
         return -EIO;
     vq->transport_data = (void *)(t->notify + notify_offset);
     write64(c + COMMON_Q_DESC, vq->desc_pa);
     write64(c + COMMON_Q_AVAIL, vq->avail_pa);
     write64(c + COMMON_Q_USED, vq->used_pa);
-    virtio_write16(c + COMMON_Q_ENABLE, 1);
+    mmio_write16(c + COMMON_Q_ENABLE, 1);
     return 0;
 }
 
 static void vpci_queue_notify(struct virtio_device *dev, struct virtq *vq)
 {
     (void)dev;
-    virtio_write16(vq->transport_data, (uint16_t)vq->index);
+    mmio_write16(vq->transport_data, (uint16_t)vq->index);
 }
 
 static uint32_t vpci_interrupt_ack(struct virtio_device *dev)
 {
-    return virtio_read8(transport(dev)->isr);    /* reading clears it */
+    return mmio_read8(transport(dev)->isr);    /* reading clears it */
 }
 
 static int vpci_irq_attach(struct virtio_device *dev, void (*fn)(void *arg), void *arg)
