@@ -18,8 +18,9 @@ LIBS = {
     'proc': 'proc', 'tty': 'tty', 'syscall': 'syscall',
 }
 # include/ entries that are not a front door but a contract with others:
-# kern's freestanding libc subset, lwIP's port layout (arch/cc.h ...).
-EXTRA_INCLUDE = {'kern': {'klibc'}, 'net/lwip': {'arch', 'lwipopts.h'}}
+# kern's freestanding libc subset, lwIP's port layout (arch/cc.h, lwipopts.h and
+# the hook file LWIP_HOOK_FILENAME names, which lwIP includes by those names).
+EXTRA_INCLUDE = {'kern': {'klibc'}, 'net/lwip': {'arch', 'lwipopts.h', 'lwip_hooks.h'}}
 INCLUDE_RE = re.compile(r'^\s*#\s*include\s*([<"])([^>"]+)[>"]')
 PRIVATE_RE = re.compile(r'(^|/)([a-z0-9_]+_)?internal\.h$')
 
