@@ -308,9 +308,12 @@ def process_count(sh):
 def resync(sh, tag):
     """Waits for a marker command's output and the prompt after it: the
     repeated Ctrl-C of interrupt_until_prompt can leave extra prompts in
-    the stream, and a run() would then read one command behind."""
-    sh.guest.send("echo %s-sync\n" % tag)
-    sh.expect_line(r"^%s-sync$" % tag, timeout=120)
+    the stream, and a run() would then read one command behind. The shell
+    computes the marker, so the echo of the typed line never matches it;
+    it may follow output of background processes on the same line (a fork
+    bomb's "fork: ..." without a newline), hence no anchor at the start."""
+    sh.guest.send("echo %s-$((40 + 2))-sync\n" % tag)
+    sh.expect_line(r"%s-42-sync$" % tag, timeout=120)
     sh.wait_prompt(timeout=60)
 
 
