@@ -4,12 +4,7 @@
  * reports the failure instead of panicking. SMAP is lifted (stac) only
  * inside these functions. */
 
-.macro ex_entry fault, fixup
-    .pushsection __ex_table, "a"
-    .balign 8
-    .quad \fault, \fixup
-    .popsection
-.endm
+#include "extable.h"
 
 .macro stac_if_smap
     cmpb $0, amd64_has_smap(%rip)
@@ -120,6 +115,6 @@ arch_user_enter:
 1:  rep movsq
 2:  movq %rax, %rdi
     jmp amd64_user_exit
-5:  call amd64_bad_user_enter
+5:  call plat_bad_user_enter
     ud2
     .size arch_user_enter, . - arch_user_enter

@@ -48,12 +48,6 @@ void arch_set_kernel_stack(void *stack_top)
     p->tss->rsp[0] = (uint64_t)(uintptr_t)stack_top;
 }
 
-_Noreturn void amd64_bad_user_enter(void);
-_Noreturn void amd64_bad_user_enter(void)
-{
-    panic("arch_user_enter: not a user frame, or no kernel stack set");
-}
-
 /* ---- frames and the syscall convention ---- */
 
 void arch_user_frame_init(struct trap_frame *tf, uintptr_t pc, uintptr_t sp)

@@ -5,12 +5,7 @@
  * through, and they work with PSTATE.PAN set. Every one of them has an
  * entry in __ex_table: a fault there resumes at the entry's fixup. */
 
-.macro ex_entry fault, fixup
-    .pushsection __ex_table, "a"
-    .balign 8
-    .quad \fault, \fixup
-    .popsection
-.endm
+#include "extable.h"
 
     .section .text.uaccess, "ax"
 

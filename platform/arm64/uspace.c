@@ -49,12 +49,6 @@ void arch_set_kernel_stack(void *stack_top)
     arm64_kernel_stack_top[arch_cpu_id()] = (uint64_t)(uintptr_t)stack_top;
 }
 
-_Noreturn void arm64_bad_user_enter(void);
-_Noreturn void arm64_bad_user_enter(void)
-{
-    panic("arch_user_enter: not a user frame, or no kernel stack set");
-}
-
 /* ---- frames and the syscall convention ---- */
 
 void arch_user_frame_init(struct trap_frame *tf, uintptr_t pc, uintptr_t sp)

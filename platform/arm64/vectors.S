@@ -183,7 +183,7 @@ arch_user_enter:
     b.ne    4b
 3:  mov     sp, x4
     b       arm64_el0_return
-9:  bl      arm64_bad_user_enter
+9:  bl      plat_bad_user_enter
     brk     #0
     .size arch_user_enter, . - arch_user_enter
 
