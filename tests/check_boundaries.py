@@ -5,7 +5,11 @@ one library
   - includes a file of another library by a relative path ("../x/y.h"),
   - includes another library's private header (*_internal.h, internal.h),
   - includes a front door outside <lib>/ (<vfs.h> instead of <vfs/vfs.h>),
-and when a library's include/ holds anything but its <lib>/ folder.
+  - declares a weak symbol (a hidden tie to a library that may be missing:
+    optional libraries register themselves, kern/subsys.h),
+and when a library's include/ holds anything but its <lib>/ folder; and
+when the rest of the kernel side (platform/, apps/ktest/) declares a weak
+symbol.
 Usage: check_boundaries.py SOURCE_ROOT"""
 import os
 import re
@@ -23,6 +27,8 @@ LIBS = {
 EXTRA_INCLUDE = {'kern': {'klibc'}, 'net/lwip': {'arch', 'lwipopts.h', 'lwip_hooks.h'}}
 INCLUDE_RE = re.compile(r'^\s*#\s*include\s*([<"])([^>"]+)[>"]')
 PRIVATE_RE = re.compile(r'(^|/)([a-z0-9_]+_)?internal\.h$')
+WEAK_ERROR = 'a weak symbol (register through kern/subsys.h instead)'
+WEAK_RE = re.compile(r'__attribute__\s*\(\(\s*(__)?weak(__)?\b|#\s*pragma\s+weak\b|^\s*\.weak\b')
 
 
 def owner(path, libos):
@@ -57,6 +63,8 @@ def check(root):
                 rel = os.path.relpath(path, os.path.dirname(libos))
                 with open(path, encoding='utf-8', errors='replace') as f:
                     for number, line in enumerate(f, 1):
+                        if WEAK_RE.search(line):
+                            errors.append(f'{rel}:{number}: {WEAK_ERROR}')
                         m = INCLUDE_RE.match(line)
                         if not m:
                             continue
@@ -81,6 +89,18 @@ def check(root):
                             if '/' not in target and stem in front_doors:
                                 errors.append(f'{where}: front door outside <{stem}/...>')
                                 continue
+    for top in ('platform', os.path.join('apps', 'ktest')):
+        for dirpath, dirnames, filenames in os.walk(os.path.join(os.path.dirname(libos), top)):
+            dirnames.sort()
+            for name in sorted(filenames):
+                if not name.endswith(('.c', '.h', '.S')):
+                    continue
+                path = os.path.join(dirpath, name)
+                with open(path, encoding='utf-8', errors='replace') as f:
+                    for number, line in enumerate(f, 1):
+                        if WEAK_RE.search(line):
+                            rel = os.path.relpath(path, os.path.dirname(libos))
+                            errors.append(f'{rel}:{number}: {WEAK_ERROR}')
     return errors
 
 

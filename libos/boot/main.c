@@ -1,12 +1,15 @@
 /* kernel_main: the portable half of boot. The platform has the MMU, the
  * console and the exception vectors up; this brings up memory, then the
  * platform's interrupt controller and timer, the scheduler and the other
- * CPUs, then runs the image's app on the boot thread. */
+ * CPUs, then the optional libraries the image links, in the stage order of
+ * kern/subsys.h, then runs the image's app on the boot thread. */
 #include "version.h"
 #include <kern/app.h>
 #include <kern/cmdline.h>
+#include <kern/panic.h>
 #include <kern/printk.h>
 #include <kern/stack_protector.h>
+#include <kern/subsys.h>
 #include <mm/page.h>
 #include <mm/kmalloc.h>
 #include <plat/boot.h>
@@ -15,19 +18,34 @@
 #include <plat/power.h>
 #include <sched/sched.h>
 
-/* The file tree (libos/vfs), set up when the image links it: a weak
- * reference, so images without a VFS do not pay for one. */
-int vfs_init(void) __attribute__((weak));
-/* Device drivers (libos/drivers), when linked: probed before the VFS, whose
- * root may be a disk. */
-int drivers_init(void) __attribute__((weak));
-/* Sockets (libos/net), when linked: registers the address families. */
-int net_init(void) __attribute__((weak));
-/* The network stack (libos/net/lwip), when linked: after the VFS, where
- * it publishes /proc/net, and after the socket layer (AF_INET joins it). */
-int netstack_init(void) __attribute__((weak));
-/* Writes dirty file data back and marks disk filesystems clean. */
-void vfs_shutdown(void) __attribute__((weak));
+/* The registered subsystems, sorted by stage (the linker script). */
+extern const struct subsys __subsys_start[], __subsys_end[];
+
+/* Runs every registered init hook in stage order. A failure is logged and
+ * boot goes on: the app finds out what is missing (kinit checks that the
+ * file tree is up). */
+static void subsys_init_all(void)
+{
+    unsigned prev_stage = 0;
+    for (const struct subsys *s = __subsys_start; s < __subsys_end; s++) {
+        if (s->stage < prev_stage)
+            panic("subsys: %s (stage %u) after stage %u: table not sorted", s->name,
+                  s->stage, prev_stage);
+        prev_stage = s->stage;
+        int rc = s->init ? s->init() : 0;
+        if (rc < 0)
+            printk("%s: set-up failed (%d)\n", s->name, rc);
+    }
+}
+
+/* The shutdown hooks in the reverse order (the VFS's writes dirty file data
+ * back and marks disk filesystems clean). */
+static void subsys_shutdown_all(void)
+{
+    for (const struct subsys *s = __subsys_end; s-- > __subsys_start;)
+        if (s->shutdown)
+            s->shutdown();
+}
 
 _Noreturn void kernel_main(void)
 {
@@ -45,27 +63,10 @@ _Noreturn void kernel_main(void)
     arch_irq_enable();
     sched_start_cpus();
     printk("cpus: %u online\n", plat_cpus_online());
-    if (drivers_init)
-        drivers_init();
-    if (vfs_init) {
-        int rc = vfs_init();
-        if (rc < 0)
-            printk("vfs: set-up failed (%d)\n", rc);
-    }
-    if (net_init) {
-        int rc = net_init();
-        if (rc < 0)
-            printk("net: socket layer set-up failed (%d)\n", rc);
-    }
-    if (netstack_init) {
-        int rc = netstack_init();
-        if (rc < 0)
-            printk("net: set-up failed (%d)\n", rc);
-    }
+    subsys_init_all();
 
     int status = app_main(plat_cmdline());
-    if (vfs_shutdown)
-        vfs_shutdown();
+    subsys_shutdown_all();
     /* In debug mode, check what is still quarantined. */
     kmalloc_quarantine_drain();
     plat_poweroff(status);

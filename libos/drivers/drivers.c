@@ -3,6 +3,7 @@
 #include <abi/errno.h>
 #include <kern/printk.h>
 #include <kern/spinlock.h>
+#include <kern/subsys.h>
 #include <mm/kmalloc.h>
 #include <drivers/drivers.h>
 #include <drivers/irq.h>
@@ -89,3 +90,4 @@ int drivers_init(void)
     pci_init();
     return 0;
 }
+SUBSYS_REGISTER(drivers, SUBSYS_STAGE_DRIVERS, drivers_init, NULL);

@@ -523,10 +523,18 @@ out:
     return rc;
 }
 
-struct vm_space *vm_space_current(void) __attribute__((weak));
+/* Set once at boot, before any process runs: read without ordering. */
+static vm_space_current_fn space_current;
+
+void vm_set_space_current(vm_space_current_fn fn)
+{
+    __atomic_store_n(&space_current, fn, __ATOMIC_RELAXED);
+}
+
 struct vm_space *vm_space_current(void)
 {
-    return NULL;
+    vm_space_current_fn fn = __atomic_load_n(&space_current, __ATOMIC_RELAXED);
+    return fn ? fn() : NULL;
 }
 
 static vm_oom_fn oom_handler;   /* set once before any process runs */

@@ -8,6 +8,7 @@
 #include <abi/fcntl.h>
 #include <abi/poll.h>
 #include <abi/select.h>
+#include <kern/subsys.h>
 #include <kern/util.h>
 #include <mm/kmalloc.h>
 #include <net/socket.h>
@@ -41,6 +42,7 @@ int net_init(void)
         return -ENOMEM;
     return unix_family_init();
 }
+SUBSYS_REGISTER(net, SUBSYS_STAGE_SOCKETS, net_init, NULL);
 
 /* Files. */
 

@@ -1,10 +1,24 @@
 /* Job-control queries for the TTY layer (proc/job.h): process groups and
- * sessions seen from outside libos/proc, under proc_lock; and POSIX's
+ * sessions seen from outside libos/proc, under proc_lock; the TTY layer's
+ * session hooks, which it registers at boot; and POSIX's
  * orphaned process groups (proc_job_hup_orphaned_locked, for exit, setsid
  * and setpgid). */
 #include <abi/errno.h>
 #include <proc/job.h>
 #include "proc_internal.h"
+
+/* The TTY layer's hooks: set once at boot, before any process exists. */
+static const struct proc_job_tty_ops *tty_ops;
+
+void proc_job_set_tty(const struct proc_job_tty_ops *ops)
+{
+    tty_ops = ops;
+}
+
+const struct proc_job_tty_ops *proc_job_tty(void)
+{
+    return tty_ops;
+}
 
 bool proc_job_current(struct proc_job_id *out)
 {

@@ -7,7 +7,9 @@
 #include <abi/wait.h>
 #include <kern/panic.h>
 #include <kern/printk.h>
+#include <kern/subsys.h>
 #include <kern/trap.h>
+#include <kern/uspace.h>
 #include <kern/util.h>
 #include <mm/kmalloc.h>
 #include <mm/page.h>
@@ -15,6 +17,7 @@
 #include <plat/cpu.h>
 #include <plat/timer.h>
 #include <plat/uaccess.h>
+#include <proc/job.h>
 #include <proc/proc.h>
 #include <sched/sync.h>
 #include "proc_internal.h"
@@ -38,7 +41,8 @@ struct proc *proc_current(void)
     return pt ? pt->proc : NULL;
 }
 
-struct vm_space *vm_space_current(void)
+/* mm's vm_space_current (registered at boot). */
+static struct vm_space *proc_vm_space_current(void)
 {
     struct proc *p = proc_current();
     return p ? p->vm : NULL;
@@ -114,9 +118,9 @@ static void switch_in(struct proc_thread *pt, struct thread *t)
     arch_user_state_restore(pt->user_state);
 }
 
-/* The scheduler's switch hook (sched.c calls it with interrupts off, just
- * before switching from prev to next). */
-void proc_context_switch(struct thread *prev, struct thread *next)
+/* The scheduler's switch hook (sched/thread.h: called with interrupts off,
+ * just before switching from prev to next; registered at boot). */
+static void proc_context_switch(struct thread *prev, struct thread *next)
 {
     struct proc_thread *from = thread_owner(prev), *to = thread_owner(next);
     if (from) {
@@ -130,6 +134,18 @@ void proc_context_switch(struct thread *prev, struct thread *next)
     else
         vm_space_activate(NULL);    /* no CPU keeps a dead space active */
 }
+
+/* Connects the process layer to the layers below it at boot, before any
+ * process exists (kern/subsys.h): the scheduler's switch hook, mm's
+ * current space and the kernel's return work before user mode. */
+static int proc_register(void)
+{
+    sched_set_switch_hook(proc_context_switch);
+    vm_set_space_current(proc_vm_space_current);
+    uspace_register_return_work(sig_return_work);
+    return 0;
+}
+SUBSYS_REGISTER(proc, SUBSYS_STAGE_LINKS, proc_register, NULL);
 
 /* First code of every user thread: becomes pt's, then enters user mode
  * through a frame on its own kernel stack. */
@@ -153,7 +169,7 @@ static int thread_entry(void *arg)
         arch_user_frame_init(tf, pt->start_pc, pt->start_sp);
         arch_user_frame_set_arg0(tf, pt->start_arg);
     }
-    user_return_work(tf);
+    sig_return_work(tf);
     arch_user_enter(tf);
 }
 
@@ -170,7 +186,7 @@ int proc_thread_start(struct proc_thread *pt, const char *name)
 
 /* The first reason for p to end wins: marks p as exiting with wait_status
  * unless an exit already began. Every thread then leaves
- * on its way back to user mode (user_return_work). */
+ * on its way back to user mode (sig_return_work). */
 void proc_begin_exit_locked(struct proc *p, int wait_status)
 {
     spin_assert_held(&proc_lock);
@@ -195,10 +211,6 @@ static void stop_other_threads(struct proc *p, struct proc_thread *self)
     waitq_wake_all(&p->stop_wq);
 }
 
-/* The controlling terminal's side of a session leader's exit (libos/tty,
- * when the image links it). */
-void tty_session_end(int sid) __attribute__((weak));
-
 #define ORPHAN_CHECK_MAX 32
 
 /* The last thread is gone: release everything but the zombie itself, and
@@ -206,8 +218,10 @@ void tty_session_end(int sid) __attribute__((weak));
  * detached from the kernel thread. */
 static void proc_finish(struct proc *p)
 {
-    if (p->pid == p->sid && tty_session_end)
-        tty_session_end(p->sid);
+    /* the controlling terminal's side of a session leader's exit */
+    const struct proc_job_tty_ops *tty = proc_job_tty();
+    if (p->pid == p->sid && tty)
+        tty->session_end(p->sid);
     sig_alarm_cancel(p);
     vfs_ctx_release(&p->files);
     mutex_lock(&proc_vm_mutex);
@@ -764,7 +778,7 @@ static int init_entry(void *arg)
     if (rc < 0)
         proc_exit_group(ABI_W_EXITCODE(127, 0));
     arch_irq_disable();
-    user_return_work(tf);
+    sig_return_work(tf);
     arch_user_enter(tf);
 }
 

@@ -150,6 +150,9 @@ void sig_update_pending(struct proc_thread *pt);    /* lock held */
 void sig_reset_on_exec(struct proc *p, struct proc_thread *pt);
 void sig_alarm_cancel(struct proc *p);
 void sig_pipe_hook(void);
+/* Before every return to user mode, interrupts off: delivers signals,
+ * stops, exits (registered as the kernel's return work, kern/uspace.h). */
+void sig_return_work(struct trap_frame *tf);
 
 /* rlimit.c */
 void proc_rlimit_init(struct proc *p);                  /* the defaults (init) */
@@ -176,5 +179,8 @@ void proc_cmdline_put(struct proc_cmdline *cmdline);
 /* Registers the process layer as /proc's source (proc_start_init). */
 void proc_procfs_register(void);
 void proc_oom_register(void);        /* oom.c */
+
+/* job.c: the TTY layer's session hooks (proc/job.h); NULL without one. */
+const struct proc_job_tty_ops *proc_job_tty(void);
 
 #endif

@@ -12,6 +12,7 @@
 #include <mm/vm.h>
 #include <plat/layout.h>
 #include <plat/timer.h>
+#include <proc/job.h>
 #include <sched/sync.h>
 #include <vfs/procfs.h>
 #include "proc_internal.h"
@@ -22,11 +23,6 @@
 struct mutex proc_vm_mutex = {
     SPINLOCK_INIT, NULL, WAITQ_INIT(proc_vm_mutex.waiters),
 };
-
-/* libos/tty (tty/tty.h), when the image links it: the device number
- * (major * 256 + minor) and foreground group of session sid's controlling
- * terminal; false when it has none. */
-bool tty_session_info(int sid, uint32_t *rdev, int *fg_pgrp) __attribute__((weak));
 
 /* ---- argument copies ------------------------------------------------ */
 
@@ -159,7 +155,8 @@ static int view_get(int pid, struct proc_view *v)
     v->tpgid = -1;
     uint32_t rdev;
     int fg;
-    if (tty_session_info && tty_session_info(v->sid, &rdev, &fg)) {
+    const struct proc_job_tty_ops *tty = proc_job_tty();
+    if (tty && tty->session_info(v->sid, &rdev, &fg)) {
         /* Linux's encoding of tty_nr (the same as rdev for minors < 256). */
         unsigned major = rdev >> 8, minor = rdev & 0xffu;
         v->tty_nr = (minor & 0xffu) | (major << 8) | ((minor & ~0xffu) << 12);

@@ -1,7 +1,8 @@
 /* Signals: per-process actions, per-thread masks and pending sets,
  * generation (kill, tgkill, faults, timers, SIGCHLD), the stop/continue
  * default actions at generation time, and delivery on every return to user
- * mode (user_return_work) through frames the platform builds
+ * mode (sig_return_work, the kernel's return work: kern/uspace.h) through
+ * frames the platform builds
  * (arch_signal_push) and the gate's sigreturn trampoline. */
 #include <string.h>
 #include <abi/errno.h>
@@ -307,7 +308,7 @@ static void do_stop(struct proc *p, int sig, unsigned long *flags)
         waitq_sleep_uninterruptible(&p->stop_wq, &proc_lock, 0);
 }
 
-void user_return_work(struct trap_frame *tf)
+void sig_return_work(struct trap_frame *tf)
 {
     struct proc_thread *pt = proc_thread_current();
     if (!pt)

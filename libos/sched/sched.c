@@ -14,10 +14,15 @@
 struct cpu sched_cpus[PLAT_MAX_CPUS];
 bool sched_is_ready;
 
-/* The process layer's switch hook (libos/proc, when linked): saves and
- * loads user state (FP, TLS, address space, kernel stack for entries from
- * user mode). Called with interrupts off just before the switch. */
-void proc_context_switch(struct thread *prev, struct thread *next) __attribute__((weak));
+/* The process layer's switch hook (sched/thread.h), set once at boot. Read
+ * on every switch on every CPU: one relaxed load and a test (it only
+ * matters once a process exists, which boot orders after the store). */
+static sched_switch_hook_fn switch_hook;
+
+void sched_set_switch_hook(sched_switch_hook_fn fn)
+{
+    __atomic_store_n(&switch_hook, fn, __ATOMIC_RELAXED);
+}
 
 static unsigned cpu_load(const struct cpu *c)
 {
@@ -187,8 +192,9 @@ void sched_switch(void)
     c->current = next;
     c->prev = prev;
     c->switches++;
-    if (proc_context_switch)
-        proc_context_switch(prev, next);
+    sched_switch_hook_fn hook = __atomic_load_n(&switch_hook, __ATOMIC_RELAXED);
+    if (hook)
+        hook(prev, next);
     prev->spin_held = spin_held_switch(next->spin_held, next);
     arch_context_switch(&prev->sp, next->sp);
     finish_switch();

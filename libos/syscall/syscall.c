@@ -1,12 +1,14 @@
 /* The syscall boundary: the table from abi/syscalls.def numbers to handlers,
- * and syscall_entry, which the platform calls for every syscall from user
- * mode. Unknown numbers get -ENOSYS. A handler interrupted by a signal
+ * and syscall_dispatch, registered at boot as the handler of every syscall
+ * from user mode (kern/uspace.h). Unknown numbers get -ENOSYS. A handler interrupted by a signal
  * returns -EINTR; for the calls marked restartable, delivery then either
  * restarts the call (SA_RESTART, or a signal that ran no handler) or lets
  * -EINTR through. */
 #include <abi/errno.h>
 #include <abi/limits.h>
 #include <abi/syscall.h>
+#include <kern/subsys.h>
+#include <kern/uspace.h>
 #include <mm/kmalloc.h>
 #include <mm/vm.h>
 #include <plat/cpu.h>
@@ -25,7 +27,7 @@ static const struct syscall_desc table[SYS_COUNT] = {
 #include <abi/syscalls.def>
 };
 
-void syscall_entry(struct trap_frame *tf)
+static void syscall_dispatch(struct trap_frame *tf)
 {
     bool has_proc = proc_has_current();
     unsigned long nr = arch_syscall_nr(tf);
@@ -49,6 +51,13 @@ void syscall_entry(struct trap_frame *tf)
         arch_syscall_set_result(tf, rc);
     arch_irq_disable();
 }
+
+static int syscall_register(void)
+{
+    uspace_register_syscall(syscall_dispatch);
+    return 0;
+}
+SUBSYS_REGISTER(syscall, SUBSYS_STAGE_LINKS, syscall_register, NULL);
 
 bool user_range_ok(uintptr_t addr, size_t len, unsigned prot)
 {

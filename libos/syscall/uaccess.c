@@ -60,16 +60,3 @@ long strncpy_from_user(char *dst, const char *user_src, size_t max)
         return n;
     return limit < max ? -EFAULT : -ENAMETOOLONG;
 }
-
-struct ex_entry {
-    uintptr_t fault_pc, fixup_pc;
-};
-extern const struct ex_entry __ex_table_start[], __ex_table_end[];
-
-uintptr_t uaccess_fixup(uintptr_t pc)
-{
-    for (const struct ex_entry *e = __ex_table_start; e < __ex_table_end; e++)
-        if (e->fault_pc == pc)
-            return e->fixup_pc;
-    return 0;
-}

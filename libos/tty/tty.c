@@ -26,6 +26,7 @@
 #include <kern/list.h>
 #include <kern/printk.h>
 #include <kern/spinlock.h>
+#include <kern/subsys.h>
 #include <mm/kmalloc.h>
 #include <plat/timer.h>
 #include <proc/job.h>
@@ -695,3 +696,19 @@ int tty_register_ctty_device(void)
     int rc = devfs_register(&dev_tty);
     return rc < 0 && rc != -EEXIST ? rc : 0;
 }
+
+/* Connects the TTY layer at boot, before any process exists and before
+ * the VFS stage (kern/subsys.h): the process layer's session hooks, and
+ * the terminal devices, which vfs_init registers after its own. */
+static const struct proc_job_tty_ops session_ops = {
+    .session_end = tty_session_end,
+    .session_info = tty_session_info,
+};
+
+static int tty_register(void)
+{
+    proc_job_set_tty(&session_ops);
+    devfs_set_terminals(tty_register_devices);
+    return 0;
+}
+SUBSYS_REGISTER(tty, SUBSYS_STAGE_LINKS, tty_register, NULL);

@@ -245,8 +245,14 @@ static const struct devfs_device dumb_consoles[] = {
     { "serial0", S_IFCHR | 0660, &console_ops, NULL, 0 },
 };
 
-/* The terminals (console, tty, ptmx, pts), when the image links libos/tty. */
-int tty_register_devices(void) __attribute__((weak));
+/* The terminals' registration (vfs/fs.h): set once at boot, before
+ * vfs_init reads it. */
+static devfs_terminals_fn terminals_register;
+
+void devfs_set_terminals(devfs_terminals_fn register_devices)
+{
+    terminals_register = register_devices;
+}
 
 static int register_all(const struct devfs_device *devices, size_t count)
 {
@@ -263,7 +269,7 @@ int devices_register_builtin(void)
     int rc = register_all(builtin_devices, ARRAY_SIZE(builtin_devices));
     if (rc < 0)
         return rc;
-    if (tty_register_devices)
-        return tty_register_devices();
+    if (terminals_register)
+        return terminals_register();
     return register_all(dumb_consoles, ARRAY_SIZE(dumb_consoles));
 }

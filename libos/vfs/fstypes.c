@@ -1,5 +1,6 @@
 /* Filesystem types and the mount calls: a registry of types by name
- * (ramfs and devfs built in, ext2 when the image links it), vfs_mount,
+ * (ramfs and devfs built in; procfs from vfs_init; disk filesystems such
+ * as libos/fs/ext2 register themselves at boot), vfs_mount,
  * vfs_mount_source and vfs_umount. vfs_mount_mutex serialises mounts,
  * unmounts and whole-tree syncs; it is the outermost VFS lock. */
 #include <string.h>
@@ -7,9 +8,6 @@
 #include <kern/list.h>
 #include <sched/sync.h>
 #include <vfs/fs.h>
-
-/* The disk filesystem, when linked in (libos/fs/ext2). */
-extern struct vfs_fstype ext2_fstype __attribute__((weak));
 
 struct mutex vfs_mount_mutex = {
     SPINLOCK_INIT, NULL, WAITQ_INIT(vfs_mount_mutex.waiters),
@@ -79,8 +77,6 @@ static void register_builtins(void)
         return;
     vfs_register_fstype(&ramfs_fstype);
     vfs_register_fstype(&devfs_fstype);
-    if (&ext2_fstype)
-        vfs_register_fstype(&ext2_fstype);
 }
 
 struct vfs_fstype *vfs_find_fstype(const char *name)

@@ -1,12 +1,14 @@
 /* Boot-time set-up of the file tree: a ramfs root, the initramfs linked into
  * the image (if any) unpacked into it, devfs at /dev; or, with root=vda
  * (or root=/dev/vda, plus "ro") on the command line, that disk's ext2 as
- * the root instead. The ramfs root is size-limited (ramfs_size=). kernel_main calls vfs_init when the image links the VFS
- * (a weak reference), after the drivers have registered their disks. */
+ * the root instead. The ramfs root is size-limited (ramfs_size=). The VFS
+ * registers vfs_init and vfs_shutdown as its boot hooks (kern/subsys.h):
+ * they run after the drivers have registered their disks. */
 #include <string.h>
 #include <abi/errno.h>
 #include <kern/cmdline.h>
 #include <kern/printk.h>
+#include <kern/subsys.h>
 #include <klibc/stdlib.h>
 #include <mm/page.h>
 #include <plat/boot.h>
@@ -14,9 +16,9 @@
 
 int devices_register_builtin(void);
 
-/* Provided by an image that embeds an archive (tools/gen_initramfs.py). */
-extern const char initramfs_archive_start[] __attribute__((weak));
-extern const char initramfs_archive_end[] __attribute__((weak));
+/* The archive an image embeds (tools/gen_initramfs.py puts it in section
+ * .initramfs, which the linker script gathers here): empty when it has none. */
+extern const char __initramfs_start[], __initramfs_end[];
 
 static bool vfs_ready;
 
@@ -108,8 +110,8 @@ int vfs_init(void)
     if (rc < 0)
         return rc;
     int unpacked = 0;
-    const char *start = initramfs_archive_start, *end = initramfs_archive_end;
-    if (start && end > start && !disk) {
+    const char *start = __initramfs_start, *end = __initramfs_end;
+    if (end > start && !disk) {
         unpacked = initramfs_unpack(&ctx, start, (size_t)(end - start));
         if (unpacked < 0)
             printk("vfs: initramfs unpacking failed (%d)\n", unpacked);
@@ -128,3 +130,4 @@ int vfs_init(void)
                unpacked < 0 ? 0 : unpacked);
     return 0;
 }
+SUBSYS_REGISTER(vfs, SUBSYS_STAGE_VFS, vfs_init, vfs_shutdown);

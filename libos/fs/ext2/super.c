@@ -5,6 +5,7 @@
 #include <string.h>
 #include <abi/errno.h>
 #include <kern/printk.h>
+#include <kern/subsys.h>
 #include <kern/util.h>
 #include <mm/kmalloc.h>
 #include <fs/ext2.h>
@@ -496,3 +497,9 @@ struct vfs_fstype ext2_fstype = {
     .mount = ext2_mount,
     .discard = ext2_discard,
 };
+
+static int ext2_register(void)
+{
+    return vfs_register_fstype(&ext2_fstype);
+}
+SUBSYS_REGISTER(ext2, SUBSYS_STAGE_LINKS, ext2_register, NULL);

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <abi/errno.h>
 #include <kern/printk.h>
+#include <kern/subsys.h>
 #include <plat/boot.h>
 #include <sched/sync.h>
 #include "lwip/dhcp.h"
@@ -228,3 +229,4 @@ int netstack_init(void)
     /* AF_INET only now: before this, socket(AF_INET) gave EAFNOSUPPORT */
     return inet_family_init();
 }
+SUBSYS_REGISTER(netstack, SUBSYS_STAGE_NETSTACK, netstack_init, NULL);

@@ -29,9 +29,10 @@ size_t arch_copy_to_user_raw(void *user_dst, const void *src, size_t size);
 size_t arch_clear_user_raw(void *user_dst, size_t size);
 long arch_strncpy_from_user_raw(char *dst, const char *user_src, size_t max);
 
-/* The fixup address for a fault at pc inside one of those primitives, or 0.
- * The platform's fault handler calls it; the table (__ex_table_start/end,
- * gathered by the linker script) holds {fault pc, fixup pc} pairs. */
+/* The fixup address for a fault at pc inside one of those primitives, or 0
+ * (platform/common/extable.c). The platform's fault handler calls it; the
+ * table (__ex_table_start/end, gathered by the linker script) holds
+ * {fault pc, fixup pc} pairs. */
 uintptr_t uaccess_fixup(uintptr_t pc);
 
 #endif

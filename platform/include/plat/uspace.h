@@ -57,7 +57,8 @@ _Noreturn void arch_user_enter(struct trap_frame *tf);
 bool arch_trap_from_user(const struct trap_frame *tf);
 uintptr_t arch_user_sp(const struct trap_frame *tf);
 
-/* Implemented by the kernel, called by the platform:
+/* Implemented by the kernel (libos/kern, which forwards them to the
+ * handlers registered through kern/uspace.h), called by the platform:
  * - syscall_entry: a syscall from user mode (tf holds number and
  *   arguments as abi/syscall.h says); returns normally.
  * - user_return_work: just before every return to user mode (from a

@@ -1,5 +1,6 @@
-/* Device drivers: kernel_main calls drivers_init once, after the scheduler
- * runs and before the VFS mounts its root (a disk may be the root). */
+/* Device drivers: drivers_init runs once at boot (SUBSYS_STAGE_DRIVERS,
+ * kern/subsys.h), after the scheduler runs and before the VFS mounts its
+ * root (a disk may be the root). */
 #ifndef DRIVERS_DRIVERS_H
 #define DRIVERS_DRIVERS_H
 

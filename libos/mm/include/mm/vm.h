@@ -89,8 +89,11 @@ bool vm_range_allowed(struct vm_space *vm, uintptr_t addr, size_t len, unsigned 
 typedef bool (*vm_oom_fn)(void);
 void vm_set_oom_handler(vm_oom_fn fn);
 
-/* The space of the current thread, NULL for kernel threads. Implemented by
- * the process layer (libos/proc); a weak fallback returns NULL. */
+/* The space of the current thread, NULL for kernel threads. The process
+ * layer (libos/proc) knows it and registers how to find it once at boot;
+ * without one (no processes) it is always NULL. */
+typedef struct vm_space *(*vm_space_current_fn)(void);
+void vm_set_space_current(vm_space_current_fn fn);
 struct vm_space *vm_space_current(void);
 
 /* Statistics, for tests and benchmarks. */

@@ -131,8 +131,8 @@ bool sock_opt_is_set(struct socket *sock, int name);
 /* Families register at boot (net_init): -EEXIST when one is registered. */
 int sock_family_register(int family, const struct sock_family_ops *ops);
 
-/* Boot: registers the families this image links (AF_UNIX). kernel_main
- * calls it when the image links libos/net. */
+/* Boot: registers the families this image links (AF_UNIX). Runs once at
+ * boot (SUBSYS_STAGE_SOCKETS, kern/subsys.h). */
 int net_init(void);
 
 /* The socket an open file is, or NULL when it is not a socket. */

@@ -6,6 +6,7 @@
 #define PROC_JOB_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
 struct proc_job_id {
     int pid, pgid, sid;
@@ -24,5 +25,19 @@ bool proc_job_session_exists(int sid);
 bool proc_job_pgrp_is_orphaned(int pgid);
 /* The calling thread ignores (SIG_IGN) or blocks sig. */
 bool proc_job_sig_is_ignored_or_blocked(int sig);
+
+/* The other way: what the process layer asks the TTY layer. libos/tty
+ * registers it once at boot (SUBSYS_STAGE_LINKS); without a TTY layer no
+ * session has a controlling terminal. */
+struct proc_job_tty_ops {
+    /* A session leader exits (proc_finish): its controlling terminal sends
+     * SIGHUP to the foreground group and loses its session. */
+    void (*session_end)(int sid);
+    /* The device number (major * 256 + minor) and foreground group of
+     * session sid's controlling terminal (/proc's tty_nr and tpgid);
+     * false when it has none. */
+    bool (*session_info)(int sid, uint32_t *rdev, int *fg_pgrp);
+};
+void proc_job_set_tty(const struct proc_job_tty_ops *ops);
 
 #endif

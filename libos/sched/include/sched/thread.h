@@ -47,6 +47,13 @@ void thread_interrupt_clear(struct thread *t);
 /* Whether t sleeps (blocked on a wait queue or timer) rather than running
  * or waiting for a CPU: a lock-free snapshot, for /proc's process state. */
 bool thread_is_blocked(const struct thread *t);
+/* The process layer's switch hook: saves and loads user state (FP, TLS,
+ * address space, kernel stack for entries from user mode). The scheduler
+ * calls it on every switch, with interrupts off, just before switching
+ * from prev to next. Set once at boot, before any process exists; none
+ * (NULL, an image without processes) leaves only kernel state to switch. */
+typedef void (*sched_switch_hook_fn)(struct thread *prev, struct thread *next);
+void sched_set_switch_hook(sched_switch_hook_fn fn);
 
 /* Tests: limits the kernel stack window to the slots used so far plus
  * extra_slots (0: back to the whole window). Returns the slots used. */

@@ -63,9 +63,10 @@ void tty_hangup(struct tty *tty);
  * side's reads and poll. */
 void tty_set_unused(struct tty *tty, bool is_unused);
 
-/* For the process layer (proc_finish): a session leader exits. Its
- * controlling terminal sends SIGHUP to the foreground group and loses its
- * session (another session leader may then acquire it). */
+/* For the process layer (proc_finish, through the hooks tty.c registers
+ * at boot, proc/job.h): a session leader exits. Its controlling terminal
+ * sends SIGHUP to the foreground group and loses its session (another
+ * session leader may then acquire it). */
 void tty_session_end(int sid);
 
 /* Controlling terminals. A device's open calls tty_open_controlling: a
@@ -73,12 +74,14 @@ void tty_session_end(int sid);
  * O_NOCTTY acquires it, unless it controls another session already. */
 void tty_open_controlling(struct tty *tty, int open_flags);
 /* The device number and foreground group of session sid's controlling
- * terminal (for /proc's tty_nr and tpgid); false when it has none. */
+ * terminal (for /proc's tty_nr and tpgid, through the same hooks); false
+ * when it has none. */
 bool tty_session_info(int sid, uint32_t *rdev, int *fg_pgrp);
 
 /* Registers the terminal devices: /dev/console, /dev/ttyS0, /dev/serial0
- * (console.c), /dev/tty, /dev/ptmx and /dev/pts (pty.c); called by devfs's
- * built-in registration through a weak reference. */
+ * (console.c), /dev/tty, /dev/ptmx and /dev/pts (pty.c); vfs_init calls it
+ * after devfs's own devices (tty.c hands it to devfs_set_terminals at
+ * boot). */
 int tty_register_devices(void);
 int tty_register_ctty_device(void);
 int tty_register_console_devices(void);

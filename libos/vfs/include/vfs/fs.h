@@ -214,6 +214,12 @@ int devfs_register(const struct devfs_device *dev);
  * S_IFDIR | permission bits); the nodes its lookup makes (in the same
  * superblock, rdev set to the directory's) open with fops. */
 int devfs_register_dir(const struct devfs_device *dev, const struct vnode_ops *dir_ops);
+/* The terminals (console, tty, ptmx, pts): a terminal library (libos/tty)
+ * sets the function that registers its devices at boot, before the VFS
+ * stage; vfs_init calls it right after devfs's own devices. Without one,
+ * /dev has a dumb console (console, serial0: the kernel log's output). */
+typedef int (*devfs_terminals_fn)(void);
+void devfs_set_terminals(devfs_terminals_fn register_devices);
 
 /* Path lookup. flags: */
 #define LOOKUP_FOLLOW    0x1u   /* follow a symlink in the last component */

@@ -83,8 +83,8 @@ struct vfs_ctx {
 };
 
 /* Boot: mounts the root ramfs, unpacks the initramfs linked into the image
- * and mounts devfs at /dev. kernel_main calls it when the image links the
- * VFS. Returns 0 or -errno. */
+ * and mounts devfs at /dev. Runs once at boot (SUBSYS_STAGE_VFS,
+ * kern/subsys.h). Returns 0 or -errno. */
 int vfs_init(void);
 bool vfs_is_ready(void);
 
@@ -217,8 +217,8 @@ int vfs_fstatfs(struct vfs_ctx *ctx, int fd, struct vfs_statfs *st);
 
 /* Write-back: vfs_fsync writes the file's filesystem (all of it: simple,
  * and what a one-lock filesystem can offer); vfs_sync every filesystem.
- * vfs_shutdown (kernel_main, before power-off) syncs and marks every disk
- * filesystem clean. */
+ * vfs_shutdown (the VFS's shutdown hook, after the app returns, and
+ * reboot) syncs and marks every disk filesystem clean. */
 int vfs_fsync(struct vfs_ctx *ctx, int fd);
 int vfs_sync(void);
 void vfs_shutdown(void);

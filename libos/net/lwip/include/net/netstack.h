@@ -1,6 +1,7 @@
 /* The network stack's front door (libos/net/lwip): lwIP in the kernel over
- * every registered netdev. kernel_main calls netstack_init once, after the
- * drivers and the VFS. The socket layer reaches lwIP through its raw API
+ * every registered netdev. netstack_init runs once at boot
+ * (SUBSYS_STAGE_NETSTACK, kern/subsys.h), after the drivers, the VFS and
+ * the socket layer. The socket layer reaches lwIP through its raw API
  * under the core lock (LOCK_TCPIP_CORE / UNLOCK_TCPIP_CORE from
  * lwip/tcpip.h); see docs/net.md. */
 #ifndef NET_NETSTACK_H
