@@ -9,6 +9,7 @@
 #include <abi/errno.h>
 #include <abi/syscall.h>
 #include <abi/gate.h>
+#include <abi/signal.h>
 #include <kern/panic.h>
 #include <plat/cpu.h>
 #include <plat/uaccess.h>
@@ -184,16 +185,13 @@ struct amd64_mcontext {
 struct amd64_ucontext {
     uint64_t flags;
     uint64_t link;
-    struct {
-        uint64_t sp;
-        int32_t flags;
-        uint32_t reserved;
-        uint64_t size;
-    } stack;
+    struct abi_stack stack;         /* uc_stack: stack_t, 24 bytes */
     struct amd64_mcontext mcontext;
     uint64_t sigmask;
     uint8_t fpstate[512] __attribute__((aligned(16)));   /* FXSAVE format */
 };
+
+_Static_assert(offsetof(struct amd64_ucontext, mcontext) == 40, "ucontext layout (Linux's)");
 
 struct amd64_sigframe {
     uint64_t padding;

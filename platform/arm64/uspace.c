@@ -8,6 +8,7 @@
 #include <string.h>
 #include <abi/errno.h>
 #include <abi/gate.h>
+#include <abi/signal.h>
 #include <abi/syscall.h>
 #include <kern/panic.h>
 #include <plat/smp.h>
@@ -154,16 +155,13 @@ struct arm64_mcontext {
 struct arm64_ucontext {
     uint64_t flags;
     uint64_t link;
-    struct {
-        uint64_t sp;
-        int32_t flags;
-        uint32_t reserved;
-        uint64_t size;
-    } stack;
+    struct abi_stack stack;         /* uc_stack: stack_t, 24 bytes */
     struct arm64_mcontext mcontext;
     uint64_t sigmask;
     struct fp_regs fpstate;
 };
+
+_Static_assert(offsetof(struct arm64_ucontext, mcontext) == 40, "ucontext layout (Linux's)");
 
 struct arm64_sigframe {
     uint8_t info[128];
