@@ -29,6 +29,7 @@
 
 #define VIRTIO_NET_HDR_F_NEEDS_CSUM 1
 #define VIRTIO_NET_HDR_F_DATA_VALID 2
+#define VIRTIO_NET_HDR_GSO_TCPV4 1
 
 #define VIRTIO_NET_S_LINK_UP 1
 
@@ -67,6 +68,7 @@ struct vnet {
     char *tx_slots;
     unsigned tx_count, tx_order;
     bool *is_tx_busy;                   /* txq->lock protects it */
+    int tx_waiters;                     /* txq->lock too: senders sleeping for a slot */
     struct semaphore tx_free;           /* counts slots not busy */
     struct semaphore rx_wake;           /* posted by the interrupt handler */
     volatile bool is_config_dirty;      /* set by the interrupt handler */
@@ -95,10 +97,10 @@ static void vnet_config_interrupt(struct virtio_device *vdev)
     sem_post(&vn->rx_wake);
 }
 
-/* Interrupt context: slots the device has sent become free. */
-static void vnet_tx_interrupt(struct virtq *vq)
+/* Slots the device has sent become free. Any context. */
+static void vnet_tx_reclaim(struct vnet *vn)
 {
-    struct vnet *vn = vq->driver_data;
+    struct virtq *vq = vn->txq;
     for (;;) {
         unsigned long flags = virtq_lock(vq);
         char *slot = virtq_pop(vq, NULL);
@@ -109,6 +111,22 @@ static void vnet_tx_interrupt(struct virtq *vq)
             return;
         sem_post(&vn->tx_free);
     }
+}
+
+/* Interrupt context: only while a sender waits for a slot (otherwise the
+ * transmit queue's interrupts are off and senders reclaim). */
+static void vnet_tx_interrupt(struct virtq *vq)
+{
+    vnet_tx_reclaim(vq->driver_data);
+}
+
+/* A sender starts (+1) or stops (-1) waiting: interrupts while any does. */
+static void vnet_tx_waiters_add(struct vnet *vn, int delta)
+{
+    unsigned long flags = virtq_lock(vn->txq);
+    vn->tx_waiters += delta;
+    virtq_set_interrupts(vn->txq, vn->tx_waiters > 0);
+    virtq_unlock(vn->txq, flags);
 }
 
 static int vnet_rx_give(struct vnet *vn, char *slot)
@@ -179,6 +197,9 @@ static void vnet_receive(struct vnet *vn, char *slot, uint32_t len)
         frags[count++] = (struct netdev_frag){ more, MIN(more_len, VNET_SLOT_SIZE) };
         frame_len += more_len;
     }
+    /* Only a coalesced TCP frame may exceed the MTU. */
+    if (frame_len > NETDEV_FRAME_MAX && hdr->gso_type != VIRTIO_NET_HDR_GSO_TCPV4)
+        is_bad = true;
     if (is_bad || frame_len < 14 || frame_len > vn->rx_max) {
         netdev_count_add(&nd->stats.rx_errors, 1);
         goto give_back;
@@ -247,9 +268,18 @@ static int vnet_transmit(struct netdev *nd, const void *const *pieces, const siz
         netdev_count_add(&nd->stats.tx_errors, 1);
         return -EINVAL;
     }
-    if (sem_wait(&vn->tx_free, plat_time_ns() + VNET_TX_WAIT_NS) < 0) {
-        netdev_count_add(&nd->stats.tx_dropped, 1);
-        return -EAGAIN;
+    /* Sent slots are reclaimed here, without an interrupt per frame;
+     * only a sender that finds none free turns interrupts on to sleep. */
+    vnet_tx_reclaim(vn);
+    if (sem_wait(&vn->tx_free, plat_time_ns()) < 0) {
+        vnet_tx_waiters_add(vn, 1);
+        vnet_tx_reclaim(vn);            /* what was sent before they were on */
+        int waited = sem_wait(&vn->tx_free, plat_time_ns() + VNET_TX_WAIT_NS);
+        vnet_tx_waiters_add(vn, -1);
+        if (waited < 0) {
+            netdev_count_add(&nd->stats.tx_dropped, 1);
+            return -EAGAIN;
+        }
     }
     unsigned long flags = virtq_lock(vn->txq);
     unsigned index = 0;
@@ -338,6 +368,7 @@ static int vnet_probe(struct virtio_device *vdev)
     if (rc < 0)
         goto fail;
     vn->txq->driver_data = vn;
+    vnet_tx_waiters_add(vn, 0);         /* interrupts off until a sender waits */
 
     /* Once a queue is handed to the device, failures leak what it may
      * still write to (as virtio-blk does). */
