@@ -140,20 +140,19 @@ static void ethif_receive(struct netdev *dev, const struct netdev_frag *frags, u
     size_t l4;
     bool is_csum_ok = (flags & NETDEV_RX_CSUM_OK) &&
                       ipv4_l4_of(frags[0].data, frags[0].len, len, &proto, &l4);
-    err_t rc;
-    if (is_csum_ok) {
-        /* As tcpip_input does with core-locking input, but with this
-         * frame's transport checksum check off. */
-        LOCK_TCPIP_CORE();
-        u16_t saved = netif->chksum_flags;
-        NETIF_SET_CHECKSUM_CTRL(netif, saved & ~(NETIF_CHECKSUM_CHECK_TCP |
-                                                 NETIF_CHECKSUM_CHECK_UDP));
-        rc = ethernet_input(p, netif);
-        NETIF_SET_CHECKSUM_CTRL(netif, saved);
-        UNLOCK_TCPIP_CORE();
-    } else {
-        rc = netif->input(p, netif);
-    }
+    /* As tcpip_input does with core-locking input, with the TCP/UDP check
+     * on for this frame unless the device vouched for it. At rest the
+     * check is off on a NIC that completes our checksums: what lwIP sends
+     * to this interface's own address loops back (netif_poll) with them
+     * unfinished, as Linux's loopback does. */
+    LOCK_TCPIP_CORE();
+    u16_t resting = netif->chksum_flags;
+    u16_t checks = NETIF_CHECKSUM_CHECK_TCP | NETIF_CHECKSUM_CHECK_UDP;
+    NETIF_SET_CHECKSUM_CTRL(netif, is_csum_ok ? (u16_t)(resting & ~checks)
+                                              : (u16_t)(resting | checks));
+    err_t rc = ethernet_input(p, netif);
+    NETIF_SET_CHECKSUM_CTRL(netif, resting);
+    UNLOCK_TCPIP_CORE();
     if (rc != ERR_OK) {
         pbuf_free(p);
         netdev_count_add(&dev->stats.rx_dropped, 1);
@@ -183,8 +182,9 @@ static err_t ethif_init(struct netif *netif)
     netif->mtu = (u16_t)dev->mtu;
     netif->flags = NETIF_FLAG_BROADCAST | NETIF_FLAG_ETHARP | NETIF_FLAG_ETHERNET;
     u16_t checksums = NETIF_CHECKSUM_ENABLE_ALL;
-    if (dev->features & NETDEV_F_TX_CSUM)
-        checksums &= (u16_t)~(NETIF_CHECKSUM_GEN_TCP | NETIF_CHECKSUM_GEN_UDP);
+    if (dev->features & NETDEV_F_TX_CSUM)   /* ethif_receive turns the checks on */
+        checksums &= (u16_t)~(NETIF_CHECKSUM_GEN_TCP | NETIF_CHECKSUM_GEN_UDP |
+                              NETIF_CHECKSUM_CHECK_TCP | NETIF_CHECKSUM_CHECK_UDP);
     NETIF_SET_CHECKSUM_CTRL(netif, checksums);
     netif->output = etharp_output;
     netif->linkoutput = ethif_linkoutput;
