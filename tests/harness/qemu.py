@@ -61,7 +61,9 @@ def net_args(machine, nets, transport=None):
     """QEMU arguments for virtio-net NICs, one per spec in nets (eth0, eth1,
     ... in this order): "tap=NAME" attaches an existing tap device NAME,
     "user" QEMU's user network with restrict=on (nothing leaves the host);
-    ",mac=52:54:00:..." may follow either."""
+    ",mac=52:54:00:..." may follow either. TANDEM_NIC_OPTIONS in the
+    environment (",csum=off,...") is added to every NIC's -device: tests
+    of a device that offers fewer features."""
     if transport is None:
         transport = "mmio" if machine_type(machine) == "microvm" else "pci"
     if transport not in NET_TRANSPORTS:
@@ -80,6 +82,7 @@ def net_args(machine, nets, transport=None):
         device += ",netdev=net%d" % i
         if "mac" in options:
             device += ",mac=%s" % options["mac"]
+        device += os.environ.get("TANDEM_NIC_OPTIONS", "")
         args += ["-netdev", netdev, "-device", device]
     if nets and transport == "mmio-v2":
         args += ["-global", "virtio-mmio.force-legacy=false"]

@@ -1,13 +1,13 @@
 /* virtio-net: an Ethernet NIC (drivers/netdev.h) over two virtqueues,
  * receive (0) and transmit (1). Receive buffers are fixed 2 KiB slots kept
  * on the ring; the interrupt handler only wakes this NIC's receive thread,
- * which hands each frame to the stack's hook and puts the slot back.
- * Transmit copies the frame into a free 2 KiB slot (a semaphore counts
- * them); the interrupt handler frees slots the device has sent.
- * Transport-blind: only the virtio core is used. Negotiated: MAC, STATUS
- * and MRG_RXBUF (which only changes the header: a 2 KiB slot always holds
- * a whole frame). No checksum offload: lwIP checks and computes every
- * checksum itself (docs/net.md). */
+ * which hands each frame (one slot, or with GUEST_TSO4 up to 33 merged
+ * ones) to the stack's hook and puts the slots back. Transmit copies the
+ * frame into a free 2 KiB slot (a semaphore counts them); the interrupt
+ * handler frees slots the device has sent. Transport-blind: only the
+ * virtio core is used. Negotiated when offered: MAC, STATUS, MRG_RXBUF,
+ * checksum offload both ways (CSUM, GUEST_CSUM) and, with MRG_RXBUF,
+ * coalesced TCP receives (GUEST_TSO4); see docs/net.md. */
 #include <string.h>
 #include <abi/errno.h>
 #include <kern/printk.h>
@@ -20,9 +20,16 @@
 #include <drivers/netdev.h>
 #include <drivers/virtio.h>
 
+#define VIRTIO_NET_F_CSUM 0
+#define VIRTIO_NET_F_GUEST_CSUM 1
 #define VIRTIO_NET_F_MAC 5
+#define VIRTIO_NET_F_GUEST_TSO4 7
 #define VIRTIO_NET_F_MRG_RXBUF 15
 #define VIRTIO_NET_F_STATUS 16
+
+#define VIRTIO_NET_HDR_F_NEEDS_CSUM 1
+#define VIRTIO_NET_HDR_F_DATA_VALID 2
+#define VIRTIO_NET_HDR_GSO_TCPV4 1
 
 #define VIRTIO_NET_S_LINK_UP 1
 
@@ -57,9 +64,11 @@ struct vnet {
     char *rx_slots;                     /* rx_count slots: owned by the device or rx thread */
     unsigned rx_count, rx_order;
     unsigned rx_skip;                   /* rx thread: continuation buffers to drop */
+    size_t rx_max;                      /* largest frame taken: NETDEV_(RX_)FRAME_MAX */
     char *tx_slots;
     unsigned tx_count, tx_order;
     bool *is_tx_busy;                   /* txq->lock protects it */
+    int tx_waiters;                     /* txq->lock too: senders sleeping for a slot */
     struct semaphore tx_free;           /* counts slots not busy */
     struct semaphore rx_wake;           /* posted by the interrupt handler */
     volatile bool is_config_dirty;      /* set by the interrupt handler */
@@ -88,10 +97,10 @@ static void vnet_config_interrupt(struct virtio_device *vdev)
     sem_post(&vn->rx_wake);
 }
 
-/* Interrupt context: slots the device has sent become free. */
-static void vnet_tx_interrupt(struct virtq *vq)
+/* Slots the device has sent become free. Any context. */
+static void vnet_tx_reclaim(struct vnet *vn)
 {
-    struct vnet *vn = vq->driver_data;
+    struct virtq *vq = vn->txq;
     for (;;) {
         unsigned long flags = virtq_lock(vq);
         char *slot = virtq_pop(vq, NULL);
@@ -104,41 +113,113 @@ static void vnet_tx_interrupt(struct virtq *vq)
     }
 }
 
+/* Interrupt context: only while a sender waits for a slot (otherwise the
+ * transmit queue's interrupts are off and senders reclaim). */
+static void vnet_tx_interrupt(struct virtq *vq)
+{
+    vnet_tx_reclaim(vq->driver_data);
+}
+
+/* A sender starts (+1) or stops (-1) waiting: interrupts while any does. */
+static void vnet_tx_waiters_add(struct vnet *vn, int delta)
+{
+    unsigned long flags = virtq_lock(vn->txq);
+    vn->tx_waiters += delta;
+    virtq_set_interrupts(vn->txq, vn->tx_waiters > 0);
+    virtq_unlock(vn->txq, flags);
+}
+
 static int vnet_rx_give(struct vnet *vn, char *slot)
 {
     struct virtq_buf buf = { slot, VNET_SLOT_SIZE, true };
     return virtq_add(vn->rxq, &buf, 0, 1, slot);
 }
 
-/* One used receive slot of len bytes (header included). */
+static void vnet_rx_give_all(struct vnet *vn, char *const *slots, unsigned count)
+{
+    unsigned long flags = virtq_lock(vn->rxq);
+    /* Cannot fail: the slots' own descriptors just came back. */
+    for (unsigned i = 0; i < count; i++)
+        vnet_rx_give(vn, slots[i]);
+    virtq_unlock(vn->rxq, flags);
+}
+
+static char *vnet_rx_pop(struct vnet *vn, uint32_t *len)
+{
+    unsigned long flags = virtq_lock(vn->rxq);
+    char *slot = virtq_pop(vn->rxq, len);
+    virtq_unlock(vn->rxq, flags);
+    return slot;
+}
+
+/* One used receive slot of len bytes (header included), the first of a
+ * frame; takes the frame's other slots (MRG_RXBUF) off the ring too, and
+ * gives them all back. */
 static void vnet_receive(struct vnet *vn, char *slot, uint32_t len)
 {
     struct netdev *nd = &vn->ndev;
+    char *slots[NETDEV_RX_FRAGS_MAX];
+    struct netdev_frag frags[NETDEV_RX_FRAGS_MAX];
+    unsigned count = 1;
+    slots[0] = slot;
     if (vn->rx_skip > 0) {              /* the rest of a frame we dropped */
         vn->rx_skip--;
-        return;
+        goto give_back;
     }
-    if (len > VNET_SLOT_SIZE || len < vn->hdr_len + 14) {
+    if (len > VNET_SLOT_SIZE || len < vn->hdr_len) {
         netdev_count_add(&nd->stats.rx_errors, 1);
-        return;
+        goto give_back;
     }
-    if (virtio_has_feature(vn->vdev, VIRTIO_NET_F_MRG_RXBUF)) {
-        uint16_t buffers = ((struct vnet_hdr *)slot)->num_buffers;
-        if (buffers > 1) {              /* a frame larger than we offered */
-            vn->rx_skip = MIN((unsigned)buffers - 1, vn->rx_count);
+    const struct vnet_hdr *hdr = (const struct vnet_hdr *)slot;
+    unsigned buffers = 1;
+    if (virtio_has_feature(vn->vdev, VIRTIO_NET_F_MRG_RXBUF))
+        buffers = hdr->num_buffers;
+    if (buffers == 0 || buffers > NETDEV_RX_FRAGS_MAX) {
+        if (buffers > 1)                /* a frame larger than we take */
+            vn->rx_skip = MIN(buffers - 1, vn->rx_count);
+        netdev_count_add(&nd->stats.rx_errors, 1);
+        goto give_back;
+    }
+    frags[0] = (struct netdev_frag){ slot + vn->hdr_len, len - vn->hdr_len };
+    size_t frame_len = frags[0].len;
+    bool is_bad = false;
+    while (count < buffers) {
+        uint32_t more_len = 0;
+        char *more = vnet_rx_pop(vn, &more_len);
+        if (!more) {                    /* the device has not used the rest: a bug */
+            vn->rx_skip = MIN(buffers - count, vn->rx_count);
             netdev_count_add(&nd->stats.rx_errors, 1);
-            return;
+            goto give_back;
         }
+        slots[count] = more;
+        if (more_len > VNET_SLOT_SIZE)
+            is_bad = true;
+        frags[count++] = (struct netdev_frag){ more, MIN(more_len, VNET_SLOT_SIZE) };
+        frame_len += more_len;
     }
-    size_t frame_len = len - vn->hdr_len;
+    /* Only a coalesced TCP frame may exceed the MTU. */
+    if (frame_len > NETDEV_FRAME_MAX && hdr->gso_type != VIRTIO_NET_HDR_GSO_TCPV4)
+        is_bad = true;
+    if (is_bad || frame_len < 14 || frame_len > vn->rx_max) {
+        netdev_count_add(&nd->stats.rx_errors, 1);
+        goto give_back;
+    }
     netdev_rx_fn rx = __atomic_load_n(&nd->rx, __ATOMIC_ACQUIRE);
     if (!rx) {
         netdev_count_add(&nd->stats.rx_dropped, 1);
-        return;
+        goto give_back;
     }
+    unsigned rx_flags = 0;
+    /* NEEDS_CSUM: the checksum is partial, as the sender's stack left it
+     * for its own NIC; the spec lets the driver take it as verified. */
+    if (virtio_has_feature(vn->vdev, VIRTIO_NET_F_GUEST_CSUM) &&
+        (hdr->flags & (VIRTIO_NET_HDR_F_NEEDS_CSUM | VIRTIO_NET_HDR_F_DATA_VALID)))
+        rx_flags |= NETDEV_RX_CSUM_OK;
     netdev_count_add(&nd->stats.rx_packets, 1);
     netdev_count_add(&nd->stats.rx_bytes, frame_len);
-    rx(nd, slot + vn->hdr_len, frame_len, nd->stack_arg);
+    rx(nd, frags, count, frame_len, rx_flags, nd->stack_arg);
+give_back:
+    vnet_rx_give_all(vn, slots, count);
 }
 
 /* The receive thread: frames to the stack, slots back to the device, link
@@ -161,16 +242,10 @@ static int vnet_rx_thread(void *arg)
         bool is_refilled = false;
         for (;;) {
             uint32_t len = 0;
-            unsigned long flags = virtq_lock(vn->rxq);
-            char *slot = virtq_pop(vn->rxq, &len);
-            virtq_unlock(vn->rxq, flags);
+            char *slot = vnet_rx_pop(vn, &len);
             if (!slot)
                 break;
             vnet_receive(vn, slot, len);
-            flags = virtq_lock(vn->rxq);
-            /* Cannot fail: the slot's own descriptor just came back. */
-            vnet_rx_give(vn, slot);
-            virtq_unlock(vn->rxq, flags);
             is_refilled = true;
         }
         if (is_refilled) {
@@ -183,7 +258,7 @@ static int vnet_rx_thread(void *arg)
 }
 
 static int vnet_transmit(struct netdev *nd, const void *const *pieces, const size_t *lengths,
-                         unsigned count)
+                         unsigned count, const struct netdev_csum *csum)
 {
     struct vnet *vn = nd->driver_data;
     size_t total = 0;
@@ -193,9 +268,18 @@ static int vnet_transmit(struct netdev *nd, const void *const *pieces, const siz
         netdev_count_add(&nd->stats.tx_errors, 1);
         return -EINVAL;
     }
-    if (sem_wait(&vn->tx_free, plat_time_ns() + VNET_TX_WAIT_NS) < 0) {
-        netdev_count_add(&nd->stats.tx_dropped, 1);
-        return -EAGAIN;
+    /* Sent slots are reclaimed here, without an interrupt per frame;
+     * only a sender that finds none free turns interrupts on to sleep. */
+    vnet_tx_reclaim(vn);
+    if (sem_wait(&vn->tx_free, plat_time_ns()) < 0) {
+        vnet_tx_waiters_add(vn, 1);
+        vnet_tx_reclaim(vn);            /* what was sent before they were on */
+        int waited = sem_wait(&vn->tx_free, plat_time_ns() + VNET_TX_WAIT_NS);
+        vnet_tx_waiters_add(vn, -1);
+        if (waited < 0) {
+            netdev_count_add(&nd->stats.tx_dropped, 1);
+            return -EAGAIN;
+        }
     }
     unsigned long flags = virtq_lock(vn->txq);
     unsigned index = 0;
@@ -215,6 +299,14 @@ static int vnet_transmit(struct netdev *nd, const void *const *pieces, const siz
     for (unsigned i = 0; i < count; i++) {
         memcpy(slot + at, pieces[i], lengths[i]);
         at += lengths[i];
+    }
+    if (csum && virtio_has_feature(vn->vdev, VIRTIO_NET_F_CSUM) &&
+        (size_t)csum->start + csum->offset + 2 <= total) {
+        struct vnet_hdr *hdr = (struct vnet_hdr *)slot;
+        hdr->flags = VIRTIO_NET_HDR_F_NEEDS_CSUM;
+        hdr->csum_start = csum->start;
+        hdr->csum_offset = csum->offset;
+        memcpy(slot + vn->hdr_len + csum->start + csum->offset, &csum->seed, 2);
     }
     struct virtq_buf buf = { slot, (uint32_t)at, false };
     flags = virtq_lock(vn->txq);
@@ -248,8 +340,16 @@ static unsigned order_for(size_t bytes)
 
 static int vnet_probe(struct virtio_device *vdev)
 {
-    int rc = virtio_negotiate(vdev, 1ull << VIRTIO_NET_F_MAC | 1ull << VIRTIO_NET_F_STATUS |
-                                    1ull << VIRTIO_NET_F_MRG_RXBUF);
+    /* Features that need others (virtio 1.x 5.1.3.1) only with them;
+     * GUEST_TSO4 only with MRG_RXBUF too (we have no 64 KiB buffers). */
+    uint64_t offered = vdev->ops->get_features(vdev);
+    uint64_t wanted = 1ull << VIRTIO_NET_F_MAC | 1ull << VIRTIO_NET_F_STATUS |
+                      1ull << VIRTIO_NET_F_MRG_RXBUF | 1ull << VIRTIO_NET_F_CSUM |
+                      1ull << VIRTIO_NET_F_GUEST_CSUM;
+    uint64_t tso_needs = 1ull << VIRTIO_NET_F_GUEST_CSUM | 1ull << VIRTIO_NET_F_MRG_RXBUF;
+    if ((offered & tso_needs) == tso_needs)
+        wanted |= 1ull << VIRTIO_NET_F_GUEST_TSO4;
+    int rc = virtio_negotiate(vdev, wanted);
     if (rc < 0)
         return rc;
     struct vnet *vn = kzalloc(sizeof(*vn));
@@ -268,6 +368,7 @@ static int vnet_probe(struct virtio_device *vdev)
     if (rc < 0)
         goto fail;
     vn->txq->driver_data = vn;
+    vnet_tx_waiters_add(vn, 0);         /* interrupts off until a sender waits */
 
     /* Once a queue is handed to the device, failures leak what it may
      * still write to (as virtio-blk does). */
@@ -293,6 +394,15 @@ static int vnet_probe(struct virtio_device *vdev)
         memcpy(nd->mac, mac, sizeof(mac));
     }
     nd->mtu = 1500;
+    if (virtio_has_feature(vdev, VIRTIO_NET_F_CSUM))
+        nd->features |= NETDEV_F_TX_CSUM;
+    if (virtio_has_feature(vdev, VIRTIO_NET_F_GUEST_CSUM))
+        nd->features |= NETDEV_F_RX_CSUM;
+    vn->rx_max = NETDEV_FRAME_MAX;
+    if (virtio_has_feature(vdev, VIRTIO_NET_F_GUEST_TSO4)) {
+        nd->features |= NETDEV_F_RX_BIG;
+        vn->rx_max = NETDEV_RX_FRAME_MAX;
+    }
     nd->ops = &vnet_ops;
     nd->driver_data = vn;
     rc = netdev_register(nd);
@@ -319,10 +429,13 @@ static int vnet_probe(struct virtio_device *vdev)
     }
     thread_detach(t);
     vnet_count++;
-    printk("virtio-net: %s on %s, mac %02x:%02x:%02x:%02x:%02x:%02x, link %s, queues %u/%u%s\n",
+    printk("virtio-net: %s on %s, mac %02x:%02x:%02x:%02x:%02x:%02x, link %s, queues %u/%u%s%s%s%s\n",
            nd->name, vdev->name, nd->mac[0], nd->mac[1], nd->mac[2], nd->mac[3], nd->mac[4],
            nd->mac[5], nd->is_link_up ? "up" : "down", vn->rx_count, vn->tx_count,
-           virtio_has_feature(vdev, VIRTIO_NET_F_MRG_RXBUF) ? ", mrg_rxbuf" : "");
+           virtio_has_feature(vdev, VIRTIO_NET_F_MRG_RXBUF) ? ", mrg_rxbuf" : "",
+           virtio_has_feature(vdev, VIRTIO_NET_F_CSUM) ? ", csum" : "",
+           virtio_has_feature(vdev, VIRTIO_NET_F_GUEST_CSUM) ? ", guest_csum" : "",
+           virtio_has_feature(vdev, VIRTIO_NET_F_GUEST_TSO4) ? ", guest_tso4" : "");
     return 0;
 
 fail:

@@ -20,14 +20,27 @@ static inline void virtio_mb(void)
 
 #define VIRTQ_MAX_SEGMENTS 32
 
-static size_t used_offset(unsigned size)
-{
-    return ALIGN_UP(16 * (size_t)size + 6 + 2 * (size_t)size, PAGE_SIZE);
-}
+/* The split ring's layout in one allocation (virtio 1.x 2.7; the legacy
+ * interface fixes it so): the descriptor table, the available ring
+ * (flags, idx, ring[size], used_event), then, on a page boundary, the used
+ * ring (flags, idx, ring[size], avail_event). */
+_Static_assert(sizeof(struct virtq_desc) == 16, "virtq_desc layout");
+_Static_assert(sizeof(struct virtq_avail) == 4, "virtq_avail header layout");
+_Static_assert(sizeof(struct virtq_used_elem) == 8, "virtq_used_elem layout");
+_Static_assert(sizeof(struct virtq_used) == 4, "virtq_used header layout");
+#define VIRTQ_DESC_BYTES(size) (sizeof(struct virtq_desc) * (size_t)(size))
+#define VIRTQ_AVAIL_BYTES(size) \
+    (sizeof(struct virtq_avail) + sizeof(uint16_t) * (size_t)(size) + sizeof(uint16_t))
+#define VIRTQ_USED_BYTES(size) \
+    (sizeof(struct virtq_used) + sizeof(struct virtq_used_elem) * (size_t)(size) + \
+     sizeof(uint16_t))
+#define VIRTQ_AVAIL_OFFSET(size) VIRTQ_DESC_BYTES(size)
+#define VIRTQ_USED_OFFSET(size) \
+    ALIGN_UP(VIRTQ_AVAIL_OFFSET(size) + VIRTQ_AVAIL_BYTES(size), PAGE_SIZE)
 
 struct virtq *virtq_create(struct virtio_device *dev, unsigned index, unsigned size)
 {
-    size_t total = used_offset(size) + 6 + 8 * (size_t)size;
+    size_t total = VIRTQ_USED_OFFSET(size) + VIRTQ_USED_BYTES(size);
     unsigned order = 0;
     while ((PAGE_SIZE << order) < total)
         order++;
@@ -49,11 +62,11 @@ struct virtq *virtq_create(struct virtio_device *dev, unsigned index, unsigned s
     vq->size = (uint16_t)size;
     vq->ring_order = order;
     vq->desc = (struct virtq_desc *)base;
-    vq->avail = (struct virtq_avail *)(base + 16 * size);
-    vq->used = (struct virtq_used *)(base + used_offset(size));
+    vq->avail = (struct virtq_avail *)(base + VIRTQ_AVAIL_OFFSET(size));
+    vq->used = (struct virtq_used *)(base + VIRTQ_USED_OFFSET(size));
     vq->desc_pa = pa;
-    vq->avail_pa = pa + 16 * size;
-    vq->used_pa = pa + used_offset(size);
+    vq->avail_pa = pa + VIRTQ_AVAIL_OFFSET(size);
+    vq->used_pa = pa + VIRTQ_USED_OFFSET(size);
     vq->lock = (struct spinlock)SPINLOCK_INIT;
     for (unsigned i = 0; i < size; i++)
         vq->desc[i].next = (uint16_t)(i + 1 < size ? i + 1 : 0);
@@ -155,8 +168,17 @@ int virtq_add(struct virtq *vq, const struct virtq_buf *bufs, unsigned out_count
 void virtq_kick(struct virtq *vq)
 {
     virtio_mb();                        /* the index before the doorbell */
-    if (!(__atomic_load_n(&vq->used->flags, __ATOMIC_RELAXED) & 1))  /* NO_NOTIFY */
+    if (!(__atomic_load_n(&vq->used->flags, __ATOMIC_RELAXED) & VIRTQ_USED_F_NO_NOTIFY))
         vq->dev->ops->queue_notify(vq->dev, vq);
+}
+
+void virtq_set_interrupts(struct virtq *vq, bool is_on)
+{
+    uint16_t flags = vq->avail->flags;
+    flags = is_on ? (uint16_t)(flags & ~VIRTQ_AVAIL_F_NO_INTERRUPT)
+                  : (uint16_t)(flags | VIRTQ_AVAIL_F_NO_INTERRUPT);
+    __atomic_store_n(&vq->avail->flags, flags, __ATOMIC_RELAXED);
+    virtio_mb();                        /* the flag before the caller looks at used */
 }
 
 /* Returns the chain starting at head to the free list; false when the

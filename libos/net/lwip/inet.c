@@ -248,9 +248,15 @@ static err_t tcp_recv_cb(void *arg, struct tcp_pcb *pcb, struct pbuf *p, err_t e
 
 static err_t tcp_sent_cb(void *arg, struct tcp_pcb *pcb, u16_t len)
 {
-    (void)pcb;
     (void)len;
     struct inet_sock *is = arg;
+    /* A blocked writer is woken once a quarter of the send buffer is free
+     * (or all is acknowledged), not at every ACK of two segments: under
+     * TCG each wake-up and sleep costs as much as the segments' copying. */
+    bool is_drained = !pcb->unsent && !pcb->unacked;
+    if (!is_drained && (tcp_sndbuf(pcb) < TCP_SND_BUF / 4 ||
+                        tcp_sndqueuelen(pcb) > TCP_SND_QUEUELEN * 3 / 4))
+        return ERR_OK;
     spin_lock(&is->lock);
     is->sent_gen++;
     waitq_wake_all(&is->wq);

@@ -14,6 +14,21 @@
 #define NETDEV_NAME_SIZE 8
 #define NETDEV_MAC_LEN 6
 #define NETDEV_FRAME_MAX 1514           /* Ethernet header + 1500, no FCS */
+/* A received frame may be larger than the MTU when the device coalesces
+ * TCP segments (NETDEV_F_RX_BIG): at most this, an IPv4 packet's limit. */
+#define NETDEV_RX_FRAME_MAX (14 + 65535)
+#define NETDEV_RX_FRAGS_MAX 40          /* pieces of one received frame, at most */
+
+/* dev->features, set by the driver before netdev_register. */
+#define NETDEV_F_TX_CSUM 1u             /* transmit can complete a checksum (netdev_csum) */
+#define NETDEV_F_RX_CSUM 2u             /* receive may flag NETDEV_RX_CSUM_OK */
+#define NETDEV_F_RX_BIG 4u              /* frames up to NETDEV_RX_FRAME_MAX arrive */
+
+/* Receive flags: the device vouches for (or has left unfinished, as the
+ * sender's own stack would) the TCP/UDP checksum of this IPv4 frame; the
+ * stack need not check it. Other checksums (IPv4 header, ICMP) are not
+ * covered. */
+#define NETDEV_RX_CSUM_OK 1u
 
 struct netdev;
 
@@ -24,17 +39,37 @@ struct netdev_stats {
     uint64_t tx_bytes, tx_packets, tx_errors, tx_dropped;
 };
 
+/* Checksum completion asked of a NETDEV_F_TX_CSUM device: the ones'
+ * complement sum from byte start of the frame to its end, folded and
+ * complemented, goes into the 16 bits at start + offset; seed is what
+ * those bits hold before (the pseudo-header's sum, as it sits in the
+ * frame: network order), whatever the pieces hold there. */
+struct netdev_csum {
+    uint16_t start, offset, seed;
+};
+
+/* A piece of a received frame. */
+struct netdev_frag {
+    const void *data;
+    size_t len;
+};
+
 struct netdev_ops {
     /* Queues one Ethernet frame, given as count pieces (the stack's buffer
      * chain), total bytes at most NETDEV_FRAME_MAX; the driver copies it,
-     * so the pieces may be reused on return. May sleep briefly for a free
-     * transmit slot. Returns 0, -EINVAL (bad size) or -EAGAIN (no room: dropped). */
+     * so the pieces may be reused on return. csum is NULL, or (on a
+     * NETDEV_F_TX_CSUM device only) a checksum for the device to complete.
+     * May sleep briefly for a free transmit slot. Returns 0, -EINVAL (bad
+     * size) or -EAGAIN (no room: dropped). */
     int (*transmit)(struct netdev *dev, const void *const *pieces, const size_t *lengths,
-                    unsigned count);
+                    unsigned count, const struct netdev_csum *csum);
 };
 
-/* The receive hook: frame is valid only during the call. */
-typedef void (*netdev_rx_fn)(struct netdev *dev, const void *frame, size_t len, void *arg);
+/* The receive hook: one frame of len bytes (at least 14) in count pieces
+ * (1 to NETDEV_RX_FRAGS_MAX), valid only during the call; flags
+ * NETDEV_RX_*. */
+typedef void (*netdev_rx_fn)(struct netdev *dev, const struct netdev_frag *frags,
+                             unsigned count, size_t len, unsigned flags, void *arg);
 /* Called from the receive thread when the link goes up or down. */
 typedef void (*netdev_link_fn)(struct netdev *dev, bool is_up, void *arg);
 
@@ -42,6 +77,7 @@ struct netdev {
     char name[NETDEV_NAME_SIZE];        /* "eth0": set by netdev_register */
     uint8_t mac[NETDEV_MAC_LEN];
     unsigned mtu;                       /* IP bytes per frame: 1500 */
+    unsigned features;                  /* NETDEV_F_* */
     volatile bool is_link_up;
     const struct netdev_ops *ops;
     struct netdev_stats stats;

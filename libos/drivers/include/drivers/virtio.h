@@ -44,10 +44,14 @@ struct virtq_avail {
     uint16_t ring[];
 };
 
+#define VIRTQ_AVAIL_F_NO_INTERRUPT 1u    /* driver: a hint, the device may still */
+
 struct virtq_used_elem {
     uint32_t id;
     uint32_t len;
 };
+
+#define VIRTQ_USED_F_NO_NOTIFY 1u        /* device: a hint, kicks are not needed */
 
 struct virtq_used {
     uint16_t flags;
@@ -175,6 +179,10 @@ int virtq_add(struct virtq *vq, const struct virtq_buf *bufs, unsigned out_count
               unsigned in_count, void *cookie);
 void virtq_kick(struct virtq *vq);
 void *virtq_pop(struct virtq *vq, uint32_t *len);
+/* Asks the device for interrupts on used buffers or not (a hint: with
+ * them off it may still interrupt, and a driver polls virtq_pop). Under
+ * vq->lock. */
+void virtq_set_interrupts(struct virtq *vq, bool is_on);
 
 /* Transport API. */
 int virtio_device_add(struct virtio_device *dev);

@@ -85,6 +85,7 @@ void *lwip_port_calloc(size_t count, size_t size);
 #define LWIP_HAVE_LOOPIF 1
 #define LWIP_SINGLE_NETIF 0
 #define LWIP_CHECKSUM_ON_COPY 0
+#define LWIP_CHECKSUM_CTRL_PER_NETIF 1  /* offload per NIC (ethif.c) */
 
 /* ---- TCP windows ---- */
 #define TCP_MSS 1460
