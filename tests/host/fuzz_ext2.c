@@ -18,6 +18,7 @@
 #include <unistd.h>
 #include <abi/errno.h>
 #include <block/blockdev.h>
+#include <fs/ext2.h>
 #include <vfs/bcache.h>
 #include <vfs/fs.h>
 #include "ext2_disk.h"
@@ -655,6 +656,7 @@ int main(int argc, char **argv)
     CHECK(argc == 5, "usage: %s IMAGE_1K IMAGE_4K LARGE_IMAGE WORKDIR", argv[0]);
     struct superblock *root = ramfs_create(0, 0);
     CHECK(root && vfs_mount_sb(root, NULL) == 0, "root ramfs");
+    OK(vfs_register_fstype(&ext2_fstype));      /* the boot's LINKS stage does this */
     OK(vfs_ctx_init(&ctx, CRED_ROOT));
     OK(vfs_mkdir(&ctx, "/mnt", 0755));
     bcache_set_limit(64);

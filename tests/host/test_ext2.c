@@ -13,6 +13,7 @@
 #include <string.h>
 #include <abi/errno.h>
 #include <block/blockdev.h>
+#include <fs/ext2.h>
 #include <vfs/bcache.h>
 #include <vfs/fs.h>
 #include "ext2_host.h"
@@ -39,6 +40,7 @@ static void setup_root(void)
 {
     struct superblock *root = ramfs_create(0, 0);
     CHECK(root && vfs_mount_sb(root, NULL) == 0, "root ramfs");
+    OK(vfs_register_fstype(&ext2_fstype));      /* the boot's LINKS stage does this */
     OK(vfs_ctx_init(&ctx, CRED_ROOT));
     OK(vfs_mkdir(&ctx, "/mnt", 0755));
 }
