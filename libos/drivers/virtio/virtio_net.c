@@ -3,8 +3,10 @@
  * on the ring; the interrupt handler only wakes this NIC's receive thread,
  * which hands each frame (one slot, or with GUEST_TSO4 up to 33 merged
  * ones) to the stack's hook and puts the slots back. Transmit copies the
- * frame into a free 2 KiB slot (a semaphore counts them); the interrupt
- * handler frees slots the device has sent. Transport-blind: only the
+ * frame into a free 2 KiB slot (a semaphore counts them) and kicks the
+ * device only at the stack's flush (the end of its burst) or every 16
+ * frames; sent slots are reclaimed by later transmits, or by the interrupt
+ * handler while a sender waits for one. Transport-blind: only the
  * virtio core is used. Negotiated when offered: MAC, STATUS, MRG_RXBUF,
  * checksum offload both ways (CSUM, GUEST_CSUM) and, with MRG_RXBUF,
  * coalesced TCP receives (GUEST_TSO4); see docs/net.md. */
@@ -43,6 +45,7 @@
 #define VNET_RX_SLOTS_MAX 128
 #define VNET_TX_SLOTS_MAX 64
 #define VNET_TX_WAIT_NS 100000000ULL    /* then the frame is dropped */
+#define VNET_TX_KICK_BATCH 16           /* frames queued before a kick without flush */
 
 /* The header before every frame (virtio 1.x 5.1.6). Legacy devices without
  * MRG_RXBUF use the first 10 bytes only. */
@@ -69,6 +72,7 @@ struct vnet {
     unsigned tx_count, tx_order;
     bool *is_tx_busy;                   /* txq->lock protects it */
     int tx_waiters;                     /* txq->lock too: senders sleeping for a slot */
+    unsigned tx_unkicked;               /* txq->lock too: queued since the last kick */
     struct semaphore tx_free;           /* counts slots not busy */
     struct semaphore rx_wake;           /* posted by the interrupt handler */
     volatile bool is_config_dirty;      /* set by the interrupt handler */
@@ -120,10 +124,22 @@ static void vnet_tx_interrupt(struct virtq *vq)
     vnet_tx_reclaim(vq->driver_data);
 }
 
-/* A sender starts (+1) or stops (-1) waiting: interrupts while any does. */
+/* txq->lock held. */
+static void vnet_tx_kick_locked(struct vnet *vn)
+{
+    if (vn->tx_unkicked == 0)
+        return;
+    vn->tx_unkicked = 0;
+    virtq_kick(vn->txq);
+}
+
+/* A sender starts (+1) or stops (-1) waiting: interrupts while any does;
+ * a sender about to wait first kicks what it queued. */
 static void vnet_tx_waiters_add(struct vnet *vn, int delta)
 {
     unsigned long flags = virtq_lock(vn->txq);
+    if (delta > 0)
+        vnet_tx_kick_locked(vn);
     vn->tx_waiters += delta;
     virtq_set_interrupts(vn->txq, vn->tx_waiters > 0);
     virtq_unlock(vn->txq, flags);
@@ -311,10 +327,11 @@ static int vnet_transmit(struct netdev *nd, const void *const *pieces, const siz
     struct virtq_buf buf = { slot, (uint32_t)at, false };
     flags = virtq_lock(vn->txq);
     int rc = virtq_add(vn->txq, &buf, 1, 0, slot);
-    if (rc == 0)
-        virtq_kick(vn->txq);
-    else
+    if (rc < 0) {
         vn->is_tx_busy[index] = false;
+    } else if (++vn->tx_unkicked >= VNET_TX_KICK_BATCH) {
+        vnet_tx_kick_locked(vn);
+    }
     virtq_unlock(vn->txq, flags);
     if (rc < 0) {
         sem_post(&vn->tx_free);
@@ -326,8 +343,19 @@ static int vnet_transmit(struct netdev *nd, const void *const *pieces, const siz
     return 0;
 }
 
+/* The device learns of the queued frames: one kick per burst (each costs
+ * an exit to the device model under TCG). */
+static void vnet_flush(struct netdev *nd)
+{
+    struct vnet *vn = nd->driver_data;
+    unsigned long flags = virtq_lock(vn->txq);
+    vnet_tx_kick_locked(vn);
+    virtq_unlock(vn->txq, flags);
+}
+
 static const struct netdev_ops vnet_ops = {
     .transmit = vnet_transmit,
+    .flush = vnet_flush,
 };
 
 static unsigned order_for(size_t bytes)

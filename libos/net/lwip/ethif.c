@@ -84,7 +84,25 @@ static bool ethif_tx_csum(struct pbuf *p, struct netdev_csum *csum)
     return true;
 }
 
-/* Core lock held (lwIP calls it from whichever thread sends). */
+/* Some net_iface's is_tx_unflushed is set. Core lock. */
+static bool is_any_tx_unflushed;
+
+void ethif_flush(void)
+{
+    if (!is_any_tx_unflushed)
+        return;
+    is_any_tx_unflushed = false;
+    for (unsigned i = 0; i < NETDEV_MAX; i++) {
+        struct net_iface *iface = &net_ifaces[i];
+        if (!iface->is_tx_unflushed)
+            continue;
+        iface->is_tx_unflushed = false;
+        iface->dev->ops->flush(iface->dev);
+    }
+}
+
+/* Core lock held (lwIP calls it from whichever thread sends); the driver
+ * is told at the end of the burst (ethif_flush), not at every frame. */
 static err_t ethif_linkoutput(struct netif *netif, struct pbuf *p)
 {
     struct net_iface *iface = netif->state;
@@ -112,7 +130,13 @@ static err_t ethif_linkoutput(struct netif *netif, struct pbuf *p)
         lengths[count] = q->len;
         count++;
     }
-    return dev->ops->transmit(dev, pieces, lengths, count, want_csum) == 0 ? ERR_OK : ERR_IF;
+    if (dev->ops->transmit(dev, pieces, lengths, count, want_csum) < 0)
+        return ERR_IF;
+    if (dev->ops->flush) {
+        iface->is_tx_unflushed = true;
+        is_any_tx_unflushed = true;
+    }
+    return ERR_OK;
 }
 
 /* The driver's receive thread, one frame at a time. */

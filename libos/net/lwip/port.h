@@ -30,6 +30,7 @@ struct net_iface {
     struct netdev *dev;
     enum net_config_mode mode;
     ip4_addr_t logged_addr;             /* the last address the log announced */
+    bool is_tx_unflushed;               /* frames given to dev not flushed yet */
 };
 
 extern struct net_iface net_ifaces[NETDEV_MAX];
@@ -38,6 +39,10 @@ extern unsigned net_iface_count;        /* set once by netstack_init */
 /* Adds dev to lwIP as net_ifaces[index] (down, no address); connects its
  * receive hook. Core lock held. Returns 0 or -ENOMEM. */
 int ethif_add(struct net_iface *iface, struct netdev *dev);
+/* Flushes what the interfaces transmitted under the core lock (netdev
+ * flush): called as the core lock is released (sys_arch.c), the end of
+ * every burst lwIP sends. Core lock held. */
+void ethif_flush(void);
 
 /* The /proc/net files (procnet.c). */
 void procnet_register(void);

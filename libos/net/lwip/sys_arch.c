@@ -221,6 +221,11 @@ void sys_mutex_lock(sys_mutex_t *mutex)
 
 void sys_mutex_unlock(sys_mutex_t *mutex)
 {
+    /* The end of a core-lock section: lwIP's burst of frames (a
+     * tcp_output, the answers to a received frame, a timer's) goes to
+     * the NICs with one notification each. */
+    if (mutex == &lock_tcpip_core)
+        ethif_flush();
     mutex_unlock(*mutex);
 }
 

@@ -60,9 +60,14 @@ struct netdev_ops {
      * so the pieces may be reused on return. csum is NULL, or (on a
      * NETDEV_F_TX_CSUM device only) a checksum for the device to complete.
      * May sleep briefly for a free transmit slot. Returns 0, -EINVAL (bad
-     * size) or -EAGAIN (no room: dropped). */
+     * size) or -EAGAIN (no room: dropped). The driver may hold back the
+     * device's notification until flush (or until a batch is full), so
+     * the stack calls flush after its last transmit of a burst. */
     int (*transmit)(struct netdev *dev, const void *const *pieces, const size_t *lengths,
                     unsigned count, const struct netdev_csum *csum);
+    /* Optional: tells the device about the frames transmit has queued.
+     * Does not sleep. */
+    void (*flush)(struct netdev *dev);
 };
 
 /* The receive hook: one frame of len bytes (at least 14) in count pieces
