@@ -3,13 +3,15 @@
  * on the ring; the interrupt handler only wakes this NIC's receive thread,
  * which hands each frame (one slot, or with GUEST_TSO4 up to 33 merged
  * ones) to the stack's hook and puts the slots back. Transmit copies the
- * frame into a free 2 KiB slot (a semaphore counts them) and kicks the
+ * frame into a free 2 KiB slot, or a 64 KiB one for a frame the device is
+ * to segment (HOST_TSO4; a semaphore counts each kind) and kicks the
  * device only at the stack's flush (the end of its burst) or every 16
  * frames; sent slots are reclaimed by later transmits, or by the interrupt
  * handler while a sender waits for one. Transport-blind: only the
  * virtio core is used. Negotiated when offered: MAC, STATUS, MRG_RXBUF,
- * checksum offload both ways (CSUM, GUEST_CSUM) and, with MRG_RXBUF,
- * coalesced TCP receives (GUEST_TSO4); see docs/net.md. */
+ * checksum offload both ways (CSUM, GUEST_CSUM), TCP segmentation of
+ * big frames (HOST_TSO4) and, with MRG_RXBUF, coalesced TCP receives
+ * (GUEST_TSO4); see docs/net.md. */
 #include <string.h>
 #include <abi/errno.h>
 #include <kern/printk.h>
@@ -26,6 +28,7 @@
 #define VIRTIO_NET_F_GUEST_CSUM 1
 #define VIRTIO_NET_F_MAC 5
 #define VIRTIO_NET_F_GUEST_TSO4 7
+#define VIRTIO_NET_F_HOST_TSO4 11
 #define VIRTIO_NET_F_MRG_RXBUF 15
 #define VIRTIO_NET_F_STATUS 16
 
@@ -44,6 +47,8 @@
 #define VNET_SLOT_SIZE 2048             /* two per page: a slot never crosses one */
 #define VNET_RX_SLOTS_MAX 128
 #define VNET_TX_SLOTS_MAX 64
+#define VNET_TSO_SLOTS 4                /* 64 KiB slots for HOST_TSO4 frames */
+#define VNET_TSO_SLOT_SIZE (64u << 10)
 #define VNET_TX_WAIT_NS 100000000ULL    /* then the frame is dropped */
 #define VNET_TX_KICK_BATCH 16           /* frames queued before a kick without flush */
 
@@ -59,6 +64,16 @@ struct vnet_hdr {
     uint16_t num_buffers;
 };
 
+/* Transmit slots of one size, each in one physically contiguous block:
+ * a frame is one descriptor. */
+struct vnet_tx_pool {
+    char *slots;
+    size_t slot_size;
+    unsigned count, order;
+    bool *is_busy;                      /* txq->lock protects it */
+    struct semaphore free;              /* counts slots not busy */
+};
+
 struct vnet {
     struct netdev ndev;
     struct virtio_device *vdev;
@@ -68,12 +83,9 @@ struct vnet {
     unsigned rx_count, rx_order;
     unsigned rx_skip;                   /* rx thread: continuation buffers to drop */
     size_t rx_max;                      /* largest frame taken: NETDEV_(RX_)FRAME_MAX */
-    char *tx_slots;
-    unsigned tx_count, tx_order;
-    bool *is_tx_busy;                   /* txq->lock protects it */
-    int tx_waiters;                     /* txq->lock too: senders sleeping for a slot */
+    struct vnet_tx_pool tx_small, tx_tso;   /* tx_tso: with HOST_TSO4 only */
+    int tx_waiters;                     /* txq->lock: senders sleeping for a slot */
     unsigned tx_unkicked;               /* txq->lock too: queued since the last kick */
-    struct semaphore tx_free;           /* counts slots not busy */
     struct semaphore rx_wake;           /* posted by the interrupt handler */
     volatile bool is_config_dirty;      /* set by the interrupt handler */
 };
@@ -101,6 +113,12 @@ static void vnet_config_interrupt(struct virtio_device *vdev)
     sem_post(&vn->rx_wake);
 }
 
+static bool vnet_tx_pool_has(const struct vnet_tx_pool *pool, const char *slot)
+{
+    return pool->slots && slot >= pool->slots &&
+           slot < pool->slots + (size_t)pool->count * pool->slot_size;
+}
+
 /* Slots the device has sent become free. Any context. */
 static void vnet_tx_reclaim(struct vnet *vn)
 {
@@ -108,12 +126,15 @@ static void vnet_tx_reclaim(struct vnet *vn)
     for (;;) {
         unsigned long flags = virtq_lock(vq);
         char *slot = virtq_pop(vq, NULL);
-        if (slot)
-            vn->is_tx_busy[(slot - vn->tx_slots) / VNET_SLOT_SIZE] = false;
+        struct vnet_tx_pool *pool = NULL;
+        if (slot) {
+            pool = vnet_tx_pool_has(&vn->tx_tso, slot) ? &vn->tx_tso : &vn->tx_small;
+            pool->is_busy[(size_t)(slot - pool->slots) / pool->slot_size] = false;
+        }
         virtq_unlock(vq, flags);
         if (!slot)
             return;
-        sem_post(&vn->tx_free);
+        sem_post(&pool->free);
     }
 }
 
@@ -273,68 +294,92 @@ static int vnet_rx_thread(void *arg)
     return 0;
 }
 
+/* A free slot of pool, marked busy; NULL when none came free within
+ * VNET_TX_WAIT_NS. */
+static char *vnet_tx_slot_take(struct vnet *vn, struct vnet_tx_pool *pool)
+{
+    /* Sent slots are reclaimed here, without an interrupt per frame;
+     * only a sender that finds none free turns interrupts on to sleep. */
+    vnet_tx_reclaim(vn);
+    if (sem_wait(&pool->free, plat_time_ns()) < 0) {
+        vnet_tx_waiters_add(vn, 1);
+        vnet_tx_reclaim(vn);            /* what was sent before they were on */
+        int waited = sem_wait(&pool->free, plat_time_ns() + VNET_TX_WAIT_NS);
+        vnet_tx_waiters_add(vn, -1);
+        if (waited < 0)
+            return NULL;
+    }
+    unsigned long flags = virtq_lock(vn->txq);
+    unsigned index = 0;
+    while (index < pool->count && pool->is_busy[index])
+        index++;
+    if (index == pool->count) {         /* cannot happen: the semaphore counts */
+        virtq_unlock(vn->txq, flags);
+        sem_post(&pool->free);
+        return NULL;
+    }
+    pool->is_busy[index] = true;
+    virtq_unlock(vn->txq, flags);
+    return pool->slots + (size_t)index * pool->slot_size;
+}
+
 static int vnet_transmit(struct netdev *nd, const void *const *pieces, const size_t *lengths,
-                         unsigned count, const struct netdev_csum *csum)
+                         unsigned count, const struct netdev_offload *off)
 {
     struct vnet *vn = nd->driver_data;
     size_t total = 0;
     for (unsigned i = 0; i < count; i++)
         total += lengths[i];
-    if (total > NETDEV_FRAME_MAX || total == 0) {
+    bool has_csum = off && virtio_has_feature(vn->vdev, VIRTIO_NET_F_CSUM) &&
+                    (size_t)off->csum_start + off->csum_offset + 2 <= total;
+    bool is_gso = off && off->gso_mss != 0;
+    struct vnet_tx_pool *pool = &vn->tx_small;
+    size_t max = NETDEV_FRAME_MAX;
+    if (is_gso) {
+        pool = &vn->tx_tso;
+        max = NETDEV_TX_GSO_MAX;
+        if (!pool->slots || !has_csum || off->gso_hdr_len <= off->csum_start ||
+            off->gso_hdr_len >= total)
+            max = 0;
+    }
+    if (total > max || total == 0) {
         netdev_count_add(&nd->stats.tx_errors, 1);
         return -EINVAL;
     }
-    /* Sent slots are reclaimed here, without an interrupt per frame;
-     * only a sender that finds none free turns interrupts on to sleep. */
-    vnet_tx_reclaim(vn);
-    if (sem_wait(&vn->tx_free, plat_time_ns()) < 0) {
-        vnet_tx_waiters_add(vn, 1);
-        vnet_tx_reclaim(vn);            /* what was sent before they were on */
-        int waited = sem_wait(&vn->tx_free, plat_time_ns() + VNET_TX_WAIT_NS);
-        vnet_tx_waiters_add(vn, -1);
-        if (waited < 0) {
-            netdev_count_add(&nd->stats.tx_dropped, 1);
-            return -EAGAIN;
-        }
-    }
-    unsigned long flags = virtq_lock(vn->txq);
-    unsigned index = 0;
-    while (index < vn->tx_count && vn->is_tx_busy[index])
-        index++;
-    if (index == vn->tx_count) {        /* cannot happen: the semaphore counts */
-        virtq_unlock(vn->txq, flags);
-        sem_post(&vn->tx_free);
+    char *slot = vnet_tx_slot_take(vn, pool);
+    if (!slot) {
+        netdev_count_add(&nd->stats.tx_dropped, 1);
         return -EAGAIN;
     }
-    vn->is_tx_busy[index] = true;
-    virtq_unlock(vn->txq, flags);
-
-    char *slot = vn->tx_slots + (size_t)index * VNET_SLOT_SIZE;
     memset(slot, 0, vn->hdr_len);
     size_t at = vn->hdr_len;
     for (unsigned i = 0; i < count; i++) {
         memcpy(slot + at, pieces[i], lengths[i]);
         at += lengths[i];
     }
-    if (csum && virtio_has_feature(vn->vdev, VIRTIO_NET_F_CSUM) &&
-        (size_t)csum->start + csum->offset + 2 <= total) {
-        struct vnet_hdr *hdr = (struct vnet_hdr *)slot;
+    struct vnet_hdr *hdr = (struct vnet_hdr *)slot;
+    if (has_csum) {
         hdr->flags = VIRTIO_NET_HDR_F_NEEDS_CSUM;
-        hdr->csum_start = csum->start;
-        hdr->csum_offset = csum->offset;
-        memcpy(slot + vn->hdr_len + csum->start + csum->offset, &csum->seed, 2);
+        hdr->csum_start = off->csum_start;
+        hdr->csum_offset = off->csum_offset;
+        memcpy(slot + vn->hdr_len + off->csum_start + off->csum_offset, &off->csum_seed, 2);
+    }
+    if (is_gso) {
+        hdr->gso_type = VIRTIO_NET_HDR_GSO_TCPV4;
+        hdr->hdr_len = off->gso_hdr_len;
+        hdr->gso_size = off->gso_mss;
     }
     struct virtq_buf buf = { slot, (uint32_t)at, false };
-    flags = virtq_lock(vn->txq);
+    unsigned long flags = virtq_lock(vn->txq);
     int rc = virtq_add(vn->txq, &buf, 1, 0, slot);
     if (rc < 0) {
-        vn->is_tx_busy[index] = false;
+        pool->is_busy[(size_t)(slot - pool->slots) / pool->slot_size] = false;
     } else if (++vn->tx_unkicked >= VNET_TX_KICK_BATCH) {
         vnet_tx_kick_locked(vn);
     }
     virtq_unlock(vn->txq, flags);
     if (rc < 0) {
-        sem_post(&vn->tx_free);
+        sem_post(&pool->free);
         netdev_count_add(&nd->stats.tx_errors, 1);
         return -EAGAIN;
     }
@@ -366,6 +411,20 @@ static unsigned order_for(size_t bytes)
     return order;
 }
 
+/* count slots of slot_size in one block. Returns 0 or -ENOMEM. */
+static int vnet_tx_pool_init(struct vnet_tx_pool *pool, unsigned count, size_t slot_size)
+{
+    pool->count = count;
+    pool->slot_size = slot_size;
+    pool->order = order_for((size_t)count * slot_size);
+    pool->slots = pages_alloc_virt(pool->order, 0);
+    pool->is_busy = kzalloc(count * sizeof(bool));
+    if (!pool->slots || !pool->is_busy)
+        return -ENOMEM;
+    sem_init(&pool->free, count);
+    return 0;
+}
+
 static int vnet_probe(struct virtio_device *vdev)
 {
     /* Features that need others (virtio 1.x 5.1.3.1) only with them;
@@ -377,6 +436,8 @@ static int vnet_probe(struct virtio_device *vdev)
     uint64_t tso_needs = 1ull << VIRTIO_NET_F_GUEST_CSUM | 1ull << VIRTIO_NET_F_MRG_RXBUF;
     if ((offered & tso_needs) == tso_needs)
         wanted |= 1ull << VIRTIO_NET_F_GUEST_TSO4;
+    if (offered & 1ull << VIRTIO_NET_F_CSUM)
+        wanted |= 1ull << VIRTIO_NET_F_HOST_TSO4;
     int rc = virtio_negotiate(vdev, wanted);
     if (rc < 0)
         return rc;
@@ -404,13 +465,17 @@ static int vnet_probe(struct virtio_device *vdev)
     vn->rx_count = vn->rxq->size;
     vn->rx_order = order_for((size_t)vn->rx_count * VNET_SLOT_SIZE);
     vn->rx_slots = pages_alloc_virt(vn->rx_order, 0);
-    vn->tx_count = vn->txq->size;
-    vn->tx_order = order_for((size_t)vn->tx_count * VNET_SLOT_SIZE);
-    vn->tx_slots = pages_alloc_virt(vn->tx_order, 0);
-    vn->is_tx_busy = kzalloc(vn->tx_count * sizeof(bool));
-    if (!vn->rx_slots || !vn->tx_slots || !vn->is_tx_busy)
+    if (!vn->rx_slots)
         goto fail;
-    sem_init(&vn->tx_free, vn->tx_count);
+    /* A TSO frame takes one descriptor, as a small one does: the small
+     * slots leave the queue room for the big ones. */
+    bool has_tso = virtio_has_feature(vdev, VIRTIO_NET_F_HOST_TSO4) &&
+                   vn->txq->size > 2 * VNET_TSO_SLOTS;
+    unsigned small = vn->txq->size - (has_tso ? VNET_TSO_SLOTS : 0);
+    if (vnet_tx_pool_init(&vn->tx_small, small, VNET_SLOT_SIZE) < 0)
+        goto fail;
+    if (has_tso && vnet_tx_pool_init(&vn->tx_tso, VNET_TSO_SLOTS, VNET_TSO_SLOT_SIZE) < 0)
+        goto fail;
 
     struct netdev *nd = &vn->ndev;
     if (virtio_has_feature(vdev, VIRTIO_NET_F_MAC)) {
@@ -427,6 +492,8 @@ static int vnet_probe(struct virtio_device *vdev)
     if (virtio_has_feature(vdev, VIRTIO_NET_F_GUEST_CSUM))
         nd->features |= NETDEV_F_RX_CSUM;
     vn->rx_max = NETDEV_FRAME_MAX;
+    if (has_tso)
+        nd->features |= NETDEV_F_TX_TSO;
     if (virtio_has_feature(vdev, VIRTIO_NET_F_GUEST_TSO4)) {
         nd->features |= NETDEV_F_RX_BIG;
         vn->rx_max = NETDEV_RX_FRAME_MAX;
@@ -457,13 +524,14 @@ static int vnet_probe(struct virtio_device *vdev)
     }
     thread_detach(t);
     vnet_count++;
-    printk("virtio-net: %s on %s, mac %02x:%02x:%02x:%02x:%02x:%02x, link %s, queues %u/%u%s%s%s%s\n",
+    printk("virtio-net: %s on %s, mac %02x:%02x:%02x:%02x:%02x:%02x, link %s, queues %u/%u%s%s%s%s%s\n",
            nd->name, vdev->name, nd->mac[0], nd->mac[1], nd->mac[2], nd->mac[3], nd->mac[4],
-           nd->mac[5], nd->is_link_up ? "up" : "down", vn->rx_count, vn->tx_count,
+           nd->mac[5], nd->is_link_up ? "up" : "down", vn->rx_count, vn->txq->size,
            virtio_has_feature(vdev, VIRTIO_NET_F_MRG_RXBUF) ? ", mrg_rxbuf" : "",
            virtio_has_feature(vdev, VIRTIO_NET_F_CSUM) ? ", csum" : "",
            virtio_has_feature(vdev, VIRTIO_NET_F_GUEST_CSUM) ? ", guest_csum" : "",
-           virtio_has_feature(vdev, VIRTIO_NET_F_GUEST_TSO4) ? ", guest_tso4" : "");
+           virtio_has_feature(vdev, VIRTIO_NET_F_GUEST_TSO4) ? ", guest_tso4" : "",
+           has_tso ? ", host_tso4" : "");
     return 0;
 
 fail:

@@ -23,14 +23,17 @@ enum net_config_mode {
     NET_CONFIG_STATIC,
 };
 
+struct ethif_batch;
+
 /* One NIC as lwIP sees it (ethif.c). The stack's core lock protects
- * netif and mode after netstack_init. */
+ * netif, mode and batch after netstack_init. */
 struct net_iface {
     struct netif netif;
     struct netdev *dev;
     enum net_config_mode mode;
     ip4_addr_t logged_addr;             /* the last address the log announced */
-    bool is_tx_unflushed;               /* frames given to dev not flushed yet */
+    bool is_tx_unflushed;               /* frames given to dev (or batch) not flushed yet */
+    struct ethif_batch *batch;          /* TSO: the segments held back, or NULL */
 };
 
 extern struct net_iface net_ifaces[NETDEV_MAX];

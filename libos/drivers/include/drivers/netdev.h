@@ -18,11 +18,15 @@
  * TCP segments (NETDEV_F_RX_BIG): at most this, an IPv4 packet's limit. */
 #define NETDEV_RX_FRAME_MAX (14 + 65535)
 #define NETDEV_RX_FRAGS_MAX 40          /* pieces of one received frame, at most */
+/* A frame a NETDEV_F_TX_TSO device splits into MSS-sized TCP segments:
+ * at most this (headers included). */
+#define NETDEV_TX_GSO_MAX 65000
 
 /* dev->features, set by the driver before netdev_register. */
-#define NETDEV_F_TX_CSUM 1u             /* transmit can complete a checksum (netdev_csum) */
+#define NETDEV_F_TX_CSUM 1u             /* transmit can complete a checksum (netdev_offload) */
 #define NETDEV_F_RX_CSUM 2u             /* receive may flag NETDEV_RX_CSUM_OK */
 #define NETDEV_F_RX_BIG 4u              /* frames up to NETDEV_RX_FRAME_MAX arrive */
+#define NETDEV_F_TX_TSO 8u              /* transmit splits big IPv4 TCP frames (gso_mss) */
 
 /* Receive flags: the device vouches for (or has left unfinished, as the
  * sender's own stack would) the TCP/UDP checksum of this IPv4 frame; the
@@ -39,13 +43,22 @@ struct netdev_stats {
     uint64_t tx_bytes, tx_packets, tx_errors, tx_dropped;
 };
 
-/* Checksum completion asked of a NETDEV_F_TX_CSUM device: the ones'
- * complement sum from byte start of the frame to its end, folded and
- * complemented, goes into the 16 bits at start + offset; seed is what
- * those bits hold before (the pseudo-header's sum, as it sits in the
- * frame: network order), whatever the pieces hold there. */
-struct netdev_csum {
-    uint16_t start, offset, seed;
+/* What a transmitted frame asks of the device. Checksum completion (a
+ * NETDEV_F_TX_CSUM device): the ones' complement sum from byte csum_start
+ * of the frame to its end, folded and complemented, goes into the 16 bits
+ * at csum_start + csum_offset; csum_seed is what those bits hold before
+ * (the pseudo-header's sum, as it sits in the frame: network order),
+ * whatever the pieces hold there. Segmentation (a NETDEV_F_TX_TSO device,
+ * gso_mss not 0, with the checksum asked too): the frame is one IPv4 TCP
+ * packet of up to NETDEV_TX_GSO_MAX bytes whose first gso_hdr_len bytes
+ * are its Ethernet, IP and TCP headers; the device sends it as segments
+ * of gso_mss payload bytes each (the last may be shorter), as TSO does:
+ * the IP total length and the pseudo-header in the seed are the big
+ * packet's, the device fixes up lengths, IP ids, sequence numbers,
+ * checksums, and PSH/FIN on the last segment only. */
+struct netdev_offload {
+    uint16_t csum_start, csum_offset, csum_seed;
+    uint16_t gso_mss, gso_hdr_len;
 };
 
 /* A piece of a received frame. */
@@ -56,15 +69,16 @@ struct netdev_frag {
 
 struct netdev_ops {
     /* Queues one Ethernet frame, given as count pieces (the stack's buffer
-     * chain), total bytes at most NETDEV_FRAME_MAX; the driver copies it,
-     * so the pieces may be reused on return. csum is NULL, or (on a
-     * NETDEV_F_TX_CSUM device only) a checksum for the device to complete.
+     * chain), total bytes at most NETDEV_FRAME_MAX (NETDEV_TX_GSO_MAX with
+     * gso_mss); the driver copies it, so the pieces may be reused on
+     * return. off is NULL, or (on a device with the features) what the
+     * device is to complete: a checksum, and a segmentation.
      * May sleep briefly for a free transmit slot. Returns 0, -EINVAL (bad
      * size) or -EAGAIN (no room: dropped). The driver may hold back the
      * device's notification until flush (or until a batch is full), so
      * the stack calls flush after its last transmit of a burst. */
     int (*transmit)(struct netdev *dev, const void *const *pieces, const size_t *lengths,
-                    unsigned count, const struct netdev_csum *csum);
+                    unsigned count, const struct netdev_offload *off);
     /* Optional: tells the device about the frames transmit has queued.
      * Does not sleep. */
     void (*flush)(struct netdev *dev);
