@@ -148,13 +148,13 @@ KTEST(vm_brk_grow_shrink, KTEST_DEFAULT)
     return 0;
 }
 
-KTEST(vm_pages_back_to_baseline, KTEST_DEFAULT)
+/* Two rounds of create, fault, fork, COW, munmap and destroy (in both
+ * orders); fills the free page and heap counts before and after. */
+static int fork_rounds(uint64_t *free_before, uint64_t *free_after, size_t *heap_before,
+                       size_t *heap_after)
 {
-    struct vm_space *warm = vm_space_create();
-    KTEST_EXPECT(warm, "vm_space_create failed");
-    vm_space_destroy(warm);
-    uint64_t free_before = mm_free_pages();
-    size_t heap_before = kmalloc_bytes_in_use();
+    *free_before = mm_free_pages();
+    *heap_before = kmalloc_bytes_in_use();
     for (int round = 0; round < 2; round++) {
         struct vm_space *a = vm_space_create();
         KTEST_EXPECT(a, "create");
@@ -171,10 +171,35 @@ KTEST(vm_pages_back_to_baseline, KTEST_DEFAULT)
         vm_space_destroy(round ? a : b);
         vm_space_destroy(round ? b : a);
     }
-    KTEST_EXPECT(kmalloc_bytes_in_use() == heap_before, "heap: %zu bytes before, %zu after",
-                 heap_before, kmalloc_bytes_in_use());
-    KTEST_EXPECT(mm_free_pages() == free_before, "free pages: %llu before, %llu after",
-                 (unsigned long long)free_before, (unsigned long long)mm_free_pages());
+    *free_after = mm_free_pages();
+    *heap_after = kmalloc_bytes_in_use();
+    return 0;
+}
+
+/* The counts are the whole kernel's: at 4 CPUs something else (a detached
+ * thread of an earlier test giving its stack back late on a busy host) may
+ * move them while the rounds run. A leak shows in every attempt; such
+ * noise in one, so the rounds are tried up to five times. */
+KTEST(vm_pages_back_to_baseline, KTEST_DEFAULT)
+{
+    struct vm_space *warm = vm_space_create();
+    KTEST_EXPECT(warm, "vm_space_create failed");
+    vm_space_destroy(warm);
+    uint64_t free_before = 0, free_after = 0;
+    size_t heap_before = 0, heap_after = 0;
+    for (int attempt = 0; attempt < 5; attempt++) {
+        if (fork_rounds(&free_before, &free_after, &heap_before, &heap_after) != 0)
+            return 1;
+        if (free_after == free_before && heap_after == heap_before)
+            return 0;
+        printk("# attempt %d: free pages %llu before, %llu after; heap %zu before, %zu after\n",
+               attempt, (unsigned long long)free_before, (unsigned long long)free_after,
+               heap_before, heap_after);
+    }
+    KTEST_EXPECT(heap_after == heap_before, "heap: %zu bytes before, %zu after", heap_before,
+                 heap_after);
+    KTEST_EXPECT(free_after == free_before, "free pages: %llu before, %llu after",
+                 (unsigned long long)free_before, (unsigned long long)free_after);
     return 0;
 }
 
