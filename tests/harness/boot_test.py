@@ -149,6 +149,13 @@ def main():
         path = guest.save_log()
         for f in failures:
             print("FAIL %s: %s" % (args.name, f))
+        # What explains a failure may be far from the end (a failed ktest's
+        # "# file:line" reason, a panic): those lines first, then the tail.
+        telling = [line for line in guest.output.split("\n")
+                   if re.match(r"(not ok|# \S+:\d+: |.*panic)", line)]
+        if telling:
+            print("--- failures and panics in the serial log ---")
+            print("\n".join(telling[:40]))
         print("--- last lines of the serial log (%s) ---" % path)
         print("\n".join(guest.output.rstrip("\n").split("\n")[-40:]))
         return 1
