@@ -396,20 +396,12 @@ struct vm_space *vm_space_fork(struct vm_space *parent)
         if (!ca)
             goto fail;
         area_insert(child, ca);
-        unsigned shared_flags = mmu_flags(a->prot, false);
-        /* Both sides read-only first, so no write lands after the copy of
-         * the mapping; a write then faults into cow_break. */
-        if (a->prot & VM_WRITE)
-            protect_pages(parent, a->start, a->end, shared_flags);
-        uintptr_t va = a->start;
-        uint64_t pa;
-        for (; next_mapped(parent, &va, a->end, &pa); va += PAGE_SIZE) {
-            user_page_ref(pa);
-            if (arch_mmu_map(child->as, va, pa, PAGE_SIZE, shared_flags) < 0) {
-                user_page_unref(pa);
-                goto fail;
-            }
-        }
+        /* Both sides read-only (the parent's TLBs invalidated before
+         * fork returns), so a write from either faults into cow_break. */
+        if (arch_mmu_fork_range(parent->as, child->as, a->start, a->end - a->start,
+                                mmu_flags(a->prot, false), (a->prot & VM_WRITE) != 0,
+                                user_page_ref) < 0)
+            goto fail;
     }
     mutex_unlock(&parent->lock);
     return child;

@@ -482,6 +482,87 @@ void arch_mmu_activate(struct arch_aspace *as)
     arch_irq_restore(irq);
 }
 
+/* The last-level table for va in the space at root, made (with the
+ * tables above it) when missing. NULL when memory is short or a block maps
+ * va. mmu_lock held. */
+static uint64_t *leaf_table_of(uint64_t root_pa, uintptr_t va)
+{
+    uint64_t *table = mmu_table_ptr(root_pa);
+
+    for (int l = MMU_ROOT_LEVEL; l > 0; l--) {
+        uint64_t *entry = &table[mmu_index(va, l)];
+        if (!pte_is_table(*entry, l)) {
+            if (pte_is_leaf(*entry, l))
+                return NULL;
+            uint64_t child = mmu_table_alloc();
+            if (!child)
+                return NULL;
+            *entry = pte_table(child, va);
+        }
+        table = mmu_table_ptr(pte_addr(*entry));
+    }
+    return table;
+}
+
+int arch_mmu_fork_range(struct arch_aspace *src, struct arch_aspace *dst, uintptr_t va,
+                        size_t size, unsigned flags, bool is_src_too, void (*take)(uint64_t pa))
+{
+    if (!range_ok(src, va, size) || !range_ok(dst, va, size) || src == &kernel_space ||
+        dst == &kernel_space || src == dst)
+        return -EINVAL;
+    bool is_user_exec = (flags & (MMU_USER | MMU_EXEC)) == (MMU_USER | MMU_EXEC);
+    uintptr_t end = va + size;
+    int err = 0;
+
+    /* One last-level table per hold of the lock: interrupts stay off for
+     * at most MMU_ENTRIES entries. */
+    while (va < end && !err) {
+        uintptr_t span_end = MIN(end, ALIGN_DOWN(va, mmu_span(1)) + mmu_span(1));
+        uint64_t prot = pte_prot(flags, va);
+        bool is_src_changed = false;
+        int level;
+        unsigned long irq = spin_lock_irqsave(&mmu_lock);
+        uint64_t *entry = walk(src->root, va, &level);
+        if (level != 0) {               /* no last-level table: nothing mapped */
+            span_end = skip_entry(va, level, end);
+        } else {
+            uint64_t *from = entry - mmu_index(va, 0), *to = NULL;
+            for (uintptr_t p = va; p < span_end; p += PAGE_SIZE) {
+                uint64_t e = from[mmu_index(p, 0)];
+                if (!pte_is_leaf(e, 0))
+                    continue;
+                if (!to && !(to = leaf_table_of(dst->root, p))) {
+                    err = -ENOMEM;
+                    break;
+                }
+                if (pte_is_leaf(to[mmu_index(p, 0)], 0)) {
+                    err = -EEXIST;
+                    break;
+                }
+                uint64_t pa = pte_addr(e);
+                uint64_t leaf = pte_leaf(pa, prot, 0);
+                if (is_user_exec)
+                    mmu_arch_sync_exec(pa, PAGE_SIZE);
+                take(pa);
+                to[mmu_index(p, 0)] = leaf;
+                if (is_src_too && e != leaf) {
+                    from[mmu_index(p, 0)] = leaf;
+                    mmu_arch_leaf_changed(p);
+                    is_src_changed = true;
+                }
+            }
+            if (is_src_changed)
+                mmu_arch_flush_locked(va, span_end - va);
+            mmu_arch_publish();
+        }
+        spin_unlock_irqrestore(&mmu_lock, irq);
+        if (is_src_changed)
+            mmu_arch_flush_remote(src);
+        va = span_end;
+    }
+    return err;
+}
+
 /* Rewrites the permission bits of every mapped 4 KiB page in the range;
  * blocks (which arch_mmu_map never makes) and missing tables are skipped
  * whole. */

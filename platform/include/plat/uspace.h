@@ -30,6 +30,16 @@ void arch_mmu_activate(struct arch_aspace *as);
 /* Changes the permissions of mapped pages in [va, va+size) (unmapped pages
  * are skipped) and invalidates the TLB on every CPU that may hold them. */
 int arch_mmu_protect(struct arch_aspace *as, uintptr_t va, size_t size, unsigned flags);
+/* fork's copy of the mappings: every 4 KiB page mapped in [va, va+size)
+ * of src is mapped at the same address in dst (where nothing may be
+ * mapped there yet) with flags, and take(pa) is called for it; with
+ * is_src_too, src's entries get flags as well (its TLB invalidated on
+ * every CPU). A last-level table at a time: a missing table is skipped
+ * whole, and each table's entries are read and written in one pass under
+ * the lock. -ENOMEM (a table for dst) or -EEXIST leaves what was done
+ * (the caller destroys dst, whose pages were taken). */
+int arch_mmu_fork_range(struct arch_aspace *src, struct arch_aspace *dst, uintptr_t va,
+                        size_t size, unsigned flags, bool is_src_too, void (*take)(uint64_t pa));
 /* arch_mmu_map/unmap/query (plat/mmu.h) work on user spaces too; MMU_USER
  * makes a page accessible from user mode. TLB invalidation on unmap covers
  * every CPU. */
