@@ -44,9 +44,9 @@
 #define TCP_FLAG_PSH 0x08
 #define TCP_FLAG_ACK 0x10
 
-/* A TSO batch: at most this many segments (half lwIP's send buffer, so
- * that two batches are in flight) and pieces. */
-#define ETHIF_BATCH_SEGS 22
+/* A TSO batch: at most this many segments (what fits NETDEV_TX_GSO_MAX)
+ * and pieces. */
+#define ETHIF_BATCH_SEGS 44
 #define ETHIF_BATCH_PIECES (2 * ETHIF_BATCH_SEGS + 1)
 
 struct ethif_batch {

@@ -46,7 +46,7 @@ void *lwip_port_calloc(size_t count, size_t size);
 #define MEMP_NUM_TCP_PCB_LISTEN 32
 #define MEMP_NUM_UDP_PCB 64
 #define MEMP_NUM_RAW_PCB 16
-#define MEMP_NUM_TCP_SEG 1024
+#define MEMP_NUM_TCP_SEG 2048
 #define MEMP_NUM_SYS_TIMEOUT 32
 #define MEMP_NUM_TCPIP_MSG_INPKT 256
 
@@ -89,11 +89,17 @@ void *lwip_port_calloc(size_t count, size_t size);
 
 /* ---- TCP windows ---- */
 #define TCP_MSS 1460
-#define TCP_WND (44 * TCP_MSS)          /* 64 KiB without window scaling */
-#define TCP_SND_BUF (44 * TCP_MSS)
+/* 251 KiB each way, with window scaling (RFC 7323; a peer without it gets
+ * 64 KiB): a 64 KiB window let one coalesced frame or one TSO batch be in
+ * flight at a time. lwIP's heap cap (an eighth of RAM) still bounds what
+ * all connections hold together. */
+#define LWIP_WND_SCALE 1
+#define TCP_RCV_SCALE 2
+#define TCP_WND (176 * TCP_MSS)
+#define TCP_SND_BUF (176 * TCP_MSS)
 #define TCP_SND_QUEUELEN (4 * TCP_SND_BUF / TCP_MSS)
+#define TCP_SNDLOWAT (16 * TCP_MSS)     /* lwIP keeps it in 16 bits */
 #define TCP_OVERSIZE TCP_MSS
-#define LWIP_WND_SCALE 0
 
 /* ---- hooks (tcp_syn.c) ---- */
 #define LWIP_HOOK_FILENAME "lwip_hooks.h"
