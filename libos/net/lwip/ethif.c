@@ -388,7 +388,7 @@ static void ethif_receive(struct netdev *dev, const struct netdev_frag *frags, u
         netdev_count_add(&dev->stats.rx_dropped, 1);
         return;
     }
-    struct pbuf *p = pbuf_alloc(PBUF_RAW, (u16_t)len, PBUF_POOL);
+    struct pbuf *p = pbuf_alloc(PBUF_RAW, (u16_t)len, len > NETDEV_FRAME_MAX ? PBUF_RAM : PBUF_POOL);
     if (!p) {
         netdev_count_add(&dev->stats.rx_dropped, 1);
         return;
