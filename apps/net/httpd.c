@@ -205,18 +205,23 @@ static void try_request(struct client *c)
 static int send_pending(struct client *c)
 {
     for (;;) {
-        if (c->out_start == c->out_end && c->file_fd >= 0) {
-            size_t want = c->body_left < (long long)sizeof c->out ? (size_t)c->body_left
-                                                                  : sizeof c->out;
-            ssize_t got = want ? read(c->file_fd, c->out, want) : 0;
+        /* The body goes behind what is pending (the header first), so a
+         * small response leaves in one send: as two, Nagle would hold the
+         * body until the peer acknowledged the header, and a peer that
+         * delays its ACKs (Linux: 40 ms) would make every request wait. */
+        if (c->out_start == c->out_end)
+            c->out_start = c->out_end = 0;
+        if (c->file_fd >= 0 && c->out_end < sizeof c->out) {
+            size_t room = sizeof c->out - c->out_end;
+            size_t want = c->body_left < (long long)room ? (size_t)c->body_left : room;
+            ssize_t got = want ? read(c->file_fd, c->out + c->out_end, want) : 0;
             if (got <= 0) {
                 close(c->file_fd);
                 c->file_fd = -1;
                 if (c->body_left > 0)
                     return -1;          /* the file shrank: the length was a lie */
             } else {
-                c->out_start = 0;
-                c->out_end = (size_t)got;
+                c->out_end += (size_t)got;
                 c->body_left -= got;
             }
         }
