@@ -122,24 +122,17 @@ static bool next_mapped(struct vm_space *vm, uintptr_t *va, uintptr_t end, uint6
 }
 
 /* Unmaps the pages of [start, end) and drops their mapping counts; the TLB
- * is invalidated (by arch_mmu_unmap) before any page can be freed. Each
- * arch_mmu_unmap covers at most UNMAP_SPAN, so the page-table work done
- * with interrupts off stays bounded whatever the range. */
+ * is invalidated (by arch_mmu_unmap_take) before any page can be freed.
+ * Each call takes at most UNMAP_BATCH pages of one last-level table, so
+ * the page-table work done with interrupts off stays bounded whatever the
+ * range. */
 static void unmap_pages(struct vm_space *vm, uintptr_t start, uintptr_t end)
 {
     uint64_t pas[UNMAP_BATCH];
     uintptr_t va = start;
 
-    while (next_mapped(vm, &va, end, &pas[0])) {
-        uintptr_t first = va;
-        uintptr_t batch_end = MIN(end, ALIGN_DOWN(first, UNMAP_SPAN) + UNMAP_SPAN);
-        unsigned n = 1;
-        va += PAGE_SIZE;
-        while (n < UNMAP_BATCH && next_mapped(vm, &va, batch_end, &pas[n])) {
-            n++;
-            va += PAGE_SIZE;
-        }
-        arch_mmu_unmap(vm->as, first, va - first);
+    while (va < end) {
+        unsigned n = arch_mmu_unmap_take(vm->as, va, end, pas, UNMAP_BATCH, &va);
         for (unsigned i = 0; i < n; i++)
             user_page_unref(pas[i]);
     }

@@ -563,6 +563,43 @@ int arch_mmu_fork_range(struct arch_aspace *src, struct arch_aspace *dst, uintpt
     return err;
 }
 
+unsigned arch_mmu_unmap_take(struct arch_aspace *as, uintptr_t va, uintptr_t end,
+                             uint64_t *pas, unsigned max, uintptr_t *next)
+{
+    *next = end;
+    if (va >= end || max == 0 || !range_ok(as, va, end - va) || as == &kernel_space)
+        return 0;
+    uint64_t unlinked = 0;
+    uintptr_t at;
+    uint64_t entry;
+    int level;
+    unsigned n = 0;
+    unsigned long irq = spin_lock_irqsave(&mmu_lock);
+    bool is_found = scan(as->root, va, end, MMU_SCAN_STEPS, &at, &entry, &level);
+    if (!is_found || level != 0) {      /* nothing, or a block (never in a process space) */
+        spin_unlock_irqrestore(&mmu_lock, irq);
+        *next = is_found ? skip_entry(at, level, end) : at;
+        return 0;
+    }
+    /* The pages of at's last-level table, read in one pass, then cleared
+     * (and the table unlinked if that empties it) by one unmap. */
+    uintptr_t table_end = MIN(end, ALIGN_DOWN(at, mmu_span(1)) + mmu_span(1));
+    uint64_t *table = walk(as->root, at, &level) - mmu_index(at, 0);
+    uintptr_t p = at;
+    for (; p < table_end && n < max; p += PAGE_SIZE) {
+        uint64_t e = table[mmu_index(p, 0)];
+        if (pte_is_leaf(e, 0))
+            pas[n++] = pte_addr(e);
+    }
+    unmap_level(as->root, MMU_ROOT_LEVEL, at, p - at, false, &unlinked);
+    mmu_arch_flush_locked(at, p - at);
+    spin_unlock_irqrestore(&mmu_lock, irq);
+    mmu_arch_flush_remote(as);
+    unlinked_free(unlinked);
+    *next = p;
+    return n;
+}
+
 /* Rewrites the permission bits of every mapped 4 KiB page in the range;
  * blocks (which arch_mmu_map never makes) and missing tables are skipped
  * whole. */

@@ -40,6 +40,13 @@ int arch_mmu_protect(struct arch_aspace *as, uintptr_t va, size_t size, unsigned
  * (the caller destroys dst, whose pages were taken). */
 int arch_mmu_fork_range(struct arch_aspace *src, struct arch_aspace *dst, uintptr_t va,
                         size_t size, unsigned flags, bool is_src_too, void (*take)(uint64_t pa));
+/* Unmaps the first mapped 4 KiB pages of [va, end) -- at most max, all in
+ * one last-level table -- with the TLB invalidated on every CPU, and puts
+ * their physical addresses in pas (the caller's to release). Returns how
+ * many; *next is where to go on (past va unless va == end). Bounded work
+ * per call, with interrupts off for one table at most. */
+unsigned arch_mmu_unmap_take(struct arch_aspace *as, uintptr_t va, uintptr_t end,
+                             uint64_t *pas, unsigned max, uintptr_t *next);
 /* arch_mmu_map/unmap/query (plat/mmu.h) work on user spaces too; MMU_USER
  * makes a page accessible from user mode. TLB invalidation on unmap covers
  * every CPU. */
