@@ -354,7 +354,7 @@ void proc_notify_parent(struct proc *child, int code, int status)
 
 bool proc_has_current(void)
 {
-    return proc_thread_current() != NULL;
+    return thread_owner(thread_current_irqs_off()) != NULL;
 }
 
 struct vfs_ctx *proc_files(void)

@@ -308,10 +308,29 @@ static void do_stop(struct proc *p, int sig, unsigned long *flags)
         waitq_sleep_uninterruptible(&p->stop_wq, &proc_lock, 0);
 }
 
+/* Whether sig_return_work has anything to do, read without proc_lock (the
+ * common case on every return to user mode is nothing: no lock, no
+ * interrupt-flag changes, which under TCG end a translation block each).
+ * A change made after this look is seen as one made after the locked path
+ * released the lock would be: its sender interrupts the thread
+ * (thread_interrupt), which makes the CPU pass this path again. */
+static bool has_return_work(const struct proc_thread *pt)
+{
+    const struct proc *p = pt->proc;
+    abi_sigset_t pending = __atomic_load_n(&pt->pending, __ATOMIC_RELAXED) |
+                           __atomic_load_n(&p->pending, __ATOMIC_RELAXED);
+    abi_sigset_t mask = __atomic_load_n(&pt->mask, __ATOMIC_RELAXED);
+    return (pending & ~(mask & ~SIG_UNBLOCKABLE)) || pt->is_restartable ||
+           pt->has_saved_mask || __atomic_load_n(&pt->is_exiting, __ATOMIC_RELAXED) ||
+           __atomic_load_n(&p->is_exiting, __ATOMIC_RELAXED) ||
+           __atomic_load_n(&p->is_stopped, __ATOMIC_RELAXED);
+}
+
+/* Interrupts off (every return to user mode). */
 void sig_return_work(struct trap_frame *tf)
 {
-    struct proc_thread *pt = proc_thread_current();
-    if (!pt)
+    struct proc_thread *pt = thread_owner(thread_current_irqs_off());
+    if (!pt || !has_return_work(pt))
         return;
     struct proc *p = pt->proc;
     bool is_restartable = pt->is_restartable;

@@ -312,6 +312,11 @@ _Noreturn void thread_exit(int exit_code)
     panic("thread_exit: dead thread %s ran again", t->name);
 }
 
+struct thread *thread_current_irqs_off(void)
+{
+    return this_cpu()->current;
+}
+
 struct thread *thread_current(void)
 {
     unsigned long flags = arch_irq_save();

@@ -16,7 +16,7 @@
 struct vfs_ctx;
 
 /* The calling thread's process and thread. */
-bool proc_has_current(void);            /* false in a kernel thread */
+bool proc_has_current(void);            /* false in a kernel thread; interrupts off */
 struct vfs_ctx *proc_files(void);       /* its files, cwd and credentials */
 int proc_getpid(void);
 int proc_getppid(void);                 /* 0 for init */

@@ -20,6 +20,10 @@ void thread_detach(struct thread *t);
 _Noreturn void thread_exit(int exit_code);
 
 struct thread *thread_current(void);
+/* The same for a caller with interrupts off (the syscall and return-to-user
+ * paths): no save and restore of the interrupt flag, which under TCG ends
+ * a translation block. */
+struct thread *thread_current_irqs_off(void);
 
 /* Allocation-failure injection, as Linux's fail-nth (/dev/fail-nth): with
  * n > 0 the calling thread's n-th page or heap allocation from now fails,
