@@ -313,10 +313,15 @@ static void do_stop(struct proc *p, int sig, unsigned long *flags)
  * interrupt-flag changes, which under TCG end a translation block each).
  * A change made after this look is seen as one made after the locked path
  * released the lock would be: its sender interrupts the thread
- * (thread_interrupt), which makes the CPU pass this path again. */
+ * (thread_interrupt), which makes the CPU pass this path again. A thread
+ * still marked interrupted takes the locked path, which clears the mark
+ * when nothing is left (a signal ignored or discarded after it was sent),
+ * so its interruptible sleeps do not keep failing with EINTR. */
 static bool has_return_work(const struct proc_thread *pt)
 {
     const struct proc *p = pt->proc;
+    if (pt->kthread && thread_is_interrupted(pt->kthread))
+        return true;
     abi_sigset_t pending = __atomic_load_n(&pt->pending, __ATOMIC_RELAXED) |
                            __atomic_load_n(&p->pending, __ATOMIC_RELAXED);
     abi_sigset_t mask = __atomic_load_n(&pt->mask, __ATOMIC_RELAXED);

@@ -323,3 +323,8 @@ void thread_interrupt_clear(struct thread *t)
 {
     t->is_interrupted = false;
 }
+
+bool thread_is_interrupted(const struct thread *t)
+{
+    return __atomic_load_n(&t->is_interrupted, __ATOMIC_RELAXED);
+}

@@ -48,6 +48,7 @@ void *thread_owner(const struct thread *t);
 uintptr_t thread_stack_top(const struct thread *t);
 void thread_interrupt(struct thread *t);
 void thread_interrupt_clear(struct thread *t);
+bool thread_is_interrupted(const struct thread *t);     /* a lock-free look */
 /* Whether t sleeps (blocked on a wait queue or timer) rather than running
  * or waiting for a CPU: a lock-free snapshot, for /proc's process state. */
 bool thread_is_blocked(const struct thread *t);
