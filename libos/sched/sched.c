@@ -190,6 +190,7 @@ void sched_switch(void)
         timer_start(&c->quantum, plat_time_ns() + SCHED_QUANTUM_NS);
     next->on_cpu = true;
     c->current = next;
+    arch_cpu_current_set(next->cpu, next);
     c->prev = prev;
     c->switches++;
     sched_switch_hook_fn hook = __atomic_load_n(&switch_hook, __ATOMIC_RELAXED);
@@ -319,10 +320,7 @@ struct thread *thread_current_irqs_off(void)
 
 struct thread *thread_current(void)
 {
-    unsigned long flags = arch_irq_save();
-    struct thread *t = this_cpu()->current;
-    arch_irq_restore(flags);
-    return t;
+    return arch_cpu_current();
 }
 
 void thread_fail_nth_set(unsigned n)
@@ -399,6 +397,7 @@ void sched_init(void)
 
     struct cpu *c = &sched_cpus[0];
     c->current = boot;
+    arch_cpu_current_set(0, boot);
     c->idle = thread_alloc("idle0", idle_loop, NULL);
     if (!c->idle)
         panic("sched: no memory for the idle thread");
@@ -436,6 +435,7 @@ void sched_start_cpus(void)
         idle->on_cpu = true;
         idle->cpu = i;
         c->idle = c->current = idle;
+        arch_cpu_current_set(i, idle);
         int err = plat_cpu_start(i, (void *)(idle->stack_va + THREAD_STACK_SIZE), secondary_main);
         if (err)
             printk("sched: CPU %u did not start (%d)\n", i, err);

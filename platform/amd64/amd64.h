@@ -181,7 +181,9 @@ struct amd64_percpu {
     struct tss *tss;            /* RSP0 for entries from ring 3 */
     uint64_t tlb_flush_request; /* shootdown requests (uspace.c) */
     uint64_t tlb_flush_done;
+    void *current;              /* %gs:56: arch_cpu_current */
 };
+#define PERCPU_CURRENT 56
 #define PERCPU_KERNEL_STACK 16
 #define PERCPU_USER_RSP     24
 static inline struct amd64_percpu *this_percpu(void)

@@ -50,6 +50,21 @@ unsigned arch_cpu_id(void)
     return (unsigned)id;
 }
 
+_Static_assert(__builtin_offsetof(struct amd64_percpu, current) == PERCPU_CURRENT,
+               "PERCPU_CURRENT");
+
+void arch_cpu_current_set(unsigned cpu, void *thread)
+{
+    __atomic_store_n(&amd64_percpu[cpu].current, thread, __ATOMIC_RELAXED);
+}
+
+void *arch_cpu_current(void)
+{
+    void *thread;
+    __asm__ volatile("movq %%gs:%c1, %0" : "=r"(thread) : "i"(PERCPU_CURRENT));
+    return thread;
+}
+
 /* From plat_init, once the MADT is read and the local APIC is up. */
 void amd64_smp_init(void)
 {

@@ -39,6 +39,23 @@ unsigned arch_cpu_id(void)
     return (unsigned)read_sysreg(tpidr_el1);
 }
 
+/* TPIDR_EL1 holds the CPU number, so the thread takes a second load: with
+ * interrupts off between the two. */
+static void *cpu_current[PLAT_MAX_CPUS];
+
+void arch_cpu_current_set(unsigned cpu, void *thread)
+{
+    __atomic_store_n(&cpu_current[cpu], thread, __ATOMIC_RELAXED);
+}
+
+void *arch_cpu_current(void)
+{
+    unsigned long flags = arch_irq_save();
+    void *thread = cpu_current[arch_cpu_id()];
+    arch_irq_restore(flags);
+    return thread;
+}
+
 static void smp_discover(void)
 {
     uint64_t self = read_sysreg(mpidr_el1) & MPIDR_AFFINITY;

@@ -14,6 +14,14 @@
  * disabled). */
 unsigned arch_cpu_id(void);
 
+/* The scheduler's running thread per CPU, kept where the CPU can read it
+ * cheaply: arch_cpu_current_set records it (for cpu itself, interrupts
+ * off, or for a CPU not started yet); arch_cpu_current reads this CPU's
+ * from any context, migration-safe (amd64: one %gs-relative load; arm64:
+ * with interrupts off around the read). */
+void arch_cpu_current_set(unsigned cpu, void *thread);
+void *arch_cpu_current(void);
+
 /* CPUs the firmware describes (at most PLAT_MAX_CPUS). */
 unsigned plat_cpus_possible(void);
 
