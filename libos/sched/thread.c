@@ -168,6 +168,12 @@ static int stack_alloc(struct thread *t)
 
 static void thread_free(struct thread *t)
 {
+    /* A zombie is freed only by whoever took it off the list: a free of
+     * one still on it (a second detach, a join of a detached thread)
+     * would leave freed memory on the list for the next reaper. */
+    if (!list_empty(&t->zombie_link))
+        panic("thread_free: %s is still on the zombie list (from %p)", t->name,
+              __builtin_return_address(0));
     if (t->stack_va) {
         arch_mmu_unmap(arch_mmu_kernel_space(), t->stack_va, THREAD_STACK_SIZE);
         pages_free(t->stack_pa, THREAD_STACK_ORDER);
@@ -210,6 +216,8 @@ void thread_reap_zombies(void)
 void thread_zombie_add(struct thread *t)
 {
     unsigned long flags = spin_lock_irqsave(&zombie_lock);
+    if (!list_empty(&t->zombie_link))
+        panic("thread_zombie_add: %s is on the zombie list already", t->name);
     list_push_back(&zombies, &t->zombie_link);
     spin_unlock_irqrestore(&zombie_lock, flags);
 }
