@@ -1,6 +1,7 @@
 # job specs and statuses without a terminal: jobs -l/-p, %+ %- %% %N,
 # wait %N and wait PID statuses, kill %N
 (exit 3) & p1=$!
+sleep 1     # job 1 has ended before jobs reports on it, even on a loaded host
 sleep 0.5 | (exit 5) & p2=$!
 sleep 10 & p3=$!
 sleep 11 & p4=$!
