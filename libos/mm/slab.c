@@ -312,6 +312,22 @@ void kfree(void *ptr)
     spin_unlock_irqrestore(&heap_lock, irq);
 }
 
+void *kmalloc_debug_freed_by(const void *ptr)
+{
+    if (!debug_on)
+        return NULL;
+    void *caller = NULL;
+    unsigned long irq = spin_lock_irqsave(&heap_lock);
+    for (unsigned i = 0; i < q_count && !caller; i++) {
+        const struct quarantined *q = &quarantine[(q_head + i) % QUARANTINE_SLOTS];
+        if ((const char *)ptr >= (const char *)q->ptr &&
+            (const char *)ptr < (const char *)q->ptr + q->size)
+            caller = q->caller;
+    }
+    spin_unlock_irqrestore(&heap_lock, irq);
+    return caller;
+}
+
 void kmalloc_set_debug(bool on)
 {
     unsigned long irq = spin_lock_irqsave(&heap_lock);

@@ -204,6 +204,13 @@ void thread_reap_zombies(void)
         struct thread *t = NULL;
         if (!list_empty(&zombies)) {
             t = list_entry(zombies.next, struct thread, zombie_link);
+            /* A thread freed while on the list (kmalloc_debug poisons it):
+             * name who freed it rather than fault on its links. */
+            void *freed_by = (uintptr_t)t->zombie_link.next >> 32 == 0x6b6b6b6bU
+                                 ? kmalloc_debug_freed_by(t) : NULL;
+            if (freed_by)
+                panic("thread_reap_zombies: thread %p on the zombie list was freed by %p",
+                      (void *)t, freed_by);
             list_remove(&t->zombie_link);
         }
         spin_unlock_irqrestore(&zombie_lock, flags);

@@ -24,5 +24,8 @@ bool kmalloc_debug_enabled(void);
 void kmalloc_quarantine_drain(void);
 /* Bytes freed but held in the quarantine (not counted as in use). */
 size_t kmalloc_quarantine_bytes(void);
+/* Debug mode: kfree's caller for an object in the quarantine that holds
+ * ptr (a use after free's culprit); NULL when none does or debug is off. */
+void *kmalloc_debug_freed_by(const void *ptr);
 
 #endif
