@@ -4,12 +4,15 @@
  * kernel's descriptor-table addresses: SIGSEGV. Without UMIP the test is
  * skipped, saying so. arm64 has no such instructions; the equivalent, an
  * EL0 read of an EL1 system register (TTBR1_EL1: the kernel's page tables;
- * VBAR_EL1: its vectors; SCTLR_EL1), is always undefined: SIGILL. */
+ * VBAR_EL1: its vectors; SCTLR_EL1), is always undefined: SIGILL.
+ * In direct mode process code is privileged (ring 0 / EL1), so the same
+ * instructions run: that is checked instead, and proves the mode. */
 #include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <tandem/syscall.h>
 #include "tap.h"
 
 /* Runs probe(which) in a child; returns the child's wait status. */
@@ -80,6 +83,10 @@ static void probe(int which)
 
 static void privileged_state_read_faults(void)
 {
+    if (tandem_direct) {
+        tap_skip("direct mode: process code is privileged (direct_mode_is_privileged)");
+        return;
+    }
     if (!cpu_has_umip()) {
         tap_skip("the CPU lacks UMIP (CPUID.7:ECX[2] clear): sgdt and friends work in user mode");
         return;
@@ -92,10 +99,24 @@ static void privileged_state_read_faults(void)
     }
 }
 
+static void direct_mode_is_privileged(void)
+{
+    if (!tandem_direct) {
+        tap_skip("isolation mode (privileged_state_read_faults)");
+        return;
+    }
+    for (int i = 0; i < PROBE_COUNT; i++) {
+        int status = in_child(probe, i);
+        CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0,
+              "%s in direct mode: expected it to run, got %s", names[i], status_str(status));
+    }
+}
+
 int main(int argc, char **argv)
 {
     static const struct tap_test tests[] = {
         TAP_TEST(privileged_state_read_faults),
+        TAP_TEST(direct_mode_is_privileged),
     };
     return tap_main(argc, argv, tests, sizeof(tests) / sizeof(tests[0]));
 }

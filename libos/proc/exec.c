@@ -13,6 +13,7 @@
 #include <mm/kmalloc.h>
 #include <mm/vm.h>
 #include <plat/cpu.h>
+#include <plat/mode.h>
 #include <plat/random.h>
 #include <plat/timer.h>
 #include <plat/uaccess.h>
@@ -226,7 +227,8 @@ static int build_stack(struct vm_space *vm, size_t stack_bytes, const struct exe
         { AT_EGID, ids->egid },
         { AT_SECURE, ids->euid != ids->uid || ids->egid != ids->gid },
         { AT_RANDOM, random_addr }, { AT_EXECFN, strings_addr },
-        { AT_TANDEM_GATE, GATE_ADDRESS }, { AT_NULL, 0 },
+        { AT_TANDEM_GATE, GATE_ADDRESS }, { AT_TANDEM_DIRECT, plat_direct_mode },
+        { AT_NULL, 0 },
     };
     size_t words = 1 + es->argc + 1 + es->envc + 1 + ARRAY_SIZE(auxv) * 2;
     uintptr_t sp = ALIGN_DOWN(top - words * 8, 16);

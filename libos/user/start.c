@@ -17,6 +17,7 @@ int main(int argc, char **argv, char **envp);
 unsigned long tandem_gate = GATE_ADDRESS + GATE_SYSCALL_OFFSET;
 unsigned long tandem_auxv_pagesz;
 unsigned long tandem_auxv_secure;      /* AT_SECURE: exec changed the ids */
+int tandem_direct;
 
 _Noreturn void __tandem_start(long *sp);
 
@@ -36,6 +37,8 @@ _Noreturn void __tandem_start(long *sp)
             tandem_auxv_pagesz = aux[1];
         else if (aux[0] == AT_SECURE)
             tandem_auxv_secure = aux[1];
+        else if (aux[0] == AT_TANDEM_DIRECT)
+            tandem_direct = aux[1] != 0;
     }
     tandem_threads_init();
     environ = envp;

@@ -133,6 +133,8 @@ static inline uint64_t rdtsc_ordered(void)
 #define IST_DOUBLE_FAULT 1
 #define IST_NMI          2
 #define IST_MACHINE_CHECK 3
+#define IST_DIRECT 4            /* direct mode: every other vector (vectors.S) */
+#define IST_COUNT 4
 
 /* ---- interrupt vectors ---- */
 #define VECTOR_PIC_BASE     0x20    /* the masked 8259s, remapped out of the way */
@@ -145,6 +147,7 @@ static inline uint64_t rdtsc_ordered(void)
 /* Not a hardware vector: marks a frame built by the syscall entry, whose
  * error_code slot holds the syscall number as it came in (for restarts). */
 #define VECTOR_SYSCALL      0x100
+#define VECTOR_DIRECT_CALL  0x101   /* direct mode's gate call (vectors.S) */
 #define VECTOR_SPURIOUS     0xff
 
 /* ---- the register frame every vector saves (vectors.S builds it) ---- */

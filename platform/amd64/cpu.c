@@ -6,6 +6,7 @@
 #include <kern/util.h>
 #include <mm/kmalloc.h>
 #include <plat/cpu.h>
+#include <plat/mode.h>
 #include "amd64.h"
 
 
@@ -21,7 +22,7 @@ struct cpu_tables {
 };
 
 static struct cpu_tables boot_tables;
-static uint8_t boot_ist_stacks[3][IST_STACK_SIZE] __attribute__((aligned(16)));
+static uint8_t boot_ist_stacks[IST_COUNT][IST_STACK_SIZE] __attribute__((aligned(16)));
 
 /* Per-CPU data reached through the GS base: arch_cpu_id reads cpu_id. */
 struct amd64_percpu amd64_percpu[PLAT_MAX_CPUS];
@@ -72,7 +73,7 @@ static void gdt_init(struct cpu_tables *t, uint8_t *ist_stacks)
     gdt[GDT_USER_DATA / 8] = 0x00cff2000000ffffUL;    /* data, DPL3 */
     gdt[GDT_USER_CODE / 8] = 0x00affa000000ffffUL;    /* L, DPL3 */
 
-    for (int i = 0; i < 3; i++)
+    for (int i = 0; i < IST_COUNT; i++)
         t->tss.ist[i] = (uint64_t)(uintptr_t)(ist_stacks + (i + 1) * IST_STACK_SIZE);
     t->tss.iomap_base = sizeof(t->tss);               /* no I/O bitmap */
 
@@ -132,12 +133,16 @@ void cpu_init(void)
     cpuid(0, 0, &a, &b, &c, &d);
     if (a >= 7) {
         cpuid(7, 0, &a, &b, &c, &d);
-        if (b & (1u << 7))
+        /* Not in direct mode, where process code runs at ring 0 from
+         * user pages. */
+        if ((b & (1u << 7)) && !plat_direct_mode)
             cr4 |= CR4_SMEP;
         /* Kernel accesses to user pages fault except between stac/clac
-         * in the user-copy helpers (uaccess.S). */
+         * in the user-copy helpers (uaccess.S). amd64_has_smap says
+         * stac/clac exist (the entry stubs clear AC with it). */
         if (b & (1u << 20)) {
-            cr4 |= CR4_SMAP;
+            if (!plat_direct_mode)
+                cr4 |= CR4_SMAP;
             amd64_has_smap = 1;
         }
         /* UMIP: sgdt, sidt, sldt, smsw and str fault (#GP) in user mode
@@ -152,10 +157,10 @@ void cpu_init(void)
 }
 
 /* A secondary CPU's tables, allocated by the boot CPU before the startup
- * IPI: the tables and three IST stacks. NULL when memory is short. */
+ * IPI: the tables and the IST stacks. NULL when memory is short. */
 struct cpu_tables *amd64_cpu_tables_alloc(void)
 {
-    struct cpu_tables *t = kzalloc(sizeof(*t) + 3 * IST_STACK_SIZE + 16);
+    struct cpu_tables *t = kzalloc(sizeof(*t) + IST_COUNT * IST_STACK_SIZE + 16);
     return t;
 }
 

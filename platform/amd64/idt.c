@@ -2,6 +2,7 @@
  * at the stubs of vectors.S. Double fault, NMI and machine check run on their
  * own IST stacks (cpu.c) so a kernel stack overflow still gets reported. */
 #include <stdint.h>
+#include <plat/mode.h>
 #include "amd64.h"
 
 struct idt_gate {
@@ -39,10 +40,14 @@ void idt_load(void)
     __asm__ volatile("lidt %0" : : "m"(ptr));
 }
 
+/* Direct mode: process code runs at ring 0, where an interrupt does not
+ * switch stacks; every vector lands on the IST_DIRECT stack, and
+ * vectors.S moves the frame to the stack it belongs on (the thread's
+ * kernel stack, or the interrupted kernel stack). */
 void idt_init(void)
 {
     for (unsigned v = 0; v < 256; v++)
-        idt_set(v, trap_vector_table[v], 0);
+        idt_set(v, trap_vector_table[v], plat_direct_mode ? IST_DIRECT : 0);
     idt_set(2, trap_vector_table[2], IST_NMI);
     idt_set(8, trap_vector_table[8], IST_DOUBLE_FAULT);
     idt_set(18, trap_vector_table[18], IST_MACHINE_CHECK);

@@ -52,7 +52,7 @@ static char descriptions[PLAT_MAX_CPUS][96];
 
 static bool is_user_frame(const struct trap_frame *tf)
 {
-    return (tf->cs & 3) == 3;
+    return arch_trap_from_user(tf);
 }
 
 bool trap_frame_irqs_on(const struct trap_frame *tf)
@@ -156,8 +156,8 @@ void amd64_trap(struct trap_frame *tf)
         user_return_work(tf);           /* signals; interrupts off */
 }
 
-/* From amd64_syscall_entry (vectors.S), interrupts off, tf on the
- * thread's kernel stack. */
+/* From amd64_syscall_entry and amd64_direct_entry (vectors.S), interrupts
+ * off, tf on the thread's kernel stack. */
 void amd64_syscall(struct trap_frame *tf)
 {
     if (!arch_user_test_hook || !arch_user_test_hook(tf, USER_TEST_SYSCALL, 0))

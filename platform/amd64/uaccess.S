@@ -96,7 +96,12 @@ arch_strncpy_from_user_raw:
 arch_user_enter:
     cli
     testb $3, 19 * 8(%rdi)          /* tf->cs: a user frame? */
-    jz 5f
+    jnz 6f
+    cmpb $0, plat_direct_mode(%rip) /* or, in direct mode, a ring 0 one */
+    je 5f
+    cmpq $0x08, 19 * 8(%rdi)        /* GDT_KERNEL_CODE */
+    jne 5f
+6:
     movq %gs:16, %rax               /* kernel_stack_top */
     testq %rax, %rax
     jz 5f

@@ -12,6 +12,7 @@
 #include <abi/signal.h>
 #include <kern/panic.h>
 #include <plat/cpu.h>
+#include <plat/mode.h>
 #include <plat/uaccess.h>
 #include <plat/uspace.h>
 #include <plat/uspace_test.h>
@@ -19,6 +20,9 @@
 
 #define USER_CS (GDT_USER_CODE | 3)
 #define USER_SS (GDT_USER_DATA | 3)
+/* Direct mode's process code runs at ring 0 with the kernel's selectors. */
+#define user_cs() (plat_direct_mode ? (uint64_t)GDT_KERNEL_CODE : (uint64_t)USER_CS)
+#define user_ss() (plat_direct_mode ? (uint64_t)GDT_KERNEL_DATA : (uint64_t)USER_SS)
 /* RFLAGS bits user code may set: CF PF AF ZF SF TF DF OF AC. IF is always
  * set; IOPL, NT, VM, RF and the rest are never taken from user memory. */
 #define RFLAGS_USER_MASK 0x40dd5UL
@@ -27,12 +31,19 @@
 arch_user_test_fn volatile arch_user_test_hook;
 
 void amd64_syscall_entry(void);
+void amd64_direct_entry(void);
 
 /* Each CPU: syscall/sysret on, the entry point, the flags cleared on
  * entry (IF: the entry runs with interrupts off until the frame is saved;
  * TF, DF, AC for the kernel's sake). */
 void uspace_init_cpu(void)
 {
+    /* Direct mode: no `syscall` (it would swapgs at ring 0); it faults
+     * (#UD: SIGILL) and the gate calls amd64_direct_entry instead. */
+    if (plat_direct_mode) {
+        wrmsr(MSR_EFER, rdmsr(MSR_EFER) & ~EFER_SCE);
+        return;
+    }
     wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_SCE);
     /* sysret: CS = base + 16, SS = base + 8 with base GDT_USER_CODE32 | 3;
      * syscall: CS = GDT_KERNEL_CODE, SS = + 8. */
@@ -56,8 +67,8 @@ void arch_user_frame_init(struct trap_frame *tf, uintptr_t pc, uintptr_t sp)
     memset(tf, 0, sizeof(*tf));
     tf->rip = pc;
     tf->rsp = sp;
-    tf->cs = USER_CS;
-    tf->ss = USER_SS;
+    tf->cs = user_cs();
+    tf->ss = user_ss();
     tf->rflags = RFLAGS_FIXED;
 }
 
@@ -71,9 +82,12 @@ void arch_user_frame_set_arg0(struct trap_frame *tf, uintptr_t value)
     tf->rdi = value;
 }
 
+/* Direct mode: process code runs on its own (lower-half) stack, the kernel
+ * on kernel stacks; the interrupted rsp says which (vectors.S moves the
+ * frame by the same test). */
 bool arch_trap_from_user(const struct trap_frame *tf)
 {
-    return (tf->cs & 3) == 3;
+    return (tf->cs & 3) == 3 || (plat_direct_mode && tf->rsp < USER_SPACE_END);
 }
 
 uintptr_t arch_user_sp(const struct trap_frame *tf)
@@ -104,12 +118,17 @@ void arch_syscall_set_result(struct trap_frame *tf, long value)
     tf->rax = (uint64_t)value;
 }
 
-/* `syscall` is two bytes; the number it had is in the error-code slot. */
+/* `syscall` is two bytes; the number it had is in the error-code slot. A
+ * direct call popped its return address into rcx: the gate's restart
+ * entry pushes it again and calls in. */
 void arch_syscall_restart(struct trap_frame *tf)
 {
-    if (tf->vector != VECTOR_SYSCALL)
+    if (tf->vector == VECTOR_SYSCALL)
+        tf->rip -= 2;
+    else if (tf->vector == VECTOR_DIRECT_CALL)
+        tf->rip = GATE_ADDRESS + GATE_RESTART_OFFSET;
+    else
         return;
-    tf->rip -= 2;
     tf->rax = tf->error_code;
 }
 
@@ -236,8 +255,8 @@ int arch_signal_push(struct trap_frame *tf, uintptr_t sp, int sig, uintptr_t han
     tf->rdx = base + offsetof(struct amd64_sigframe, uc);
     tf->rax = 0;
     tf->rflags &= ~((1UL << 8) | (1UL << 10));          /* TF, DF */
-    tf->cs = USER_CS;
-    tf->ss = USER_SS;
+    tf->cs = user_cs();
+    tf->ss = user_ss();
     tf->vector = 0;                     /* no longer a restartable syscall */
     return 0;
 }
@@ -260,8 +279,8 @@ int arch_signal_pop(struct trap_frame *tf, uint64_t *saved_mask)
     tf->rdx = mc->rdx; tf->rax = mc->rax; tf->rcx = mc->rcx; tf->rsp = mc->rsp;
     tf->rip = mc->rip;
     tf->rflags = (mc->rflags & RFLAGS_USER_MASK) | RFLAGS_FIXED;
-    tf->cs = USER_CS;
-    tf->ss = USER_SS;
+    tf->cs = user_cs();
+    tf->ss = user_ss();
     tf->vector = 0;
     /* Reserved MXCSR bits would make fxrstor fault in the kernel. */
     *(uint32_t *)(frame.uc.fpstate + FX_MXCSR) &= cpu_mxcsr_mask();
@@ -271,6 +290,41 @@ int arch_signal_pop(struct trap_frame *tf, uint64_t *saved_mask)
 }
 
 /* ---- the gate ---- */
+
+/* Direct mode: cli; movabs $amd64_direct_entry, %r11; then jmp or call
+ * *%r11 (r11 is the syscall convention's to clobber). Interrupts go off
+ * here, in process code, so no interrupted process context is ever at a
+ * kernel address (sigreturn takes only lower-half ones). The entry pops a
+ * return address: the syscall entry is reached by the caller's call, the
+ * restart entry pushes rcx (the return address, as `syscall` leaves it),
+ * the sigreturn trampoline calls. */
+static uint8_t *put_direct_jump(uint8_t *p, bool is_call)
+{
+    uint64_t entry = (uint64_t)(uintptr_t)amd64_direct_entry;
+    *p++ = 0xfa;                        /* cli */
+    *p++ = 0x49;                        /* movabs $entry, %r11 */
+    *p++ = 0xbb;
+    memcpy(p, &entry, 8);
+    p += 8;
+    *p++ = 0x41;                        /* jmp/call *%r11 */
+    *p++ = 0xff;
+    *p++ = is_call ? 0xd3 : 0xe3;
+    return p;
+}
+
+static void gate_fill_direct(uint8_t *page)
+{
+    put_direct_jump(page + GATE_SYSCALL_OFFSET, false);
+    uint8_t *p = page + GATE_RESTART_OFFSET;
+    *p++ = 0x51;                        /* push %rcx */
+    put_direct_jump(p, false);
+    p = page + GATE_SIGRETURN_OFFSET;
+    const uint8_t mov_eax[] = { 0xb8, SYS_sigreturn, 0, 0, 0 };   /* mov $SYS_sigreturn, %eax */
+    memcpy(p, mov_eax, sizeof(mov_eax));
+    p = put_direct_jump(p + sizeof(mov_eax), true);
+    p[0] = 0x0f;                        /* ud2: sigreturn never returns here */
+    p[1] = 0x0b;
+}
 
 void arch_gate_fill(void *page)
 {
@@ -286,6 +340,10 @@ void arch_gate_fill(void *page)
     _Static_assert(SYS_sigreturn < 256, "one-byte immediate");
     uint8_t *p = page;
     memset(p, 0xcc, PAGE_SIZE);         /* int3 everywhere else */
+    if (plat_direct_mode) {
+        gate_fill_direct(p);
+        return;
+    }
     memcpy(p + GATE_SYSCALL_OFFSET, syscall_entry_code, sizeof(syscall_entry_code));
     memcpy(p + GATE_SIGRETURN_OFFSET, sigreturn_code, sizeof(sigreturn_code));
 }

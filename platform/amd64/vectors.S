@@ -6,7 +6,13 @@
  * ring 3 swap back; every entry clears RFLAGS.AC so SMAP holds in the
  * kernel whatever user code left in it. The syscall entry (amd64_syscall_entry)
  * builds the same frame on the thread's kernel stack and returns with
- * sysretq when that is safe, else through the iretq path. */
+ * sysretq when that is safe, else through the iretq path.
+ *
+ * Direct mode (plat/mode.h): process code runs at ring 0, where an
+ * interrupt switches no stack. Every vector but NMI, #DF and #MC then
+ * arrives on the IST_DIRECT stack (idt.c), and trap_direct_move moves the
+ * frame to the stack it belongs on before anything else; the gate calls
+ * amd64_direct_entry, which builds a syscall's frame. */
 
 #define TF_R11     (5 * 8)  /* offsets in struct trap_frame */
 #define TF_RCX     (13 * 8)
@@ -17,7 +23,10 @@
 
 #define USER_CS    0x2b     /* GDT_USER_CODE | 3 */
 #define USER_SS    0x23     /* GDT_USER_DATA | 3 */
+#define KERNEL_CS  0x08     /* GDT_KERNEL_CODE */
+#define KERNEL_SS  0x10     /* GDT_KERNEL_DATA */
 #define VECTOR_SYSCALL 0x100
+#define VECTOR_DIRECT_CALL 0x101
 #define PERCPU_KERNEL_STACK 16
 #define PERCPU_USER_RSP     24
 
@@ -73,6 +82,9 @@ trap_vectors_start:
 .noaltmacro
 
 trap_common:
+    cmpb $0, plat_direct_mode(%rip)
+    jne trap_direct_move
+trap_common_frame:
     testb $3, 24(%rsp)              /* the CS pushed by the CPU: from ring 3? */
     jz 1f
     swapgs
@@ -98,6 +110,36 @@ trap_common:
     call amd64_trap
     movq %rbx, %rsp
     jmp trap_return
+
+/* Direct mode, on the IST_DIRECT stack with interrupts off: vector, error
+ * code and the CPU's five words move, with two scratch registers, to the
+ * thread's kernel stack top when process code (a lower-half rsp) was
+ * interrupted -- where an entry from ring 3 would have put them -- or
+ * below the interrupted kernel rsp, 16-byte aligned as the CPU would.
+ * NMI, #DF and #MC stay on their own IST stacks. */
+trap_direct_move:
+    cmpq $2, (%rsp)
+    je trap_common_frame
+    cmpq $8, (%rsp)
+    je trap_common_frame
+    cmpq $18, (%rsp)
+    je trap_common_frame
+    pushq %rax
+    pushq %rcx
+    movq 7 * 8(%rsp), %rax          /* the interrupted rsp */
+    testq %rax, %rax
+    js 1f                           /* upper half: a kernel stack */
+    movq %gs:PERCPU_KERNEL_STACK, %rax
+1:  andq $-16, %rax
+    subq $9 * 8, %rax               /* rcx, rax, vector, error, rip, cs, rflags, rsp, ss */
+    .irp off, 0, 8, 16, 24, 32, 40, 48, 56, 64
+    movq \off(%rsp), %rcx
+    movq %rcx, \off(%rax)
+    .endr
+    movq %rax, %rsp
+    popq %rcx
+    popq %rax
+    jmp trap_common_frame
 
 /* Restores the frame at %rsp and returns to it with iretq. */
 trap_return:
@@ -195,6 +237,42 @@ amd64_syscall_entry:
     swapgs
     sysretq
     .size amd64_syscall_entry, . - amd64_syscall_entry
+
+/* Direct mode's syscall entry: the gate jumps here (r11 = this address)
+ * from process code at ring 0 with its caller's return address on the
+ * process stack, rax = the number and rdi, rsi, rdx, r10, r8, r9 = the
+ * arguments. Builds the frame `syscall` would on the thread's kernel stack
+ * (rip = the return address, also in rcx as `syscall` leaves it; the
+ * kernel's cs and ss; VECTOR_DIRECT_CALL) and returns with iretq. */
+    .balign 16
+    .globl amd64_direct_entry
+    .type amd64_direct_entry, @function
+amd64_direct_entry:
+    cli                             /* the gate did already */
+    popq %rcx                       /* the return address */
+    movq %rsp, %gs:PERCPU_USER_RSP
+    movq %gs:PERCPU_KERNEL_STACK, %rsp
+    pushq $KERNEL_SS
+    pushq %gs:PERCPU_USER_RSP
+    pushq $0x202                    /* rflags: IF */
+    pushq $KERNEL_CS
+    pushq %rcx                      /* rip */
+    pushq %rax                      /* error code slot: the syscall number */
+    pushq $VECTOR_DIRECT_CALL
+    cld
+    save_registers
+    pushq $0                        /* cr2 */
+    movq %rsp, %rdi
+    movq %rsp, %rbx
+    xorl %ebp, %ebp
+    pushq TF_RIP(%rdi)
+    pushq %rbp
+    movq %rsp, %rbp
+    andq $-16, %rsp
+    call amd64_syscall
+    movq %rbx, %rsp
+    jmp trap_return
+    .size amd64_direct_entry, . - amd64_direct_entry
 
 /* Stub addresses, indexed by vector, for idt.c. */
     .section .rodata.vectors, "a", @progbits

@@ -34,6 +34,11 @@ struct trap_frame {
     uint64_t reserved;          /* keeps the frame a multiple of 16 bytes */
 };
 #define TRAP_FRAME_SIZE 304
+
+#define SPSR_EL1T 0x4UL         /* M[3:0]: EL1 on SP_EL0 (direct mode's processes) */
+/* The ESR a direct-mode gate call's frame carries (vectors.S): an svc's
+ * class with an immediate no svc of ours uses. */
+#define ESR_DIRECT_CALL 0x5600d1ecUL
 _Static_assert(sizeof(struct trap_frame) == TRAP_FRAME_SIZE, "trap frame layout");
 
 /* ---- boot (boot.c, mmu.c, fdt.c) ---- */

@@ -13,6 +13,7 @@
 #include <kern/util.h>
 #include <plat/layout.h>
 #include <plat/mmu.h>
+#include <plat/mode.h>
 #include "arm64.h"
 
 #define PTE_VALID       (1UL << 0)
@@ -122,9 +123,13 @@ static inline uint64_t pte_prot(unsigned flags, uintptr_t va)
     if (!(flags & MMU_WRITE))
         attrs |= PTE_RDONLY;
     if (flags & MMU_USER) {
-        attrs |= PTE_USER | PTE_NG | PTE_PXN;
+        /* Direct mode runs process code at EL1: its code must not be PXN
+         * (EL1 fetches from EL0-writable pages fault regardless). */
+        attrs |= PTE_USER | PTE_NG;
         if (!(flags & MMU_EXEC))
-            attrs |= PTE_UXN;
+            attrs |= PTE_UXN | PTE_PXN;
+        else if (!plat_direct_mode)
+            attrs |= PTE_PXN;
     } else {
         attrs |= PTE_UXN;
         if (!(flags & MMU_EXEC))

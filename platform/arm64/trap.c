@@ -3,6 +3,7 @@
  * a trap frame. */
 #include <kern/printk.h>
 #include <plat/context.h>
+#include <plat/mode.h>
 #include <plat/smp.h>
 #include <plat/trap.h>
 #include <plat/uaccess.h>
@@ -66,9 +67,10 @@ static void describe_abort(const char *what, uint64_t esr, bool is_data)
                  fault_status_name(fsc), access);
 }
 
+/* EL0t, AArch64; or EL1t in direct mode (arch_trap_from_user). */
 static bool is_user_frame(const struct trap_frame *tf)
 {
-    return (tf->spsr & 0x1f) == 0;      /* EL0t, AArch64 */
+    return arch_trap_from_user(tf);
 }
 
 /* FAULT_* flags of an instruction or data abort. */
@@ -114,9 +116,14 @@ void arm64_sync_handler(struct trap_frame *tf)
     enum trap_kind kind = TRAP_OTHER;
     uintptr_t addr = tf->elr;
 
+    bool is_user = is_user_frame(tf);
+    if (is_user && ec == EC_DABT_CUR)   /* direct mode: process code at EL1 */
+        ec = EC_DABT_LOW;
+    else if (is_user && ec == EC_IABT_CUR)
+        ec = EC_IABT_LOW;
     if (ec == EC_DABT_CUR && handle_kernel_abort(tf))
         return;
-    if (is_user_frame(tf)) {
+    if (is_user) {
         if (ec == EC_SVC64) {
             tf->orig_x0 = tf->x[0];
             if (!arch_user_test_hook || !arch_user_test_hook(tf, USER_TEST_SYSCALL, 0))
@@ -209,6 +216,24 @@ void arm64_el0_irq(struct trap_frame *tf)
 }
 
 void arm64_bad_exception(struct trap_frame *tf, unsigned vector);
+
+/* Entries from EL1t: process code in direct mode; in isolation mode the
+ * kernel never runs on SP_EL0, so one is a kernel bug. */
+void arm64_el1t_sync(struct trap_frame *tf);
+void arm64_el1t_sync(struct trap_frame *tf)
+{
+    if (!plat_direct_mode)
+        arm64_bad_exception(tf, 0);
+    arm64_el0_sync(tf);
+}
+
+void arm64_el1t_irq(struct trap_frame *tf);
+void arm64_el1t_irq(struct trap_frame *tf)
+{
+    if (!plat_direct_mode)
+        arm64_bad_exception(tf, 1);
+    arm64_el0_irq(tf);
+}
 void arm64_bad_exception(struct trap_frame *tf, unsigned vector)
 {
     static const char *const kinds[] = { "synchronous", "IRQ", "FIQ", "SError" };

@@ -11,6 +11,7 @@
 #include <abi/signal.h>
 #include <abi/syscall.h>
 #include <kern/panic.h>
+#include <plat/mode.h>
 #include <plat/smp.h>
 #include <plat/uaccess.h>
 #include <plat/uspace.h>
@@ -29,6 +30,16 @@
 
 arch_user_test_fn volatile arch_user_test_hook;
 uint64_t arm64_kernel_stack_top[PLAT_MAX_CPUS];
+/* Read by the direct-mode entry (vectors.S), which sets PAN itself. */
+uint8_t arm64_has_pan;
+
+void arm64_direct_entry(void);
+
+/* The mode process code runs in: EL0t, or EL1t (on SP_EL0) in direct mode. */
+static uint64_t user_mode_bits(void)
+{
+    return plat_direct_mode ? SPSR_EL1T : 0;
+}
 
 /* Each CPU, with the MMU on: PAN when the CPU has it (the kernel touches
  * user memory only with LDTR/STTR, which PAN does not block). FP/SIMD is
@@ -43,6 +54,7 @@ void arm64_uspace_init_cpu(void)
     isb();
     if (has_pan)
         __asm__ volatile(".inst 0xd500419f" : : : "memory");     /* msr pan, #1 */
+    arm64_has_pan = has_pan;
 }
 
 void arch_set_kernel_stack(void *stack_top)
@@ -57,7 +69,7 @@ void arch_user_frame_init(struct trap_frame *tf, uintptr_t pc, uintptr_t sp)
     memset(tf, 0, sizeof(*tf));
     tf->elr = pc;
     tf->sp = sp;
-    tf->spsr = 0;                   /* EL0t, AArch64, interrupts unmasked */
+    tf->spsr = user_mode_bits();    /* EL0t (EL1t), AArch64, interrupts unmasked */
 }
 
 void arch_user_test_set_irqs_masked(struct trap_frame *tf, bool is_masked)
@@ -72,7 +84,7 @@ void arch_user_frame_set_arg0(struct trap_frame *tf, uintptr_t value)
 
 bool arch_trap_from_user(const struct trap_frame *tf)
 {
-    return (tf->spsr & 0x1f) == 0;
+    return (tf->spsr & 0x1f) == 0 || (plat_direct_mode && (tf->spsr & 0x1f) == SPSR_EL1T);
 }
 
 uintptr_t arch_user_sp(const struct trap_frame *tf)
@@ -95,10 +107,14 @@ void arch_syscall_set_result(struct trap_frame *tf, long value)
     tf->x[0] = (uint64_t)value;
 }
 
-/* ELR points after the svc; x0 was overwritten by the result. */
+/* ELR points after the svc; x0 was overwritten by the result. A direct
+ * call's ELR is its return address (x30, kept): it calls the gate again. */
 void arch_syscall_restart(struct trap_frame *tf)
 {
-    tf->elr -= 4;
+    if (tf->esr == ESR_DIRECT_CALL)
+        tf->elr = GATE_ADDRESS + GATE_SYSCALL_OFFSET;
+    else
+        tf->elr -= 4;
     tf->x[0] = tf->orig_x0;
 }
 
@@ -196,7 +212,7 @@ int arch_signal_push(struct trap_frame *tf, uintptr_t sp, int sig, uintptr_t han
     tf->x[1] = base + offsetof(struct arm64_sigframe, info);
     tf->x[2] = base + offsetof(struct arm64_sigframe, uc);
     tf->x[30] = restorer;
-    tf->spsr &= SPSR_NZCV;              /* EL0t, nothing masked, no single step */
+    tf->spsr = (tf->spsr & SPSR_NZCV) | user_mode_bits();  /* nothing masked, no step */
     return 0;
 }
 
@@ -207,14 +223,14 @@ int arch_signal_pop(struct trap_frame *tf, uint64_t *saved_mask)
     if (copy_from_user(&frame, (const void *)tf->sp, sizeof(frame)) < 0)
         return -EFAULT;
     const struct arm64_mcontext *mc = &frame.uc.mcontext;
-    /* The mode must stay EL0t, AArch64 (M[4:0] = 0), with DAIF clear and
-     * IL clear; of the rest only what EL0 itself may change is kept. */
-    if (mc->pstate & SPSR_PRIVILEGED)
+    /* The mode must stay EL0t (EL1t in direct mode), AArch64, with DAIF
+     * and IL clear; of the rest only what EL0 itself may change is kept. */
+    if ((mc->pstate & SPSR_PRIVILEGED) != user_mode_bits())
         return -EFAULT;
     memcpy(tf->x, mc->x, sizeof(tf->x));
     tf->sp = mc->sp;
     tf->elr = mc->pc;
-    tf->spsr = mc->pstate & SPSR_USER_KEPT;
+    tf->spsr = (mc->pstate & SPSR_USER_KEPT) | user_mode_bits();
     tf->orig_x0 = tf->x[0];
     arm64_fp_restore(&frame.uc.fpstate);
     *saved_mask = frame.uc.sigmask;
@@ -223,14 +239,43 @@ int arch_signal_pop(struct trap_frame *tf, uint64_t *saved_mask)
 
 /* ---- the gate ---- */
 
+#define A64_LDR_X16_LITERAL(offset) (0x58000010u | ((uint32_t)(offset) / 4) << 5)
+#define A64_BR_X16 0xd61f0200u
+#define A64_MSR_DAIFSET_ALL 0xd5034fdfu
+
+/* Direct mode: each entry masks interrupts (so no interrupted process
+ * context is ever at a kernel address) and branches to arm64_direct_entry
+ * through x16 (IP0, which any call may clobber), the address in an
+ * 8-byte-aligned literal after it. */
+static void gate_fill_direct(uint32_t *p)
+{
+    uint64_t entry = (uint64_t)(uintptr_t)arm64_direct_entry;
+    uint32_t *s = p + GATE_SYSCALL_OFFSET / 4;
+    s[0] = A64_MSR_DAIFSET_ALL;                         /* msr daifset, #0xf */
+    s[1] = A64_LDR_X16_LITERAL(12);                     /* ldr x16, 1f */
+    s[2] = A64_BR_X16;                                  /* br x16 */
+    memcpy(&s[4], &entry, 8);                           /* 1: .quad (s[3]: brk) */
+    uint32_t *r = p + GATE_SIGRETURN_OFFSET / 4;
+    r[0] = 0xd2800008 | (SYS_sigreturn << 5);           /* mov x8, #SYS_sigreturn */
+    r[1] = A64_MSR_DAIFSET_ALL;                         /* msr daifset, #0xf */
+    r[2] = A64_LDR_X16_LITERAL(8);                      /* ldr x16, 1f */
+    r[3] = A64_BR_X16;                                  /* br x16 */
+    memcpy(&r[4], &entry, 8);                           /* 1: .quad (then brk) */
+}
+
 void arch_gate_fill(void *page)
 {
     uint32_t *p = page;
     for (size_t i = 0; i < PAGE_SIZE / 4; i++)
         p[i] = 0xd4200000;                              /* brk #0 */
+    _Static_assert(SYS_sigreturn < 65536, "movz immediate");
+    if (plat_direct_mode) {
+        gate_fill_direct(p);
+        arm64_sync_icache((uintptr_t)page, PAGE_SIZE);
+        return;
+    }
     p[GATE_SYSCALL_OFFSET / 4 + 0] = 0xd4000001;        /* svc #0 */
     p[GATE_SYSCALL_OFFSET / 4 + 1] = 0xd65f03c0;        /* ret */
-    _Static_assert(SYS_sigreturn < 65536, "movz immediate");
     p[GATE_SIGRETURN_OFFSET / 4 + 0] = 0xd2800008 | (SYS_sigreturn << 5); /* mov x8, #SYS_sigreturn */
     p[GATE_SIGRETURN_OFFSET / 4 + 1] = 0xd4000001;      /* svc #0 */
     p[GATE_SIGRETURN_OFFSET / 4 + 2] = 0xd4200000;      /* brk #0: never returns here */

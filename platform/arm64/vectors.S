@@ -7,6 +7,9 @@
 #define FRAME_SP    248
 #define FRAME_ELR   256
 #define FRAME_ESR   272
+#define SPSR_EL1T   0x4             /* = arm64.h's */
+#define ESR_DIRECT_CALL_HI 0x5600   /* arm64.h's ESR_DIRECT_CALL, 0x5600d1ec */
+#define ESR_DIRECT_CALL_LO 0xd1ec
 
 /* x0-x30, the interrupted sp (sp_el0 when from EL0), elr, spsr, esr, far. */
 .macro save_frame from_el0
@@ -116,7 +119,8 @@
     .balign 2048
     .globl arm64_vectors
 arm64_vectors:
-    /* Current EL with SP_EL0: never used (the kernel runs on SP_EL1). */
+    /* Current EL with SP_EL0: process code in direct mode (EL1t); the
+     * kernel itself always runs on SP_EL1. */
     ventry el1t_sync
     ventry el1t_irq
     ventry el1t_fiq
@@ -141,12 +145,62 @@ arm64_vectors:
     handler el1h_irq, 0, arm64_irq_handler
     el0_handler el0_sync, arm64_el0_sync
     el0_handler el0_irq, arm64_el0_irq
+    /* Like EL0's: the frame holds SP_EL0, the return is arm64_el0_return
+     * (C reports them as unexpected in isolation mode). */
+    el0_handler el1t_sync, arm64_el1t_sync
+    el0_handler el1t_irq, arm64_el1t_irq
 
     .section .text.vectors, "ax"
     .balign 4
     .globl arm64_el0_return
 arm64_el0_return:
     restore_frame 1
+
+/* Direct mode's syscall entry (plat/mode.h): the gate branches here with
+ * x16 = this address from process code at EL1t, x30 = where to return,
+ * x8 = the number and x0-x5 the arguments, sp = the process's (SP_EL0).
+ * Masks interrupts, moves to SP_EL1 (the top of the thread's kernel stack
+ * while process code runs), saves the frame an svc would have (ELR = x30,
+ * SPSR = EL1t, ESR = ESR_DIRECT_CALL), sets PAN as an exception entry
+ * does, and leaves as an entry from EL0 does. */
+    .section .text, "ax"
+    .balign 64
+    .globl arm64_direct_entry
+    .type arm64_direct_entry, %function
+arm64_direct_entry:
+    msr     daifset, #0xf                   /* the gate did already */
+    msr     spsel, #1
+    sub     sp, sp, #FRAME_SIZE
+    stp     x0, x1, [sp, #16 * 0]
+    stp     x2, x3, [sp, #16 * 1]
+    stp     x4, x5, [sp, #16 * 2]
+    stp     x6, x7, [sp, #16 * 3]
+    stp     x8, x9, [sp, #16 * 4]
+    stp     x10, x11, [sp, #16 * 5]
+    stp     x12, x13, [sp, #16 * 6]
+    stp     x14, x15, [sp, #16 * 7]
+    stp     x16, x17, [sp, #16 * 8]
+    stp     x18, x19, [sp, #16 * 9]
+    stp     x20, x21, [sp, #16 * 10]
+    stp     x22, x23, [sp, #16 * 11]
+    stp     x24, x25, [sp, #16 * 12]
+    stp     x26, x27, [sp, #16 * 13]
+    stp     x28, x29, [sp, #16 * 14]
+    mrs     x0, sp_el0
+    stp     x30, x0, [sp, #16 * 15]
+    mov     x1, #SPSR_EL1T
+    stp     x30, x1, [sp, #FRAME_ELR]
+    movz    x0, #ESR_DIRECT_CALL_LO
+    movk    x0, #ESR_DIRECT_CALL_HI, lsl #16
+    stp     x0, xzr, [sp, #FRAME_ESR]
+    adrp    x0, arm64_has_pan
+    ldrb    w0, [x0, :lo12:arm64_has_pan]
+    cbz     w0, 1f
+    .inst   0xd500419f                      /* msr pan, #1 */
+1:  mov     x0, sp
+    bl      arm64_el0_sync
+    b       arm64_el0_return
+    .size arm64_direct_entry, . - arm64_direct_entry
 
 /* _Noreturn void arch_user_enter(struct trap_frame *tf): moves the user
  * frame to the top of this CPU's kernel stack (arm64_kernel_stack_top,
@@ -158,9 +212,15 @@ arm64_el0_return:
     .type arch_user_enter, %function
 arch_user_enter:
     msr     daifset, #0xf
-    ldr     x1, [x0, #(FRAME_ELR + 8)]      /* spsr: EL0t, AArch64 only */
-    tst     x1, #0x1f
+    ldr     x1, [x0, #(FRAME_ELR + 8)]      /* spsr: EL0t (EL1t), AArch64 only */
+    and     x1, x1, #0x1f
+    cbz     x1, 5f
+    cmp     x1, #SPSR_EL1T
     b.ne    9f
+    adrp    x2, plat_direct_mode
+    ldrb    w2, [x2, :lo12:plat_direct_mode]
+    cbz     w2, 9f
+5:
     mrs     x2, tpidr_el1
     adrp    x3, arm64_kernel_stack_top
     add     x3, x3, :lo12:arm64_kernel_stack_top
@@ -187,10 +247,8 @@ arch_user_enter:
     brk     #0
     .size arch_user_enter, . - arch_user_enter
 
-    bad el1t_sync, 0, 0
-    bad el1t_irq, 0, 1
-    bad el1t_fiq, 0, 2
-    bad el1t_serror, 0, 3
+    bad el1t_fiq, 1, 2
+    bad el1t_serror, 1, 3
     bad el1h_fiq, 0, 6
     bad el1h_serror, 0, 7
     bad el0_fiq, 1, 10

@@ -16,8 +16,13 @@
 #define GATE_ADDRESS            0x00007ffffffff000UL
 #define GATE_SYSCALL_OFFSET     0x000
 #define GATE_SIGRETURN_OFFSET   0x080
+/* Direct mode on amd64: where a restarted syscall calls in again (the
+ * return address in rcx, as `syscall` leaves it). */
+#define GATE_RESTART_OFFSET     0x040
 
 /* auxv type carrying the gate's address (outside Linux's range of types) */
 #define AT_TANDEM_GATE          0x7467
+/* auxv type carrying the image's mode: 0 isolation, 1 direct (plat/mode.h) */
+#define AT_TANDEM_DIRECT        0x7468
 
 #endif

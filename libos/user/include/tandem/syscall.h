@@ -10,6 +10,9 @@ long tandem_syscall(long nr, long a0, long a1, long a2, long a3, long a4, long a
 
 /* The gate's syscall entry, found in the auxiliary vector at start-up. */
 extern unsigned long tandem_gate;
+/* 1 when the image runs processes in direct mode (ring 0 / EL1, the gate a
+ * call into the kernel; AT_TANDEM_DIRECT), 0 in isolation mode. */
+extern int tandem_direct;
 
 #define tandem_syscall0(nr) tandem_syscall(nr, 0, 0, 0, 0, 0, 0)
 #define tandem_syscall1(nr, a) tandem_syscall(nr, (long)(a), 0, 0, 0, 0, 0)
