@@ -16,6 +16,7 @@
 
 #define TF_R11     (5 * 8)  /* offsets in struct trap_frame */
 #define TF_RCX     (13 * 8)
+#define TF_VECTOR  (16 * 8)
 #define TF_RIP     (18 * 8)
 #define TF_CS      (19 * 8)
 #define TF_RFLAGS  (20 * 8)
@@ -271,7 +272,34 @@ amd64_direct_entry:
     andq $-16, %rsp
     call amd64_syscall
     movq %rbx, %rsp
-    jmp trap_return
+    /* Back like a function return when the frame is still the call's: a
+     * signal frame or sigreturn resets the vector, a restart moves rip.
+     * Registers, the process stack, interrupts on (sti's shadow covers the
+     * jmp), jmp; the flags are a call's to clobber. */
+    cmpq $VECTOR_DIRECT_CALL, TF_VECTOR(%rsp)
+    jne trap_return
+    movq TF_RCX(%rsp), %rcx
+    cmpq %rcx, TF_RIP(%rsp)
+    jne trap_return
+    addq $8, %rsp                   /* cr2 */
+    popq %r15
+    popq %r14
+    popq %r13
+    popq %r12
+    popq %r11
+    popq %r10
+    popq %r9
+    popq %r8
+    popq %rbp
+    popq %rdi
+    popq %rsi
+    popq %rdx
+    popq %rcx
+    popq %rbx
+    popq %rax
+    movq 5 * 8(%rsp), %rsp          /* past vector, error, rip, cs, rflags */
+    sti
+    jmp *%rcx
     .size amd64_direct_entry, . - amd64_direct_entry
 
 /* Stub addresses, indexed by vector, for idt.c. */

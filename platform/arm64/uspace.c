@@ -213,6 +213,7 @@ int arch_signal_push(struct trap_frame *tf, uintptr_t sp, int sig, uintptr_t han
     tf->x[2] = base + offsetof(struct arm64_sigframe, uc);
     tf->x[30] = restorer;
     tf->spsr = (tf->spsr & SPSR_NZCV) | user_mode_bits();  /* nothing masked, no step */
+    tf->esr = 0;                        /* no longer a direct call's frame (vectors.S) */
     return 0;
 }
 
@@ -232,6 +233,7 @@ int arch_signal_pop(struct trap_frame *tf, uint64_t *saved_mask)
     tf->elr = mc->pc;
     tf->spsr = (mc->pstate & SPSR_USER_KEPT) | user_mode_bits();
     tf->orig_x0 = tf->x[0];
+    tf->esr = 0;
     arm64_fp_restore(&frame.uc.fpstate);
     *saved_mask = frame.uc.sigmask;
     return 0;

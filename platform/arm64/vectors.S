@@ -199,7 +199,45 @@ arm64_direct_entry:
     .inst   0xd500419f                      /* msr pan, #1 */
 1:  mov     x0, sp
     bl      arm64_el0_sync
-    b       arm64_el0_return
+    /* Back like a function return when the frame is still the call's (a
+     * signal frame or sigreturn clears the ESR, a restart moves ELR):
+     * PAN off, SP_EL0, registers, SP_EL1 back at the stack top, interrupts
+     * on, ret; NZCV is a call's to clobber. */
+    ldp     x0, x1, [sp, #FRAME_ESR]
+    movz    x2, #ESR_DIRECT_CALL_LO
+    movk    x2, #ESR_DIRECT_CALL_HI, lsl #16
+    cmp     x0, x2
+    b.ne    arm64_el0_return
+    ldr     x0, [sp, #FRAME_ELR]
+    ldr     x1, [sp, #16 * 15]                      /* x30 */
+    cmp     x0, x1
+    b.ne    arm64_el0_return
+    adrp    x0, arm64_has_pan
+    ldrb    w0, [x0, :lo12:arm64_has_pan]
+    cbz     w0, 2f
+    .inst   0xd500409f                      /* msr pan, #0 */
+2:  ldr     x0, [sp, #FRAME_SP]             /* another thread may have run */
+    msr     sp_el0, x0
+    ldp     x0, x1, [sp, #16 * 0]
+    ldp     x2, x3, [sp, #16 * 1]
+    ldp     x4, x5, [sp, #16 * 2]
+    ldp     x6, x7, [sp, #16 * 3]
+    ldp     x8, x9, [sp, #16 * 4]
+    ldp     x10, x11, [sp, #16 * 5]
+    ldp     x12, x13, [sp, #16 * 6]
+    ldp     x14, x15, [sp, #16 * 7]
+    ldp     x16, x17, [sp, #16 * 8]
+    ldp     x18, x19, [sp, #16 * 9]
+    ldp     x20, x21, [sp, #16 * 10]
+    ldp     x22, x23, [sp, #16 * 11]
+    ldp     x24, x25, [sp, #16 * 12]
+    ldp     x26, x27, [sp, #16 * 13]
+    ldp     x28, x29, [sp, #16 * 14]
+    ldr     x30, [sp, #16 * 15]
+    add     sp, sp, #FRAME_SIZE
+    msr     spsel, #0
+    msr     daifclr, #0xf
+    ret
     .size arm64_direct_entry, . - arm64_direct_entry
 
 /* _Noreturn void arch_user_enter(struct trap_frame *tf): moves the user
