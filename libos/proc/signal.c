@@ -331,12 +331,20 @@ static bool has_return_work(const struct proc_thread *pt)
            __atomic_load_n(&p->is_stopped, __ATOMIC_RELAXED);
 }
 
-/* Interrupts off (every return to user mode). */
+static void return_work_slow(struct trap_frame *tf, struct proc_thread *pt);
+
+/* Interrupts off (every return to user mode). The common case, nothing to
+ * do, stays out of the slow path's large frame. */
 void sig_return_work(struct trap_frame *tf)
 {
     struct proc_thread *pt = thread_owner(thread_current_irqs_off());
-    if (!pt || !has_return_work(pt))
-        return;
+    if (pt && has_return_work(pt))
+        return_work_slow(tf, pt);
+}
+
+__attribute__((noinline))
+static void return_work_slow(struct trap_frame *tf, struct proc_thread *pt)
+{
     struct proc *p = pt->proc;
     bool is_restartable = pt->is_restartable;
     bool has_handled = false;

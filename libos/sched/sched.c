@@ -315,7 +315,7 @@ _Noreturn void thread_exit(int exit_code)
 
 struct thread *thread_current_irqs_off(void)
 {
-    return this_cpu()->current;
+    return arch_cpu_current_irqs_off();
 }
 
 struct thread *thread_current(void)

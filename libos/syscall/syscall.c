@@ -40,8 +40,7 @@ static void syscall_dispatch(struct trap_frame *tf)
         rc = -ENOSYS;
     } else {
         unsigned long a[6];
-        for (unsigned i = 0; i < 6; i++)
-            a[i] = arch_syscall_arg(tf, i);
+        arch_syscall_args(tf, a);
         rc = table[nr].fn(tf, a);
         if (rc == -EINTR && table[nr].is_restartable)
             proc_mark_restartable();

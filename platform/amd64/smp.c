@@ -65,6 +65,11 @@ void *arch_cpu_current(void)
     return thread;
 }
 
+void *arch_cpu_current_irqs_off(void)
+{
+    return arch_cpu_current();
+}
+
 /* From plat_init, once the MADT is read and the local APIC is up. */
 void amd64_smp_init(void)
 {

@@ -113,6 +113,16 @@ unsigned long arch_syscall_arg(const struct trap_frame *tf, unsigned index)
     return 0;
 }
 
+void arch_syscall_args(const struct trap_frame *tf, unsigned long args[6])
+{
+    args[0] = tf->rdi;
+    args[1] = tf->rsi;
+    args[2] = tf->rdx;
+    args[3] = tf->r10;
+    args[4] = tf->r8;
+    args[5] = tf->r9;
+}
+
 void arch_syscall_set_result(struct trap_frame *tf, long value)
 {
     tf->rax = (uint64_t)value;

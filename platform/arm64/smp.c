@@ -56,6 +56,11 @@ void *arch_cpu_current(void)
     return thread;
 }
 
+void *arch_cpu_current_irqs_off(void)
+{
+    return cpu_current[arch_cpu_id()];
+}
+
 static void smp_discover(void)
 {
     uint64_t self = read_sysreg(mpidr_el1) & MPIDR_AFFINITY;

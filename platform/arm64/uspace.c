@@ -102,6 +102,11 @@ unsigned long arch_syscall_arg(const struct trap_frame *tf, unsigned index)
     return index < 6 ? tf->x[index] : 0;
 }
 
+void arch_syscall_args(const struct trap_frame *tf, unsigned long args[6])
+{
+    memcpy(args, tf->x, 6 * sizeof(args[0]));
+}
+
 void arch_syscall_set_result(struct trap_frame *tf, long value)
 {
     tf->x[0] = (uint64_t)value;

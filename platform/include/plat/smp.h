@@ -21,6 +21,8 @@ unsigned arch_cpu_id(void);
  * with interrupts off around the read). */
 void arch_cpu_current_set(unsigned cpu, void *thread);
 void *arch_cpu_current(void);
+/* The same with interrupts already off (no migration to guard against). */
+void *arch_cpu_current_irqs_off(void);
 
 /* CPUs the firmware describes (at most PLAT_MAX_CPUS). */
 unsigned plat_cpus_possible(void);

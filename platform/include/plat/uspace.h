@@ -87,6 +87,8 @@ void user_return_work(struct trap_frame *tf);
 
 unsigned long arch_syscall_nr(const struct trap_frame *tf);
 unsigned long arch_syscall_arg(const struct trap_frame *tf, unsigned index);
+/* All six arguments at once (the syscall path's). */
+void arch_syscall_args(const struct trap_frame *tf, unsigned long args[6]);
 void arch_syscall_set_result(struct trap_frame *tf, long value);
 /* Rewinds the pc so the syscall instruction runs again (SA_RESTART). */
 void arch_syscall_restart(struct trap_frame *tf);
