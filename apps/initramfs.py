@@ -6,9 +6,11 @@ symlink to the kernel's /proc/net/resolv.conf (DNS servers from DHCP or ip=).
 
 usage: initramfs.py [--strip OBJCOPY] GEN_INITRAMFS OUT.cpio OUT.S SYMBOL_PREFIX DEST=SOURCE...
 
---strip puts `OBJCOPY --strip-debug` copies of the programs in the archive
-(the build keeps the unstripped ones for gdb): debug information would
-otherwise be most of the image and of the RAM the root ramfs takes.
+--strip puts `OBJCOPY --strip-all --remove-section=.eh_frame` copies of the
+programs in the archive (the build keeps the unstripped ones for gdb):
+debug information, symbols and unwind tables (nothing in a process unwinds:
+C only, no exceptions) would otherwise be most of the image and of the RAM
+the root ramfs takes.
 """
 import os
 import subprocess
@@ -32,7 +34,12 @@ def main():
         dest, source = arg.split("=", 1)
         if objcopy:
             stripped = os.path.join(stripped_dir, dest.strip("/").replace("/", "_"))
-            subprocess.run([objcopy, "--strip-debug", source, stripped], check=True)
+            # objcopy warns of the empty header segment it leaves: only a failure shows
+            r = subprocess.run([objcopy, "--strip-all", "--remove-section=.eh_frame", source,
+                                stripped], stderr=subprocess.PIPE, text=True)
+            if r.returncode != 0:
+                sys.stderr.write(r.stderr)
+                return 1
             source = stripped
         lines.append("file /%s %s 0755 0 0" % (dest.lstrip("/"), os.path.abspath(source)))
     manifest = out_cpio + ".manifest"
@@ -42,4 +49,4 @@ def main():
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

@@ -15,7 +15,6 @@
 #include <plat/timer.h>
 #include <sched/wait.h>
 #include <vfs/fs.h>
-#include "net_internal.h"
 
 #define SOCK_FAMILY_MAX 46      /* Linux's AF_MAX */
 #define SOCK_TYPE_MAX   10      /* Linux's SOCK_MAX - 1 (SOCK_PACKET) */
@@ -38,9 +37,7 @@ int sock_family_register(int family, const struct sock_family_ops *ops)
 int net_init(void)
 {
     sockfs_sb = sb_create("sockfs", 0);
-    if (!sockfs_sb)
-        return -ENOMEM;
-    return unix_family_init();
+    return sockfs_sb ? 0 : -ENOMEM;
 }
 SUBSYS_REGISTER(net, SUBSYS_STAGE_SOCKETS, net_init, NULL);
 

@@ -8,6 +8,8 @@
 #include <string.h>
 #include <abi/errno.h>
 #include <abi/socket.h>
+#include <abi/syscall.h>
+#include <kern/subsys.h>
 #include <kern/util.h>
 #include <mm/kmalloc.h>
 #include <mm/vm.h>
@@ -653,3 +655,15 @@ SYS_DEFINE(recvmsg)
     file_put(f);
     return rc;
 }
+
+/* The socket calls are SYSCALL_OPTIONAL: this library (syscall_socket)
+ * registers them, so an image without it links no socket layer. */
+static int socket_calls_register(void)
+{
+#define SYSCALL(nr, name, flags) \
+    if ((flags) & SYSCALL_OPTIONAL) \
+        syscall_register(nr, sys_##name);
+#include <abi/syscalls.def>
+    return 0;
+}
+SUBSYS_REGISTER(syscall_socket, SUBSYS_STAGE_LINKS, socket_calls_register, NULL);

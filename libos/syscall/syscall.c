@@ -20,12 +20,21 @@ struct syscall_desc {
     bool is_restartable;        /* SA_RESTART applies (read, write, wait4...) */
 };
 
-/* Built from abi/syscalls.def: the numbers it leaves out stay NULL. */
-static const struct syscall_desc table[SYS_COUNT] = {
+/* Built from abi/syscalls.def: the numbers it leaves out stay NULL, and
+ * so do the optional calls until their library registers them at boot
+ * (before any process runs; read-only after). */
+static struct syscall_desc table[SYS_COUNT] = {
 #define SYSCALL(nr, name, flags) \
-    [nr] = { sys_##name, ((flags) & SYSCALL_RESTART) != 0 },
+    [nr] = { ((flags) & SYSCALL_OPTIONAL) ? NULL : sys_##name, \
+             ((flags) & SYSCALL_RESTART) != 0 },
 #include <abi/syscalls.def>
 };
+
+void syscall_register(unsigned nr, syscall_fn fn)
+{
+    if (nr < SYS_COUNT)
+        table[nr].fn = fn;
+}
 
 static void syscall_dispatch(struct trap_frame *tf)
 {
@@ -51,12 +60,12 @@ static void syscall_dispatch(struct trap_frame *tf)
     arch_irq_disable();
 }
 
-static int syscall_register(void)
+static int syscall_init(void)
 {
     uspace_register_syscall(syscall_dispatch);
     return 0;
 }
-SUBSYS_REGISTER(syscall, SUBSYS_STAGE_LINKS, syscall_register, NULL);
+SUBSYS_REGISTER(syscall, SUBSYS_STAGE_LINKS, syscall_init, NULL);
 
 bool user_range_ok(uintptr_t addr, size_t len, unsigned prot)
 {

@@ -26,6 +26,10 @@ bool user_range_ok(uintptr_t addr, size_t len, unsigned prot);
 /* Copies a user path into a kmalloc'd PATH_MAX buffer (*out, kfree it). */
 long user_path(const char *upath, char **out);
 
+/* Installs the handler of an abi/syscalls.def call marked
+ * SYSCALL_OPTIONAL; at boot, from the optional library's registration. */
+void syscall_register(unsigned nr, syscall_fn fn);
+
 /* Every handler of abi/syscalls.def (each in the sys_*.c of its group). */
 #define SYSCALL(nr, name, flags) SYS_DEFINE(name);
 #include <abi/syscalls.def>

@@ -131,8 +131,11 @@
 /* SYS_<name> for every call of abi/syscalls.def. Constants, not macros:
  * code that needs a number inside a string (inline assembly) keeps its own
  * copy checked by a _Static_assert against these. */
-/* abi/syscalls.def's flag: an -EINTR from the handler may be restarted. */
+/* abi/syscalls.def's flags: an -EINTR from the handler may be restarted;
+ * the handler is in an optional library, which registers it at boot (the
+ * socket calls: an image without sockets answers ENOSYS). */
 #define SYSCALL_RESTART 1u
+#define SYSCALL_OPTIONAL 2u
 
 enum abi_syscall_nr {
 #define SYSCALL(nr, name, flags) SYS_##name = nr,

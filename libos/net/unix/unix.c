@@ -24,7 +24,7 @@
 #include <net/socket.h>
 #include <sched/wait.h>
 #include <vfs/fs.h>
-#include "net_internal.h"
+#include <kern/subsys.h>
 #include "unix_internal.h"
 
 /* Protects the list of named sockets (path and abstract names) and each
@@ -485,7 +485,10 @@ static const struct sock_family_ops unix_ops = {
     .release = unix_release,
 };
 
-int unix_family_init(void)
+/* After the socket layer (SUBSYS_STAGE_SOCKETS); an image without this
+ * library has no AF_UNIX (socket() says EAFNOSUPPORT). */
+static int unix_family_init(void)
 {
     return sock_family_register(AF_UNIX, &unix_ops);
 }
+SUBSYS_REGISTER(unix, SUBSYS_STAGE_NETSTACK, unix_family_init, NULL);
