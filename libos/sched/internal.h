@@ -25,6 +25,7 @@ enum thread_state {
 #define SCHED_QUANTUM_NS    (5 * 1000 * 1000ULL)
 
 struct thread {
+    struct thread_head head;    /* first: owner, is_interrupted (sched/thread.h) */
     void *sp;                   /* saved context while switched out */
     /* state_lock protects state; innermost but for the run-queue locks. */
     struct spinlock state_lock;
@@ -48,12 +49,9 @@ struct thread {
     uintptr_t stack_va;         /* lowest usable byte; 0 for the boot thread */
     uint64_t stack_pa;
     char name[24];
-    /* The process layer's: its per-thread state (NULL: a kernel thread). */
-    void *owner;
-    /* Signals: is_interrupted makes interruptible sleeps return -EINTR;
-     * is_in_intr_sleep says the thread sleeps interruptibly. Paired with
-     * full fences (thread_interrupt / sleep_common), no lock. */
-    volatile bool is_interrupted;
+    /* is_in_intr_sleep says the thread sleeps interruptibly; with
+     * head.is_interrupted, paired with full fences (thread_interrupt /
+     * sleep_common), no lock. */
     volatile bool is_in_intr_sleep;
     int spin_held;              /* spinlocks held while switched out */
     /* Allocation-failure injection: the fail_nth-th allocation from now

@@ -313,15 +313,6 @@ _Noreturn void thread_exit(int exit_code)
     panic("thread_exit: dead thread %s ran again", t->name);
 }
 
-struct thread *thread_current_irqs_off(void)
-{
-    return arch_cpu_current_irqs_off();
-}
-
-struct thread *thread_current(void)
-{
-    return arch_cpu_current();
-}
 
 void thread_fail_nth_set(unsigned n)
 {

@@ -304,12 +304,7 @@ void sched_sleep_ns(uint64_t ns)
 
 void thread_set_owner(struct thread *t, void *owner)
 {
-    t->owner = owner;
-}
-
-void *thread_owner(const struct thread *t)
-{
-    return t->owner;
+    t->head.owner = owner;
 }
 
 bool thread_is_blocked(const struct thread *t)
@@ -325,7 +320,7 @@ uintptr_t thread_stack_top(const struct thread *t)
 void thread_interrupt(struct thread *t)
 {
     unsigned long flags = arch_irq_save();
-    t->is_interrupted = true;
+    t->head.is_interrupted = true;
     __atomic_thread_fence(__ATOMIC_SEQ_CST);
     if (t->is_in_intr_sleep)
         sched_wake(t);
@@ -336,10 +331,6 @@ void thread_interrupt(struct thread *t)
 
 void thread_interrupt_clear(struct thread *t)
 {
-    t->is_interrupted = false;
+    t->head.is_interrupted = false;
 }
 
-bool thread_is_interrupted(const struct thread *t)
-{
-    return __atomic_load_n(&t->is_interrupted, __ATOMIC_RELAXED);
-}

@@ -50,7 +50,7 @@ static bool intr_sleep_begin(struct thread *t)
 {
     t->is_in_intr_sleep = true;
     __atomic_thread_fence(__ATOMIC_SEQ_CST);
-    return t->is_interrupted;
+    return t->head.is_interrupted;
 }
 
 static int sleep_common(struct waitq *wq, struct spinlock *lock, uint64_t deadline_ns,
@@ -97,7 +97,7 @@ static int sleep_common(struct waitq *wq, struct spinlock *lock, uint64_t deadli
         spin_lock(lock);
     if (e.is_woken)
         return 0;
-    if (is_interruptible && self->is_interrupted)
+    if (is_interruptible && self->head.is_interrupted)
         return -EINTR;
     return deadline_ns && plat_time_ns() >= deadline_ns ? -ETIMEDOUT : 0;
 }
@@ -227,7 +227,7 @@ int poll_waiter_sleep(struct poll_waiter *pw, uint64_t deadline_ns)
         pw->triggered = false;
         return 0;
     }
-    if (self->is_interrupted)
+    if (self->head.is_interrupted)
         return -EINTR;
     return deadline_ns && plat_time_ns() >= deadline_ns ? -ETIMEDOUT : 0;
 }

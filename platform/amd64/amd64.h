@@ -186,7 +186,6 @@ struct amd64_percpu {
     uint64_t tlb_flush_done;
     void *current;              /* %gs:56: arch_cpu_current */
 };
-#define PERCPU_CURRENT 56
 #define PERCPU_KERNEL_STACK 16
 #define PERCPU_USER_RSP     24
 static inline struct amd64_percpu *this_percpu(void)

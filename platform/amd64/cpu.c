@@ -175,45 +175,10 @@ void cpu_init_secondary(unsigned cpu, struct cpu_tables *t)
     uspace_init_cpu();
 }
 
-void arch_irq_enable(void)
-{
-    __asm__ volatile("sti" : : : "memory");
-}
-
-void arch_irq_disable(void)
-{
-    __asm__ volatile("cli" : : : "memory");
-}
-
-unsigned long arch_irq_save(void)
-{
-    unsigned long flags;
-    __asm__ volatile("pushfq; popq %0; cli" : "=r"(flags) : : "memory");
-    return flags;
-}
-
-void arch_irq_restore(unsigned long flags)
-{
-    if (flags & (1UL << 9))
-        __asm__ volatile("sti" : : : "memory");
-}
-
-bool arch_irq_enabled(void)
-{
-    unsigned long flags;
-    __asm__ volatile("pushfq; popq %0" : "=r"(flags));
-    return flags & (1UL << 9);
-}
-
 void arch_wait_for_interrupt(void)
 {
     /* sti's one-instruction shadow makes sti;hlt atomic. */
     __asm__ volatile("sti; hlt" : : : "memory");
-}
-
-void arch_cpu_relax(void)
-{
-    __asm__ volatile("pause" : : : "memory");
 }
 
 _Noreturn void arch_halt_forever(void)

@@ -43,31 +43,14 @@ static struct cpu_tables *ap_tables;
 static void (*ap_entry)(void);
 static volatile unsigned ap_alive;
 
-unsigned arch_cpu_id(void)
-{
-    uint64_t id;
-    __asm__ volatile("movq %%gs:8, %0" : "=r"(id));
-    return (unsigned)id;
-}
-
-_Static_assert(__builtin_offsetof(struct amd64_percpu, current) == PERCPU_CURRENT,
-               "PERCPU_CURRENT");
+_Static_assert(__builtin_offsetof(struct amd64_percpu, current) == ARCH_PERCPU_CURRENT,
+               "ARCH_PERCPU_CURRENT");
+_Static_assert(__builtin_offsetof(struct amd64_percpu, cpu_id) == ARCH_PERCPU_CPU_ID,
+               "ARCH_PERCPU_CPU_ID");
 
 void arch_cpu_current_set(unsigned cpu, void *thread)
 {
     __atomic_store_n(&amd64_percpu[cpu].current, thread, __ATOMIC_RELAXED);
-}
-
-void *arch_cpu_current(void)
-{
-    void *thread;
-    __asm__ volatile("movq %%gs:%c1, %0" : "=r"(thread) : "i"(PERCPU_CURRENT));
-    return thread;
-}
-
-void *arch_cpu_current_irqs_off(void)
-{
-    return arch_cpu_current();
 }
 
 /* From plat_init, once the MADT is read and the local APIC is up. */

@@ -34,31 +34,13 @@ static volatile unsigned secondary_alive;
 
 #define MPIDR_AFFINITY 0xff00ffffffUL
 
-unsigned arch_cpu_id(void)
-{
-    return (unsigned)read_sysreg(tpidr_el1);
-}
-
-/* TPIDR_EL1 holds the CPU number, so the thread takes a second load: with
- * interrupts off between the two. */
-static void *cpu_current[PLAT_MAX_CPUS];
+/* TPIDR_EL1 holds the CPU number, so the thread takes a second load
+ * (include/plat/smp_arch.h). */
+void *arm64_cpu_current[PLAT_MAX_CPUS];
 
 void arch_cpu_current_set(unsigned cpu, void *thread)
 {
-    __atomic_store_n(&cpu_current[cpu], thread, __ATOMIC_RELAXED);
-}
-
-void *arch_cpu_current(void)
-{
-    unsigned long flags = arch_irq_save();
-    void *thread = cpu_current[arch_cpu_id()];
-    arch_irq_restore(flags);
-    return thread;
-}
-
-void *arch_cpu_current_irqs_off(void)
-{
-    return cpu_current[arch_cpu_id()];
+    __atomic_store_n(&arm64_cpu_current[cpu], thread, __ATOMIC_RELAXED);
 }
 
 static void smp_discover(void)

@@ -11,13 +11,6 @@
 jmp_buf *host_panic_catch;
 char host_panic_message[256];
 
-void arch_irq_enable(void) {}
-void arch_irq_disable(void) {}
-unsigned long arch_irq_save(void) { return 0; }
-void arch_irq_restore(unsigned long flags) { (void)flags; }
-bool arch_irq_enabled(void) { return false; }
-void arch_cpu_relax(void) {}
-
 void printk(const char *fmt, ...)
 {
     va_list ap;

@@ -5,18 +5,18 @@
 
 #include <stdbool.h>
 
-void arch_irq_enable(void);
-void arch_irq_disable(void);
-/* Disables interrupts and returns the previous state for arch_irq_restore. */
-unsigned long arch_irq_save(void);
-void arch_irq_restore(unsigned long flags);
-bool arch_irq_enabled(void);
+/* Inline, from each architecture's include/plat/cpu_arch.h:
+ *   void arch_irq_enable(void), arch_irq_disable(void);
+ *   unsigned long arch_irq_save(void): disables interrupts and returns the
+ *       previous state for void arch_irq_restore(unsigned long flags);
+ *   bool arch_irq_enabled(void);
+ *   void arch_cpu_relax(void): a spin-wait hint (pause / yield). */
+#include <plat/cpu_arch.h>
 
 /* Enables interrupts and waits for one, atomically (sti;hlt / wfi), so a
  * wake-up interrupt cannot be lost between the check and the wait. Returns
  * with interrupts enabled. */
 void arch_wait_for_interrupt(void);
-void arch_cpu_relax(void);
 _Noreturn void arch_halt_forever(void);
 
 #endif

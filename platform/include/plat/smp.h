@@ -9,20 +9,20 @@
 
 #define PLAT_MAX_CPUS 16
 
-/* This CPU's number, from a per-CPU register (amd64: GS base; arm64:
- * TPIDR_EL1). Stable only while the caller cannot migrate (interrupts
- * disabled). */
-unsigned arch_cpu_id(void);
+/* Inline, from each architecture's include/plat/smp_arch.h:
+ *   unsigned arch_cpu_id(void): this CPU's number, from a per-CPU register
+ *       (amd64: GS base; arm64: TPIDR_EL1); stable only while the caller
+ *       cannot migrate (interrupts disabled);
+ *   void *arch_cpu_current(void): this CPU's running thread (as
+ *       arch_cpu_current_set recorded it), from any context, migration-safe
+ *       (amd64: one %gs-relative load; arm64: interrupts off around it);
+ *   void *arch_cpu_current_irqs_off(void): the same, interrupts off. */
+#include <plat/smp_arch.h>
 
 /* The scheduler's running thread per CPU, kept where the CPU can read it
- * cheaply: arch_cpu_current_set records it (for cpu itself, interrupts
- * off, or for a CPU not started yet); arch_cpu_current reads this CPU's
- * from any context, migration-safe (amd64: one %gs-relative load; arm64:
- * with interrupts off around the read). */
+ * cheaply: recorded for cpu itself (interrupts off) or for a CPU not
+ * started yet. */
 void arch_cpu_current_set(unsigned cpu, void *thread);
-void *arch_cpu_current(void);
-/* The same with interrupts already off (no migration to guard against). */
-void *arch_cpu_current_irqs_off(void);
 
 /* CPUs the firmware describes (at most PLAT_MAX_CPUS). */
 unsigned plat_cpus_possible(void);

@@ -6,6 +6,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <plat/smp.h>
 
 struct thread;
 
@@ -19,11 +20,19 @@ int thread_join(struct thread *t, int *exit_code);
 void thread_detach(struct thread *t);
 _Noreturn void thread_exit(int exit_code);
 
-struct thread *thread_current(void);
+/* The running thread: the platform's per-CPU slot, inline (sched_switch
+ * records it with arch_cpu_current_set). */
+static inline struct thread *thread_current(void)
+{
+    return arch_cpu_current();
+}
 /* The same for a caller with interrupts off (the syscall and return-to-user
  * paths): no save and restore of the interrupt flag, which under TCG ends
  * a translation block. */
-struct thread *thread_current_irqs_off(void);
+static inline struct thread *thread_current_irqs_off(void)
+{
+    return arch_cpu_current_irqs_off();
+}
 
 /* Allocation-failure injection, as Linux's fail-nth (/dev/fail-nth): with
  * n > 0 the calling thread's n-th page or heap allocation from now fails,
@@ -44,11 +53,31 @@ const char *thread_name(const struct thread *t);
  * take an interrupt (so it passes the return-to-user path). Safe from
  * interrupt handlers. */
 void thread_set_owner(struct thread *t, void *owner);
-void *thread_owner(const struct thread *t);
 uintptr_t thread_stack_top(const struct thread *t);
 void thread_interrupt(struct thread *t);
 void thread_interrupt_clear(struct thread *t);
-bool thread_is_interrupted(const struct thread *t);     /* a lock-free look */
+
+/* What every struct thread begins with: the two fields the syscall and
+ * return paths read on every call, inline (libos/sched/internal.h keeps
+ * the rest private). */
+struct thread_head {
+    void *owner;
+    /* Signals: makes interruptible sleeps return -EINTR. Paired with full
+     * fences (thread_interrupt / sleep_common), no lock. */
+    volatile bool is_interrupted;
+};
+
+static inline void *thread_owner(const struct thread *t)
+{
+    return ((const struct thread_head *)(const void *)t)->owner;
+}
+
+/* A lock-free look. */
+static inline bool thread_is_interrupted(const struct thread *t)
+{
+    return __atomic_load_n(&((const struct thread_head *)(const void *)t)->is_interrupted,
+                           __ATOMIC_RELAXED);
+}
 /* Whether t sleeps (blocked on a wait queue or timer) rather than running
  * or waiting for a CPU: a lock-free snapshot, for /proc's process state. */
 bool thread_is_blocked(const struct thread *t);
