@@ -240,7 +240,8 @@ amd64_syscall_entry:
     .size amd64_syscall_entry, . - amd64_syscall_entry
 
 /* Direct mode's syscall entry: the gate jumps here (r11 = this address)
- * from process code at ring 0 with its caller's return address on the
+ * from process code at ring 0, interrupts masked (the gate's cli), with
+ * its caller's return address on the
  * process stack, rax = the number and rdi, rsi, rdx, r10, r8, r9 = the
  * arguments. Builds the frame `syscall` would on the thread's kernel stack
  * (rip = the return address, also in rcx as `syscall` leaves it; the
@@ -249,8 +250,7 @@ amd64_syscall_entry:
     .globl amd64_direct_entry
     .type amd64_direct_entry, @function
 amd64_direct_entry:
-    cli                             /* the gate did already */
-    popq %rcx                       /* the return address */
+    popq %rcx                       /* interrupts: the gate masked them */                       /* the return address */
     movq %rsp, %gs:PERCPU_USER_RSP
     movq %gs:PERCPU_KERNEL_STACK, %rsp
     pushq $KERNEL_SS

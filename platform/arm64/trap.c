@@ -201,6 +201,18 @@ void arm64_el0_sync(struct trap_frame *tf)
     user_return_work(tf);
 }
 
+/* Direct mode's gate call (vectors.S: arm64_direct_entry): a syscall, as an
+ * svc from EL0 would be, without decoding an exception. */
+void arm64_direct_syscall(struct trap_frame *tf);
+void arm64_direct_syscall(struct trap_frame *tf)
+{
+    tf->orig_x0 = tf->x[0];
+    if (!arch_user_test_hook || !arch_user_test_hook(tf, USER_TEST_SYSCALL, 0))
+        syscall_entry(tf);
+    __asm__ volatile("msr daifset, #2" : : : "memory");
+    user_return_work(tf);
+}
+
 void arm64_el0_after_bad(struct trap_frame *tf);
 void arm64_el0_after_bad(struct trap_frame *tf)
 {

@@ -157,9 +157,9 @@ arm64_el0_return:
     restore_frame 1
 
 /* Direct mode's syscall entry (plat/mode.h): the gate branches here with
- * x16 = this address from process code at EL1t, x30 = where to return,
- * x8 = the number and x0-x5 the arguments, sp = the process's (SP_EL0).
- * Masks interrupts, moves to SP_EL1 (the top of the thread's kernel stack
+ * x16 = this address from process code at EL1t with interrupts masked,
+ * x30 = where to return, x8 = the number and x0-x5 the arguments, sp =
+ * the process's (SP_EL0). Moves to SP_EL1 (the top of the thread's kernel stack
  * while process code runs), saves the frame an svc would have (ELR = x30,
  * SPSR = EL1t, ESR = ESR_DIRECT_CALL), sets PAN as an exception entry
  * does, and leaves as an entry from EL0 does. */
@@ -168,8 +168,7 @@ arm64_el0_return:
     .globl arm64_direct_entry
     .type arm64_direct_entry, %function
 arm64_direct_entry:
-    msr     daifset, #0xf                   /* the gate did already */
-    msr     spsel, #1
+    msr     spsel, #1                       /* interrupts: the gate masked them */
     sub     sp, sp, #FRAME_SIZE
     stp     x0, x1, [sp, #16 * 0]
     stp     x2, x3, [sp, #16 * 1]
@@ -198,7 +197,7 @@ arm64_direct_entry:
     cbz     w0, 1f
     .inst   0xd500419f                      /* msr pan, #1 */
 1:  mov     x0, sp
-    bl      arm64_el0_sync
+    bl      arm64_direct_syscall
     /* Back like a function return when the frame is still the call's (a
      * signal frame or sigreturn clears the ESR, a restart moves ELR):
      * PAN off, SP_EL0, registers, SP_EL1 back at the stack top, interrupts
