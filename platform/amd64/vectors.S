@@ -57,6 +57,26 @@
     pushq %r15
 .endm
 
+/* Past the cr2 slot, the registers save_registers pushed. */
+.macro restore_registers
+    addq $8, %rsp                   /* cr2 */
+    popq %r15
+    popq %r14
+    popq %r13
+    popq %r12
+    popq %r11
+    popq %r10
+    popq %r9
+    popq %r8
+    popq %rbp
+    popq %rdi
+    popq %rsi
+    popq %rdx
+    popq %rcx
+    popq %rbx
+    popq %rax
+.endm
+
     .section .text.vectors, "ax", @progbits
 
 /* Vectors whose exceptions push an error code: #DF #TS #NP #SS #GP #PF #AC
@@ -144,22 +164,7 @@ trap_direct_move:
 
 /* Restores the frame at %rsp and returns to it with iretq. */
 trap_return:
-    addq $8, %rsp                   /* cr2 */
-    popq %r15
-    popq %r14
-    popq %r13
-    popq %r12
-    popq %r11
-    popq %r10
-    popq %r9
-    popq %r8
-    popq %rbp
-    popq %rdi
-    popq %rsi
-    popq %rdx
-    popq %rcx
-    popq %rbx
-    popq %rax
+    restore_registers
     addq $16, %rsp                  /* vector, error code */
     testb $3, 8(%rsp)               /* returning to ring 3? */
     jz 1f
@@ -218,22 +223,7 @@ amd64_syscall_entry:
     movq %rcx, %rax
     shrq $47, %rax
     jnz trap_return
-    addq $8, %rsp                   /* cr2 */
-    popq %r15
-    popq %r14
-    popq %r13
-    popq %r12
-    popq %r11
-    popq %r10
-    popq %r9
-    popq %r8
-    popq %rbp
-    popq %rdi
-    popq %rsi
-    popq %rdx
-    popq %rcx
-    popq %rbx
-    popq %rax
+    restore_registers
     movq 5 * 8(%rsp), %rsp          /* past vector, error, rip, cs, rflags */
     swapgs
     sysretq
@@ -281,22 +271,7 @@ amd64_direct_entry:
     movq TF_RCX(%rsp), %rcx
     cmpq %rcx, TF_RIP(%rsp)
     jne trap_return
-    addq $8, %rsp                   /* cr2 */
-    popq %r15
-    popq %r14
-    popq %r13
-    popq %r12
-    popq %r11
-    popq %r10
-    popq %r9
-    popq %r8
-    popq %rbp
-    popq %rdi
-    popq %rsi
-    popq %rdx
-    popq %rcx
-    popq %rbx
-    popq %rax
+    restore_registers
     movq 5 * 8(%rsp), %rsp          /* past vector, error, rip, cs, rflags */
     sti
     jmp *%rcx

@@ -11,9 +11,8 @@
 #define ESR_DIRECT_CALL_HI 0x5600   /* arm64.h's ESR_DIRECT_CALL, 0x5600d1ec */
 #define ESR_DIRECT_CALL_LO 0xd1ec
 
-/* x0-x30, the interrupted sp (sp_el0 when from EL0), elr, spsr, esr, far. */
-.macro save_frame from_el0
-    sub     sp, sp, #FRAME_SIZE
+/* x0-x29 into the frame at sp (x30 and sp go in with the frame's sp). */
+.macro save_gprs
     stp     x0, x1, [sp, #16 * 0]
     stp     x2, x3, [sp, #16 * 1]
     stp     x4, x5, [sp, #16 * 2]
@@ -29,6 +28,32 @@
     stp     x24, x25, [sp, #16 * 12]
     stp     x26, x27, [sp, #16 * 13]
     stp     x28, x29, [sp, #16 * 14]
+.endm
+
+/* x0-x30 from the frame at sp. */
+.macro load_gprs
+    ldp     x0, x1, [sp, #16 * 0]
+    ldp     x2, x3, [sp, #16 * 1]
+    ldp     x4, x5, [sp, #16 * 2]
+    ldp     x6, x7, [sp, #16 * 3]
+    ldp     x8, x9, [sp, #16 * 4]
+    ldp     x10, x11, [sp, #16 * 5]
+    ldp     x12, x13, [sp, #16 * 6]
+    ldp     x14, x15, [sp, #16 * 7]
+    ldp     x16, x17, [sp, #16 * 8]
+    ldp     x18, x19, [sp, #16 * 9]
+    ldp     x20, x21, [sp, #16 * 10]
+    ldp     x22, x23, [sp, #16 * 11]
+    ldp     x24, x25, [sp, #16 * 12]
+    ldp     x26, x27, [sp, #16 * 13]
+    ldp     x28, x29, [sp, #16 * 14]
+    ldr     x30, [sp, #16 * 15]
+.endm
+
+/* x0-x30, the interrupted sp (sp_el0 when from EL0), elr, spsr, esr, far. */
+.macro save_frame from_el0
+    sub     sp, sp, #FRAME_SIZE
+    save_gprs
     .if \from_el0
     mrs     x0, sp_el0
     .else
@@ -52,22 +77,7 @@
     ldr     x0, [sp, #FRAME_SP]
     msr     sp_el0, x0
     .endif
-    ldp     x0, x1, [sp, #16 * 0]
-    ldp     x2, x3, [sp, #16 * 1]
-    ldp     x4, x5, [sp, #16 * 2]
-    ldp     x6, x7, [sp, #16 * 3]
-    ldp     x8, x9, [sp, #16 * 4]
-    ldp     x10, x11, [sp, #16 * 5]
-    ldp     x12, x13, [sp, #16 * 6]
-    ldp     x14, x15, [sp, #16 * 7]
-    ldp     x16, x17, [sp, #16 * 8]
-    ldp     x18, x19, [sp, #16 * 9]
-    ldp     x20, x21, [sp, #16 * 10]
-    ldp     x22, x23, [sp, #16 * 11]
-    ldp     x24, x25, [sp, #16 * 12]
-    ldp     x26, x27, [sp, #16 * 13]
-    ldp     x28, x29, [sp, #16 * 14]
-    ldr     x30, [sp, #16 * 15]
+    load_gprs
     add     sp, sp, #FRAME_SIZE
     eret
 .endm
@@ -170,21 +180,7 @@ arm64_el0_return:
 arm64_direct_entry:
     msr     spsel, #1                       /* interrupts: the gate masked them */
     sub     sp, sp, #FRAME_SIZE
-    stp     x0, x1, [sp, #16 * 0]
-    stp     x2, x3, [sp, #16 * 1]
-    stp     x4, x5, [sp, #16 * 2]
-    stp     x6, x7, [sp, #16 * 3]
-    stp     x8, x9, [sp, #16 * 4]
-    stp     x10, x11, [sp, #16 * 5]
-    stp     x12, x13, [sp, #16 * 6]
-    stp     x14, x15, [sp, #16 * 7]
-    stp     x16, x17, [sp, #16 * 8]
-    stp     x18, x19, [sp, #16 * 9]
-    stp     x20, x21, [sp, #16 * 10]
-    stp     x22, x23, [sp, #16 * 11]
-    stp     x24, x25, [sp, #16 * 12]
-    stp     x26, x27, [sp, #16 * 13]
-    stp     x28, x29, [sp, #16 * 14]
+    save_gprs
     mrs     x0, sp_el0
     stp     x30, x0, [sp, #16 * 15]
     mov     x1, #SPSR_EL1T
@@ -217,22 +213,7 @@ arm64_direct_entry:
     .inst   0xd500409f                      /* msr pan, #0 */
 2:  ldr     x0, [sp, #FRAME_SP]             /* another thread may have run */
     msr     sp_el0, x0
-    ldp     x0, x1, [sp, #16 * 0]
-    ldp     x2, x3, [sp, #16 * 1]
-    ldp     x4, x5, [sp, #16 * 2]
-    ldp     x6, x7, [sp, #16 * 3]
-    ldp     x8, x9, [sp, #16 * 4]
-    ldp     x10, x11, [sp, #16 * 5]
-    ldp     x12, x13, [sp, #16 * 6]
-    ldp     x14, x15, [sp, #16 * 7]
-    ldp     x16, x17, [sp, #16 * 8]
-    ldp     x18, x19, [sp, #16 * 9]
-    ldp     x20, x21, [sp, #16 * 10]
-    ldp     x22, x23, [sp, #16 * 11]
-    ldp     x24, x25, [sp, #16 * 12]
-    ldp     x26, x27, [sp, #16 * 13]
-    ldp     x28, x29, [sp, #16 * 14]
-    ldr     x30, [sp, #16 * 15]
+    load_gprs
     add     sp, sp, #FRAME_SIZE
     msr     spsel, #0
     msr     daifclr, #0xf
