@@ -10,28 +10,42 @@
 #include <kern/spinlock.h>
 #include <plat/smp.h>
 
-bool spin_is_tracking;                  /* set once the scheduler runs */
-int spin_held_on_cpu[PLAT_MAX_CPUS];    /* touched only by its own CPU, irqs off */
+static bool is_tracking;                /* set once the scheduler runs */
+static int held_on_cpu[PLAT_MAX_CPUS];  /* touched only by its own CPU, irqs off */
 /* The running thread of each CPU (spin_held_switch); NULL before the
  * scheduler runs, when the CPU itself is the owner. */
-const void *spin_owner_on_cpu[PLAT_MAX_CPUS];
+static const void *owner_on_cpu[PLAT_MAX_CPUS];
 
 void spin_tracking_start(void)
 {
-    __atomic_store_n(&spin_is_tracking, true, __ATOMIC_RELEASE);
+    __atomic_store_n(&is_tracking, true, __ATOMIC_RELEASE);
 }
 
-void spin_acquired_irqs_on(struct spinlock *lock)
+/* The caller's token; interrupts off. Distinct from any thread pointer. */
+static const void *owner_token(unsigned cpu)
+{
+    if (cpu >= PLAT_MAX_CPUS)
+        return NULL;
+    return owner_on_cpu[cpu] != NULL ? owner_on_cpu[cpu] : &owner_on_cpu[cpu];
+}
+
+void spin_acquired(struct spinlock *lock)
 {
     unsigned long flags = arch_irq_save();     /* no migration in between */
-    spin_acquired(lock);
+    unsigned cpu = arch_cpu_id();
+    lock->owner = owner_token(cpu);
+    if (cpu < PLAT_MAX_CPUS && __atomic_load_n(&is_tracking, __ATOMIC_RELAXED))
+        held_on_cpu[cpu]++;
     arch_irq_restore(flags);
 }
 
-void spin_releasing_irqs_on(struct spinlock *lock)
+void spin_releasing(struct spinlock *lock)
 {
     unsigned long flags = arch_irq_save();
-    spin_releasing(lock);
+    unsigned cpu = arch_cpu_id();
+    lock->owner = NULL;
+    if (cpu < PLAT_MAX_CPUS && __atomic_load_n(&is_tracking, __ATOMIC_RELAXED))
+        held_on_cpu[cpu]--;
     arch_irq_restore(flags);
 }
 
@@ -39,7 +53,7 @@ int spin_held_count(void)
 {
     unsigned long flags = arch_irq_save();
     unsigned cpu = arch_cpu_id();
-    int count = cpu < PLAT_MAX_CPUS ? spin_held_on_cpu[cpu] : 0;
+    int count = cpu < PLAT_MAX_CPUS ? held_on_cpu[cpu] : 0;
     arch_irq_restore(flags);
     return count;
 }
@@ -49,9 +63,9 @@ int spin_held_switch(int next_count, const void *next_owner)
     unsigned cpu = arch_cpu_id();
     if (cpu >= PLAT_MAX_CPUS)
         return 0;
-    int count = spin_held_on_cpu[cpu];
-    spin_held_on_cpu[cpu] = next_count;
-    spin_owner_on_cpu[cpu] = next_owner;
+    int count = held_on_cpu[cpu];
+    held_on_cpu[cpu] = next_count;
+    owner_on_cpu[cpu] = next_owner;
     return count;
 }
 
@@ -61,7 +75,7 @@ void spin_assert_held_at(const struct spinlock *lock, const char *what, const ch
                          int line)
 {
     unsigned long flags = arch_irq_save();
-    const void *me = spin_owner_token(arch_cpu_id());
+    const void *me = owner_token(arch_cpu_id());
     bool is_mine = __atomic_load_n(&lock->locked, __ATOMIC_RELAXED) &&
                    __atomic_load_n(&lock->owner, __ATOMIC_RELAXED) == me;
     arch_irq_restore(flags);

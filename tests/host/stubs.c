@@ -32,15 +32,11 @@ _Noreturn void panic(const char *fmt, ...)
 }
 
 /* Lock debugging is the scheduler's: nothing to count on the host; the
- * owner is the host thread (a thread-local token). The host's interrupts
- * are "on" (include/plat/cpu_arch.h), so every lock takes these. */
+ * owner is the host thread (a thread-local token). */
 static _Thread_local char host_owner;
-bool spin_is_tracking;
-int spin_held_on_cpu[PLAT_MAX_CPUS];
-const void *spin_owner_on_cpu[PLAT_MAX_CPUS];
 void spin_tracking_start(void) {}
-void spin_acquired_irqs_on(struct spinlock *lock) { lock->owner = &host_owner; }
-void spin_releasing_irqs_on(struct spinlock *lock) { lock->owner = NULL; }
+void spin_acquired(struct spinlock *lock) { lock->owner = &host_owner; }
+void spin_releasing(struct spinlock *lock) { lock->owner = NULL; }
 int spin_held_count(void) { return 0; }
 int spin_held_switch(int next_count, const void *next_owner)
 {

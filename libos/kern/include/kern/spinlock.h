@@ -3,9 +3,7 @@
 #ifndef KERN_SPINLOCK_H
 #define KERN_SPINLOCK_H
 
-#include <stdbool.h>
 #include <plat/cpu.h>
-#include <plat/smp.h>
 
 struct spinlock {
     volatile unsigned locked;
@@ -26,6 +24,8 @@ struct spinlock {
  * sched_switch only) installs the next thread's count and owner token and
  * returns the previous thread's count. */
 void spin_tracking_start(void);
+void spin_acquired(struct spinlock *lock);
+void spin_releasing(struct spinlock *lock);
 int spin_held_count(void);
 int spin_held_switch(int next_count, const void *next_owner);
 void spin_assert_held_at(const struct spinlock *lock, const char *what, const char *file,
@@ -36,49 +36,6 @@ void spin_assert_held_at(const struct spinlock *lock, const char *what, const ch
 #else
 #define spin_assert_held(lock) spin_assert_held_at((lock), #lock, __FILE__, __LINE__)
 #endif
-
-/* The bookkeeping's state (kern/spinlock.c): per CPU, touched only by
- * that CPU with interrupts off. Inline below for the common case, a lock
- * taken with interrupts already off: under TCG a call into another page
- * and its return cost a block lookup each. */
-extern bool spin_is_tracking;
-extern int spin_held_on_cpu[PLAT_MAX_CPUS];
-extern const void *spin_owner_on_cpu[PLAT_MAX_CPUS];
-/* The same with interrupts on: they go off around the update. */
-void spin_acquired_irqs_on(struct spinlock *lock);
-void spin_releasing_irqs_on(struct spinlock *lock);
-
-/* The caller's token; interrupts off. Distinct from any thread pointer. */
-static inline const void *spin_owner_token(unsigned cpu)
-{
-    if (cpu >= PLAT_MAX_CPUS)
-        return NULL;
-    return spin_owner_on_cpu[cpu] != NULL ? spin_owner_on_cpu[cpu] : &spin_owner_on_cpu[cpu];
-}
-
-static inline void spin_acquired(struct spinlock *lock)
-{
-    if (arch_irq_enabled()) {
-        spin_acquired_irqs_on(lock);
-        return;
-    }
-    unsigned cpu = arch_cpu_id();
-    lock->owner = spin_owner_token(cpu);
-    if (cpu < PLAT_MAX_CPUS && __atomic_load_n(&spin_is_tracking, __ATOMIC_RELAXED))
-        spin_held_on_cpu[cpu]++;
-}
-
-static inline void spin_releasing(struct spinlock *lock)
-{
-    if (arch_irq_enabled()) {
-        spin_releasing_irqs_on(lock);
-        return;
-    }
-    unsigned cpu = arch_cpu_id();
-    lock->owner = NULL;
-    if (cpu < PLAT_MAX_CPUS && __atomic_load_n(&spin_is_tracking, __ATOMIC_RELAXED))
-        spin_held_on_cpu[cpu]--;
-}
 
 static inline void spin_lock(struct spinlock *lock)
 {
