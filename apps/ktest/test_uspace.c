@@ -94,6 +94,7 @@ KTEST(uaccess_mapped_copies, KTEST_DEFAULT)
     char buf[32];
     int r[8];
     long n[3];
+    size_t left[3];
 
     unsigned long irq = arch_irq_save();
     arch_mmu_activate(as);
@@ -106,6 +107,11 @@ KTEST(uaccess_mapped_copies, KTEST_DEFAULT)
     r[2] = copy_from_user(buf, user + PAGE_SIZE - 8, 16);
     r[3] = copy_to_user(user + PAGE_SIZE - 4, buf, 8);
     n[2] = strncpy_from_user(buf, user + PAGE_SIZE - 1, 16);   /* the last byte is 0 */
+    /* the raw helpers say exactly how much was left: 13 bytes fit (a
+     * quadword, then one that straddles the end: amd64 goes bytewise) */
+    left[0] = arch_copy_from_user_raw(buf, user + PAGE_SIZE - 13, 20);
+    left[1] = arch_copy_to_user_raw(user + PAGE_SIZE - 13, buf, 20);
+    left[2] = arch_clear_user_raw(user + PAGE_SIZE - 13, 20);
     r[4] = clear_user(user + 100, 6);
     /* read-only now: writes fail, reads work */
     arch_mmu_protect(as, USER_DATA_VA, PAGE_SIZE, MMU_USER | MMU_READ);
@@ -121,6 +127,11 @@ KTEST(uaccess_mapped_copies, KTEST_DEFAULT)
     int result = 0;
     if (r[0] || r[1] || memcmp(buf + 16, "hello", 5) != 0) {
         printk("# copy_to/from_user on a mapped page: %d %d\n", r[0], r[1]);
+        result = -1;
+    }
+    if (left[0] != 7 || left[1] != 7 || left[2] != 7) {
+        printk("# raw copies across the page end: expected 7 7 7 left, got %zu %zu %zu\n",
+               left[0], left[1], left[2]);
         result = -1;
     }
     if (n[0] != 11 || n[1] != -ENAMETOOLONG || n[2] != 0) {

@@ -31,12 +31,23 @@ pvh_start32:
     cld
     mov %ebx, %esi                  /* hvm_start_info, kept until C */
 
-    /* QEMU zero-fills the ELF's bss, but do not rely on it. */
+    /* QEMU zero-fills the ELF's bss, but do not rely on it. 64 bytes a
+     * round, then the tail with rep stosl: under TCG every iteration of a
+     * rep string instruction or of a loop is a block of its own. */
     mov $PHYS(__bss_start), %edi
-    mov $PHYS(__bss_end), %ecx
+    mov $PHYS(__bss_end), %edx
+    xor %eax, %eax
+5:  lea 64(%edi), %ecx
+    cmp %edx, %ecx
+    ja 6f
+    .irp off, 0, 4, 8, 12, 16, 20, 24, 28, 32, 36, 40, 44, 48, 52, 56, 60
+    mov %eax, \off(%edi)
+    .endr
+    mov %ecx, %edi
+    jmp 5b
+6:  mov %edx, %ecx
     sub %edi, %ecx
     shr $2, %ecx
-    xor %eax, %eax
     rep stosl
 
     /* PML4[0] (identity) and PML4[256] (direct map) share one PDPT. */

@@ -45,10 +45,21 @@ primary_entry:
     add     x0, x0, :lo12:__bss_start
     adrp    x1, __bss_end
     add     x1, x1, :lo12:__bss_end
-2:  cmp     x0, x1
+    /* 64 bytes a round while they fit (under TCG each round is a block
+     * of its own), then 16 at a time */
+2:  add     x2, x0, #64
+    cmp     x2, x1
+    b.hi    4f
+    stp     xzr, xzr, [x0]
+    stp     xzr, xzr, [x0, #16]
+    stp     xzr, xzr, [x0, #32]
+    stp     xzr, xzr, [x0, #48]
+    mov     x0, x2
+    b       2b
+4:  cmp     x0, x1
     b.hs    3f
     stp     xzr, xzr, [x0], #16
-    b       2b
+    b       4b
 3:
     adrp    x0, boot_stack_top
     add     sp, x0, :lo12:boot_stack_top

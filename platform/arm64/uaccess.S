@@ -31,9 +31,9 @@ arch_copy_from_user_raw:
     b.ne    2b
 3:  mov     x0, #0
     ret
-9:  mov     x0, #1
+9:  mov     x0, x2                          /* the bytes not copied */
     ret
-    ex_entry 1b, 9b
+    ex_entry 1b, 2b                         /* a doubleword faulted: the rest bytewise */
     ex_entry 2b, 9b
     .size arch_copy_from_user_raw, . - arch_copy_from_user_raw
 
@@ -58,9 +58,11 @@ arch_copy_to_user_raw:
     b.ne    2b
 3:  mov     x0, #0
     ret
-9:  mov     x0, #1
+8:  sub     x1, x1, #8                      /* a doubleword faulted: the rest bytewise */
+    b       2b
+9:  mov     x0, x2                          /* the bytes not copied */
     ret
-    ex_entry 4b, 9b
+    ex_entry 4b, 8b
     ex_entry 5b, 9b
     .size arch_copy_to_user_raw, . - arch_copy_to_user_raw
 
@@ -83,9 +85,9 @@ arch_clear_user_raw:
     b.ne    2b
 3:  mov     x0, #0
     ret
-9:  mov     x0, #1
+9:  mov     x0, x1                          /* the bytes not cleared */
     ret
-    ex_entry 1b, 9b
+    ex_entry 1b, 2b                         /* a doubleword faulted: the rest bytewise */
     ex_entry 2b, 9b
     .size arch_clear_user_raw, . - arch_clear_user_raw
 
