@@ -1,7 +1,12 @@
 # job specs and statuses without a terminal: jobs -l/-p, %+ %- %% %N,
 # wait %N and wait PID statuses, kill %N
 (exit 3) & p1=$!
-sleep 1     # job 1 has ended before jobs reports on it, even on a loaded host
+# job 1 has ended (a zombie, or reaped) before jobs reports on it: waited
+# for, not slept on (the host is Linux: /proc); bounded at 20 s
+n=0
+while [ $n -lt 400 ] && [ -e /proc/$p1 ] && ! grep -q ') Z' /proc/$p1/stat 2>/dev/null; do
+    sleep 0.05; n=$((n+1))
+done
 sleep 0.5 | (exit 5) & p2=$!
 sleep 10 & p3=$!
 sleep 11 & p4=$!
