@@ -57,7 +57,27 @@ static unsigned select_cpu(const struct thread *t)
     return best;
 }
 
-/* Puts a READY thread on a run queue and makes sure a CPU notices. */
+/* Wakes an idle CPU other than busy, if there is one, to steal what waits
+ * on busy's queue. Interrupts off. */
+static void kick_idle_cpu(const struct cpu *busy)
+{
+    unsigned self = arch_cpu_id();
+    for (unsigned i = 0; i < PLAT_MAX_CPUS; i++) {
+        struct cpu *c = &sched_cpus[i];
+        if (c == busy || !cpu_is_idle(c))
+            continue;
+        if (i == self)
+            c->need_resched = true;
+        else
+            arch_send_ipi(i, IPI_RESCHEDULE);
+        return;
+    }
+}
+
+/* Puts a READY thread on a run queue and makes sure a CPU notices: the
+ * target when it idles, else an idle CPU that went idle after select_cpu
+ * looked (it steals the thread; without this a thread could wait behind
+ * one that spins with interrupts off while a CPU sleeps with no tick). */
 static void enqueue(struct thread *t)
 {
     unsigned long flags = arch_irq_save();
@@ -70,12 +90,15 @@ static void enqueue(struct thread *t)
     c->nr_ready++;
     spin_unlock(&c->rq_lock);
 
-    if (target == arch_cpu_id()) {
-        if (c->current == c->idle)
-            c->need_resched = true;
-    } else if (c->current == c->idle) {
+    /* Pairs with the fence in idle_loop: either that CPU sees this
+     * thread on the queue before it halts, or this sees it idle. */
+    __atomic_thread_fence(__ATOMIC_SEQ_CST);
+    if (c->current != c->idle)
+        kick_idle_cpu(c);
+    else if (target == arch_cpu_id())
+        c->need_resched = true;
+    else
         arch_send_ipi(target, IPI_RESCHEDULE);
-    }
     arch_irq_restore(flags);
 }
 
@@ -118,13 +141,7 @@ static void quantum_expired(void *arg)
         return;
     if (c->nr_ready) {
         c->need_resched = true;
-        /* Let an idle CPU take what waits here. */
-        for (unsigned i = 0; i < PLAT_MAX_CPUS; i++) {
-            if (&sched_cpus[i] != c && cpu_is_idle(&sched_cpus[i])) {
-                arch_send_ipi(i, IPI_RESCHEDULE);
-                break;
-            }
-        }
+        kick_idle_cpu(c);       /* let an idle CPU take what waits here */
     }
     timer_start(&c->quantum, plat_time_ns() + SCHED_QUANTUM_NS);
 }
@@ -352,6 +369,19 @@ void sched_yield(void)
 
 /* ---- idle and bring-up ---- */
 
+/* Whether another CPU has a thread waiting on its queue for this one to
+ * steal. */
+static bool others_have_work(const struct cpu *self)
+{
+    __atomic_thread_fence(__ATOMIC_SEQ_CST);    /* see enqueue */
+    for (unsigned i = 0; i < PLAT_MAX_CPUS; i++) {
+        const struct cpu *c = &sched_cpus[i];
+        if (c != self && c->is_online && __atomic_load_n(&c->nr_ready, __ATOMIC_RELAXED))
+            return true;
+    }
+    return false;
+}
+
 static int idle_loop(void *arg)
 {
     (void)arg;
@@ -360,7 +390,7 @@ static int idle_loop(void *arg)
         thread_reap_zombies();
         arch_irq_disable();
         struct cpu *c = this_cpu();
-        if (c->nr_ready || c->need_resched) {
+        if (c->nr_ready || c->need_resched || others_have_work(c)) {
             sched_switch();
             arch_irq_enable();
             continue;
