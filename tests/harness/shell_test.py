@@ -361,6 +361,28 @@ def sc_fork_bomb(sh):
     check(out == ["still here"], "a command runs after the bomb: %r" % out)
 
 
+# What the shell shows of the guest's state for a failure report using
+# builtins only (no fork, no exec: those may be what fails): the memory
+# figures, every process's stat line and the kernel log's warnings.
+POST_MORTEM = ("for f in /proc/meminfo /dev/vmstat; do while read -r l; do echo \"$l\"; done < $f; "
+               "done; for d in /proc/[0-9]*; do read -r l < $d/stat && echo \"$l\"; done; "
+               "while read -r l; do case $l in *oom*|*panic*|*arn*|*rror*) echo \"$l\";; esac; "
+               "done < /dev/kmsg")
+
+
+def post_mortem(sh):
+    """The guest's state as text, for the end of a failure report (the
+    last lines are the ones a test log shows)."""
+    if sh.guest.proc.poll() is not None:
+        return "--- no guest state: QEMU has exited"
+    try:
+        sh.guest.send("\n")
+        sh.wait_prompt(timeout=10, anywhere=True)
+        return "--- guest state ---\n" + "\n".join(sh.run(POST_MORTEM, timeout=120, anywhere=True))
+    except (Failure, qemu.Timeout) as e:
+        return "--- no guest state: %s" % e
+
+
 SCENARIOS = {name[3:]: fn for name, fn in sorted(globals().items()) if name.startswith("sc_")}
 # Kernel command line after "--" (init's arguments) per scenario.
 INIT_ARGS = {"exit_poweroff": "on_exit=poweroff"}
@@ -397,6 +419,8 @@ def main():
     guest = qemu.Guest(args.arch, args.kernel, log_path=os.path.join(args.log_dir, name + ".log"),
                        machine=machine, mem=args.mem, append=append, disk=image)
     ok = False
+    sh = None
+    state = ""
     try:
         sh = Shell(guest)
         sh.boot()
@@ -413,12 +437,14 @@ def main():
         ok = True
     except (Failure, qemu.Timeout) as e:
         print("not ok - %s" % e)
+        state = post_mortem(sh) if sh is not None else ""
     finally:
         guest.kill()
         log = guest.save_log()
         if not ok:
             print("guest log: %s" % log)
             print("--- last output ---\n" + guest.output[-3000:])
+            print(state)
         else:
             os.remove(image)
     return 0 if ok else 1
