@@ -9,6 +9,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include "tap.h"
@@ -16,6 +17,13 @@
 static const char *self_path;
 
 static void handler(int sig) { (void)sig; }
+
+/* exec_passes_long_arguments: about 100 KiB of arguments and environment,
+ * some strings longer than a page (the kernel's copy grows as it goes) */
+#define LONG_ARGS 1000
+#define LONG_ARG_BYTES 64
+#define BIG_ARG_BYTES 30000
+#define BIG_ENV_BYTES 10000
 
 /* child modes: exit status 0 means the check in the new image passed */
 static int child_mode(int argc, char **argv)
@@ -57,6 +65,20 @@ static int child_mode(int argc, char **argv)
             return 3;       /* the mask is kept */
         return 0;
     }
+    if (!strcmp(mode, "--long")) {
+        if (argc != 2 + LONG_ARGS + 1)
+            return 1;
+        for (int i = 0; i < LONG_ARGS; i++)
+            if (strlen(argv[2 + i]) != LONG_ARG_BYTES || argv[2 + i][LONG_ARG_BYTES - 1] != 'a' + i % 26)
+                return 2;
+        const char *big = argv[2 + LONG_ARGS];
+        if (strlen(big) != BIG_ARG_BYTES || big[0] != 'z' || big[BIG_ARG_BYTES - 1] != 'z')
+            return 3;
+        const char *env = getenv("BIG");
+        if (!env || strlen(env) != BIG_ENV_BYTES || env[BIG_ENV_BYTES - 1] != 'e')
+            return 4;
+        return 0;
+    }
     if (!strcmp(mode, "--pid")) {
         return atoi(argv[2]) == getpid() ? 0 : 1;
     }
@@ -81,6 +103,62 @@ static void exec_passes_argv_and_envp(void)
     CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0,
           "new image: expected exited 0, got %s (1 argv, 2 envp, 3 extra env, 99 exec failed)",
           status_str(status));
+}
+
+static char *filled(size_t len, char c)
+{
+    char *str = malloc(len + 1);
+    if (str) {
+        memset(str, c, len);
+        str[len] = '\0';
+    }
+    return str;
+}
+
+static void exec_passes_long_arguments(void)
+{
+    char **argv = calloc(2 + LONG_ARGS + 2, sizeof(char *));
+    char *env = filled(4 + BIG_ENV_BYTES, 'e');
+    CHECK(argv && env, "malloc");
+    if (!argv || !env)
+        return;
+    memcpy(env, "BIG=", 4);
+    char *envp[] = { env, NULL };
+    argv[0] = (char *)self_path;
+    argv[1] = "--long";
+    for (int i = 0; i < LONG_ARGS; i++)
+        argv[2 + i] = filled(LONG_ARG_BYTES, (char)('a' + i % 26));
+    argv[2 + LONG_ARGS] = filled(BIG_ARG_BYTES, 'z');
+    int status = run_self(argv, envp);
+    CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0,
+          "new image: expected exited 0, got %s (1 argc, 2 short strings, 3 the 30000-byte "
+          "one, 4 the environment, 99 exec failed)", status_str(status));
+    for (int i = 2; i < 2 + LONG_ARGS + 1; i++)
+        free(argv[i]);
+    free(argv);
+    free(env);
+}
+
+/* More than 128 KiB of strings, or more than 4096 of them: E2BIG, and the
+ * caller goes on. */
+static void exec_too_long_e2big(void)
+{
+    char *big = filled(50000, 'x');
+    char *argv[] = { (char *)self_path, "--ok", big, big, big, NULL };
+    char *envp[] = { NULL };
+    CHECK(big != NULL, "malloc");
+    if (big)
+        CHECK_ERRNO(execve(self_path, argv, envp), E2BIG);
+    free(big);
+    char **many = calloc(5002, sizeof(char *));
+    CHECK(many != NULL, "malloc");
+    if (!many)
+        return;
+    many[0] = (char *)self_path;
+    for (int i = 1; i < 5001; i++)
+        many[i] = "";
+    CHECK_ERRNO(execve(self_path, many, envp), E2BIG);
+    free(many);
 }
 
 static void exec_missing_file_enoent(void)
@@ -218,6 +296,8 @@ int main(int argc, char **argv)
         return child_mode(argc, argv);
     static const struct tap_test tests[] = {
         TAP_TEST(exec_passes_argv_and_envp),
+        TAP_TEST(exec_passes_long_arguments),
+        TAP_TEST(exec_too_long_e2big),
         TAP_TEST(exec_missing_file_enoent),
         TAP_TEST(exec_directory_fails),
         TAP_TEST(exec_closes_cloexec_fds),

@@ -77,18 +77,62 @@ static uint16_t elf_machine(void)
 }
 
 /* Arguments gathered in kernel memory: strings packed in buf. */
+/* The arguments and environment an exec copies in. Both arrays start
+ * small and double as they fill (to EXEC_ARGS_MAX bytes and
+ * EXEC_MAX_STRINGS strings): a usual exec then needs no run of contiguous
+ * free pages, which memory may lack after a fork bomb even though most of
+ * it is free. */
+#define EXEC_STRINGS_FIRST PAGE_SIZE
+#define EXEC_OFFSETS_FIRST 64
+
 struct exec_strings {
     char *buf;
-    size_t used;
+    size_t used, size;
     unsigned argc, envc;
-    size_t offsets[EXEC_MAX_STRINGS];
+    unsigned offsets_size;
+    uint32_t *offsets;
 };
+
+/* Doubles *array (of *size elements of elem bytes, used of them in use)
+ * until it holds need elements. */
+static int grow_array(void **array, size_t *size, size_t used, size_t need, size_t elem)
+{
+    size_t n = *size;
+    while (n < need)
+        n *= 2;
+    if (n == *size)
+        return 0;
+    void *bigger = kmalloc(n * elem);
+    if (!bigger)
+        return -ENOMEM;
+    memcpy(bigger, *array, used * elem);
+    kfree(*array);
+    *array = bigger;
+    *size = n;
+    return 0;
+}
+
+/* Makes room for one more string of len bytes and its NUL. */
+static int strings_reserve(struct exec_strings *es, size_t len)
+{
+    unsigned count = es->argc + es->envc;
+    if (count >= EXEC_MAX_STRINGS || es->used + len + 1 > EXEC_ARGS_MAX)
+        return -E2BIG;
+    size_t offsets_size = es->offsets_size;
+    int rc = grow_array((void **)&es->offsets, &offsets_size, count, count + 1,
+                        sizeof(*es->offsets));
+    es->offsets_size = (unsigned)offsets_size;
+    if (rc == 0)
+        rc = grow_array((void **)&es->buf, &es->size, es->used, es->used + len + 1, 1);
+    return rc;
+}
 
 static int strings_add(struct exec_strings *es, const char *s, size_t len)
 {
-    if (es->argc + es->envc >= EXEC_MAX_STRINGS || es->used + len + 1 > EXEC_ARGS_MAX)
-        return -E2BIG;
-    es->offsets[es->argc + es->envc] = es->used;
+    int rc = strings_reserve(es, len);
+    if (rc < 0)
+        return rc;
+    es->offsets[es->argc + es->envc] = (uint32_t)es->used;
     memcpy(es->buf + es->used, s, len);
     es->buf[es->used + len] = '\0';
     es->used += len + 1;
@@ -570,9 +614,12 @@ static struct exec_strings *strings_alloc(void)
     struct exec_strings *es = kzalloc(sizeof(*es));
     if (!es)
         return NULL;
-    es->buf = kmalloc(EXEC_ARGS_MAX);
-    if (!es->buf) {
-        kfree(es);
+    es->size = EXEC_STRINGS_FIRST;
+    es->offsets_size = EXEC_OFFSETS_FIRST;
+    es->buf = kmalloc(es->size);
+    es->offsets = kmalloc(es->offsets_size * sizeof(*es->offsets));
+    if (!es->buf || !es->offsets) {
+        strings_free(es);
         return NULL;
     }
     return es;
@@ -581,6 +628,7 @@ static struct exec_strings *strings_alloc(void)
 static void strings_free(struct exec_strings *es)
 {
     kfree(es->buf);
+    kfree(es->offsets);
     kfree(es);
 }
 
@@ -612,15 +660,19 @@ static int copy_string_array(struct exec_strings *es, uintptr_t uarray, unsigned
             return -EFAULT;
         if (!ustr)
             return 0;
-        if (es->argc + es->envc >= EXEC_MAX_STRINGS)
-            return -E2BIG;
-        size_t room = EXEC_ARGS_MAX - es->used;
-        long len = strncpy_from_user(es->buf + es->used, (const char *)ustr, room);
-        if (len == -ENAMETOOLONG)
-            return -E2BIG;
+        int rc = strings_reserve(es, 0);
+        long len = -ENAMETOOLONG;
+        /* until the string fits (the buffer doubling each time) */
+        while (rc == 0 && len == -ENAMETOOLONG) {
+            len = strncpy_from_user(es->buf + es->used, (const char *)ustr, es->size - es->used);
+            if (len == -ENAMETOOLONG)
+                rc = strings_reserve(es, es->size - es->used);
+        }
+        if (rc < 0)
+            return rc;
         if (len < 0)
             return (int)len;
-        es->offsets[es->argc + es->envc] = es->used;
+        es->offsets[es->argc + es->envc] = (uint32_t)es->used;
         es->used += (size_t)len + 1;
         (*count)++;
     }
