@@ -2,32 +2,48 @@
 """An image's ELF holds none of the functions of the libraries it must
 leave out (issue 14's per-image composition): every global function
 that nm lists as defined in each --absent static library must be missing
-from the image's symbol table. Exit 0 when none is there."""
+from the image's symbol table; each --defined symbol must be there and
+each --undefined one not (e.g. an embedded init, and no initramfs
+archive). Exit 0 when all hold."""
 import argparse
 import subprocess
 import sys
 
 
-def defined_functions(nm, path):
+def defined_symbols(nm, path, kinds="T"):
     out = subprocess.run([nm, "--defined-only", path], check=True, capture_output=True,
                          text=True).stdout
     names = set()
     for line in out.splitlines():
         parts = line.split()
-        if len(parts) == 3 and parts[1] == "T":
+        if len(parts) == 3 and parts[1] in kinds:
             names.add(parts[2])
     return names
+
+
+def defined_functions(nm, path):
+    return defined_symbols(nm, path)
 
 
 def main():
     p = argparse.ArgumentParser()
     p.add_argument("--nm", required=True)
     p.add_argument("--elf", required=True)
-    p.add_argument("--absent", action="append", required=True,
+    p.add_argument("--absent", action="append", default=[],
                    help="a static library none of whose functions may be linked")
+    p.add_argument("--defined", action="append", default=[], help="a symbol the image must define")
+    p.add_argument("--undefined", action="append", default=[],
+                   help="a symbol the image must not define")
     args = p.parse_args()
     image = defined_functions(args.nm, args.elf)
+    symbols = defined_symbols(args.nm, args.elf, kinds="TtRrDdBb")
     failed = False
+    for name in args.defined:
+        print("%s %s is defined" % ("ok" if name in symbols else "FAIL", name))
+        failed |= name not in symbols
+    for name in args.undefined:
+        print("%s %s is not defined" % ("FAIL" if name in symbols else "ok", name))
+        failed |= name in symbols
     for lib in args.absent:
         functions = defined_functions(args.nm, lib)
         if not functions:

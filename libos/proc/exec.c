@@ -139,6 +139,17 @@ static int strings_add(struct exec_strings *es, const char *s, size_t len)
     return 0;
 }
 
+/* Copies NULL-terminated kernel arrays of strings into es. */
+static int strings_from_kernel(struct exec_strings *es, char *const argv[], char *const envp[])
+{
+    int rc = 0;
+    for (unsigned i = 0; argv && argv[i] && rc == 0; i++, es->argc++)
+        rc = strings_add(es, argv[i], strlen(argv[i]));
+    for (unsigned i = 0; envp && envp[i] && rc == 0; i++, es->envc++)
+        rc = strings_add(es, envp[i], strlen(envp[i]));
+    return rc;
+}
+
 static int read_exact(struct file *f, void *buf, size_t len, uint64_t off)
 {
     if (off > (uint64_t)INT64_MAX - len)
@@ -187,6 +198,35 @@ static unsigned seg_prot(uint32_t flags)
            (flags & PF_X ? VM_EXEC : 0);
 }
 
+/* Maps a loadable segment (ascending after the ones before: mapped_end
+ * and prev_prot carry from one to the next). Segments sharing a page merge
+ * their permissions into one region. */
+static int map_segment(struct vm_space *vm, uint64_t vaddr, uint64_t memsz, uint32_t flags,
+                       uintptr_t *mapped_end, unsigned *prev_prot)
+{
+    uintptr_t start = ALIGN_DOWN(vaddr, PAGE_SIZE);
+    uintptr_t end = ALIGN_UP(vaddr + memsz, PAGE_SIZE);
+    unsigned prot = seg_prot(flags);
+    if (start < *mapped_end) {
+        /* The first page is shared with the previous segment: give
+         * that page both permissions through its own region. */
+        if (start + PAGE_SIZE != *mapped_end)
+            return -ENOEXEC;
+        int rc = vm_mprotect(vm, start, PAGE_SIZE, prot | *prev_prot);
+        if (rc < 0)
+            return -ENOEXEC;
+        start += PAGE_SIZE;
+    }
+    if (end > start) {
+        int rc = vm_map_region(vm, start, end - start, prot, VM_KIND_ELF);
+        if (rc < 0)
+            return rc == -EEXIST ? -ENOEXEC : rc;
+    }
+    *mapped_end = MAX(*mapped_end, end);
+    *prev_prot = prot;
+    return 0;
+}
+
 /* Maps and fills the PT_LOAD segments. Segments sharing a page merge their
  * permissions into one region. Returns the highest end (for brk). */
 static int load_segments(struct vm_space *vm, struct file *f,
@@ -198,26 +238,10 @@ static int load_segments(struct vm_space *vm, struct file *f,
     for (unsigned i = 0; i < phnum; i++) {
         if (ph[i].p_type != PT_LOAD)
             continue;
-        uintptr_t start = ALIGN_DOWN(ph[i].p_vaddr, PAGE_SIZE);
-        uintptr_t end = ALIGN_UP(ph[i].p_vaddr + ph[i].p_memsz, PAGE_SIZE);
-        unsigned prot = seg_prot(ph[i].p_flags);
-        if (start < mapped_end) {
-            /* The first page is shared with the previous segment: give
-             * that page both permissions through its own region. */
-            if (start + PAGE_SIZE != mapped_end)
-                return -ENOEXEC;
-            int rc = vm_mprotect(vm, start, PAGE_SIZE, prot | prev_prot);
-            if (rc < 0)
-                return -ENOEXEC;
-            start += PAGE_SIZE;
-        }
-        if (end > start) {
-            int rc = vm_map_region(vm, start, end - start, prot, VM_KIND_ELF);
-            if (rc < 0)
-                return rc == -EEXIST ? -ENOEXEC : rc;
-        }
-        mapped_end = MAX(mapped_end, end);
-        prev_prot = prot;
+        int rc = map_segment(vm, ph[i].p_vaddr, ph[i].p_memsz, ph[i].p_flags, &mapped_end,
+                             &prev_prot);
+        if (rc < 0)
+            return rc;
         for (uint64_t done = 0; done < ph[i].p_filesz;) {
             size_t n = MIN((uint64_t)EXEC_COPY_CHUNK, ph[i].p_filesz - done);
             int rc = read_exact(f, chunk, n, ph[i].p_offset + done);
@@ -297,6 +321,20 @@ static int build_stack(struct vm_space *vm, size_t stack_bytes, const struct exe
 static struct exec_strings *strings_alloc(void);
 static void strings_free(struct exec_strings *es);
 
+/* An empty space for a new image. The size limits are the process's: they
+ * hold for the new program from its first segment on. */
+static struct vm_space *new_space(void)
+{
+    struct vm_space *vm = vm_space_create();
+    struct vm_space *old_vm = vm_space_current();
+    if (vm && old_vm) {
+        uint64_t as_limit, data_limit;
+        vm_get_limits(old_vm, &as_limit, &data_limit);
+        vm_set_limits(vm, as_limit, data_limit);
+    }
+    return vm;
+}
+
 /* Builds the new image of path in a fresh space: *vm_out, entry and stack
  * pointer. Touches nothing of the caller's process. */
 static int exec_load(struct vfs_ctx *ctx, const char *path, const struct exec_strings *es,
@@ -347,18 +385,10 @@ static int exec_load(struct vfs_ctx *ctx, const char *path, const struct exec_st
                  eh.e_phoff + ph_bytes <= ph[i].p_offset + ph[i].p_filesz)
             phdr_addr = ph[i].p_vaddr + (eh.e_phoff - ph[i].p_offset);
     }
-    struct vm_space *vm = vm_space_create();
+    struct vm_space *vm = new_space();
     rc = -ENOMEM;
     if (!vm)
         goto out;
-    /* The size limits are the process's: they hold for the new program
-     * from its first segment on. */
-    struct vm_space *old_vm = vm_space_current();
-    if (old_vm) {
-        uint64_t as_limit, data_limit;
-        vm_get_limits(old_vm, &as_limit, &data_limit);
-        vm_set_limits(vm, as_limit, data_limit);
-    }
     uintptr_t brk_start = 0;
     rc = load_segments(vm, f, ph, eh.e_phnum, &brk_start, chunk);
     /* the ids the program will run with (cred_exec at the point of no
@@ -517,10 +547,13 @@ static size_t stack_bytes_for(struct proc *p)
 }
 
 /* The core: es holds the arguments, path is kernel memory. */
+static int exec_commit(struct trap_frame *tf, struct vm_space *vm, uintptr_t entry,
+                       uintptr_t sp, struct proc_cmdline *cmdline, const char *name,
+                       const struct stat *prog);
+
 static int exec_image(struct trap_frame *tf, const char *path, struct exec_strings *es)
 {
-    struct proc_thread *pt = proc_thread_current();
-    struct proc *p = pt->proc;
+    struct proc *p = proc_current();
     struct vm_space *vm;
     uintptr_t entry, sp;
     struct exec_strings *script_es;
@@ -534,6 +567,18 @@ static int exec_image(struct trap_frame *tf, const char *path, struct exec_strin
     struct proc_cmdline *cmdline = proc_cmdline_make(used->buf, argv_bytes(used));
     if (script_es)
         strings_free(script_es);
+    const char *base = strrchr(path, '/');
+    return exec_commit(tf, vm, entry, sp, cmdline, base ? base + 1 : path, &prog);
+}
+
+/* Replaces the current process's image with vm (entry, sp), named name,
+ * with the set-id bits of prog (NULL: none). Consumes vm and cmdline. */
+static int exec_commit(struct trap_frame *tf, struct vm_space *vm, uintptr_t entry,
+                       uintptr_t sp, struct proc_cmdline *cmdline, const char *name,
+                       const struct stat *prog)
+{
+    struct proc_thread *pt = proc_thread_current();
+    struct proc *p = pt->proc;
 
     /* The new image is complete: the other threads go (Linux's de_thread),
      * unless this thread is itself being ended (exit_group, a fatal
@@ -578,14 +623,66 @@ static int exec_image(struct trap_frame *tf, const char *path, struct exec_strin
     spin_unlock_irqrestore(&proc_lock, flags);
     proc_cmdline_put(old_cmdline);
     vfs_ctx_exec(&p->files);
-    spin_lock(&p->files.cred_lock);
-    cred_exec(&p->files.cred, prog.st_mode, prog.st_uid, prog.st_gid);
-    spin_unlock(&p->files.cred_lock);
+    if (prog) {
+        spin_lock(&p->files.cred_lock);
+        cred_exec(&p->files.cred, prog->st_mode, prog->st_uid, prog->st_gid);
+        spin_unlock(&p->files.cred_lock);
+    }
     sig_reset_on_exec(p, pt);
-    const char *base = strrchr(path, '/');
-    strlcpy(p->name, base ? base + 1 : path, sizeof(p->name));
+    strlcpy(p->name, name, sizeof(p->name));
     arch_user_frame_init(tf, entry, sp);
     return 0;
+}
+
+/* Builds program's image in a fresh space: its segments copied as the
+ * build laid them out, then the stack. */
+static int embedded_load(const struct embedded_program *program, const struct exec_strings *es,
+                         size_t stack_bytes, struct vm_space **vm_out, uintptr_t *sp)
+{
+    struct vm_space *vm = new_space();
+    if (!vm)
+        return -ENOMEM;
+    uintptr_t mapped_end = 0, brk_start = 0;
+    unsigned prev_prot = 0;
+    int rc = 0;
+    for (uint64_t i = 0; i < program->segment_count && rc == 0; i++) {
+        const struct embedded_segment *seg = &program->segments[i];
+        rc = map_segment(vm, seg->vaddr, seg->memsz, (uint32_t)seg->flags, &mapped_end,
+                         &prev_prot);
+        if (rc == 0)
+            rc = vm_write(vm, seg->vaddr, seg->data, seg->filesz);
+        brk_start = MAX(brk_start, (uintptr_t)(seg->vaddr + seg->memsz));
+    }
+    struct elf64_ehdr eh = { .e_entry = program->entry, .e_phnum = (uint16_t)program->phnum };
+    struct cred ids;
+    vfs_cred_get(&proc_current()->files, &ids);
+    if (rc == 0)
+        rc = build_stack(vm, stack_bytes, es, &eh, program->phdr_addr, &ids, sp);
+    if (rc < 0) {
+        vm_space_destroy(vm);
+        return rc;
+    }
+    vm_brk_init(vm, brk_start);
+    *vm_out = vm;
+    return 0;
+}
+
+int proc_exec_embedded(struct trap_frame *tf, const struct embedded_program *program,
+                       char *const argv[], char *const envp[])
+{
+    struct exec_strings *es = strings_alloc();
+    if (!es)
+        return -ENOMEM;
+    int rc = strings_from_kernel(es, argv, envp);
+    struct vm_space *vm;
+    uintptr_t sp;
+    if (rc == 0)
+        rc = embedded_load(program, es, stack_bytes_for(proc_current()), &vm, &sp);
+    if (rc == 0)
+        rc = exec_commit(tf, vm, program->entry, sp, proc_cmdline_make(es->buf, argv_bytes(es)),
+                         program->name, NULL);
+    strings_free(es);
+    return rc;
 }
 
 /* For the loader's tests: loads path as exec would and throws the image
@@ -637,11 +734,7 @@ int proc_exec(struct trap_frame *tf, const char *path, char *const argv[], char 
     struct exec_strings *es = strings_alloc();
     if (!es)
         return -ENOMEM;
-    int rc = 0;
-    for (unsigned i = 0; argv && argv[i] && rc == 0; i++, es->argc++)
-        rc = strings_add(es, argv[i], strlen(argv[i]));
-    for (unsigned i = 0; envp && envp[i] && rc == 0; i++, es->envc++)
-        rc = strings_add(es, envp[i], strlen(envp[i]));
+    int rc = strings_from_kernel(es, argv, envp);
     if (rc == 0)
         rc = exec_image(tf, path, es);
     strings_free(es);

@@ -745,6 +745,7 @@ int proc_getsid(int pid)
 
 struct init_args {
     const char *path;
+    const struct embedded_program *program;
     char *const *argv;
     char *const *envp;
     const char *console;
@@ -771,7 +772,9 @@ static int init_entry(void *arg)
     int rc = 0;
     for (int fd = 0; fd < 3 && rc >= 0; fd++)
         rc = vfs_open(&p->files, ia->console, O_RDWR | O_NOCTTY, 0);
-    if (rc >= 0)
+    if (rc >= 0 && ia->program)
+        rc = proc_exec_embedded(tf, ia->program, ia->argv, ia->envp);
+    else if (rc >= 0)
         rc = proc_exec(tf, ia->path, ia->argv, ia->envp);
     ia->rc = rc < 0 ? rc : 0;
     sem_post(&ia->done);
@@ -782,8 +785,8 @@ static int init_entry(void *arg)
     arch_user_enter(tf);
 }
 
-int proc_start_init(const char *path, char *const argv[], char *const envp[],
-                    const char *console)
+int proc_start_init(const char *path, const struct embedded_program *program,
+                    char *const argv[], char *const envp[], const char *console)
 {
     vfs_set_sigpipe_hook(sig_pipe_hook);
     trap_register_user_fault(proc_user_fault);
@@ -815,7 +818,7 @@ int proc_start_init(const char *path, char *const argv[], char *const envp[],
     spin_unlock_irqrestore(&proc_lock, flags);
     strlcpy(p->name, "init", sizeof(p->name));
 
-    struct init_args ia = { .path = path, .argv = argv, .envp = envp, .console = console,
+    struct init_args ia = { .path = path, .program = program, .argv = argv, .envp = envp, .console = console,
                             .pt = pt };
     sem_init(&ia.done, 0);
     struct thread *t = thread_create("init", init_entry, &ia);

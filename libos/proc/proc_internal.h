@@ -24,6 +24,7 @@
 #include <sched/wait.h>
 #include <vfs/vfs.h>
 #include <proc/calls.h>
+#include <proc/proc.h>
 
 struct vm_space;
 
@@ -139,6 +140,9 @@ bool proc_job_pgrp_is_orphaned_locked(int pgid);
 /* exec.c: kernel-memory strings; on success tf starts the new image. */
 int proc_exec(struct trap_frame *tf, const char *path, char *const argv[],
               char *const envp[]);
+/* The same for a program linked into the image (argv[0] names it). */
+int proc_exec_embedded(struct trap_frame *tf, const struct embedded_program *program,
+                       char *const argv[], char *const envp[]);
 
 /* Loads path into a throw-away space (the loader's tests). */
 int proc_exec_try_load(struct vfs_ctx *ctx, const char *path);

@@ -9,10 +9,29 @@
 #include <stdint.h>
 #include <plat/trap.h>
 
-/* Starts path as pid 1 with argv/envp (NULL-terminated kernel arrays) and
- * stdin/stdout/stderr on console (a device path). Returns 0 or -errno. */
-int proc_start_init(const char *path, char *const argv[], char *const envp[],
-                    const char *console);
+/* A program linked into the kernel image (apps/embed_program.py lays it
+ * out at build time): its loadable segments, ready to copy into an address
+ * space, so starting it needs neither a file nor the ELF loader. */
+struct embedded_segment {
+    uint64_t vaddr, memsz, filesz;
+    uint64_t flags;                     /* ELF p_flags: 4 read, 2 write, 1 execute */
+    const void *data;                   /* filesz bytes; zeros follow up to memsz */
+};
+
+struct embedded_program {
+    const char *name;
+    uint64_t entry;
+    uint64_t phdr_addr, phnum;          /* for AT_PHDR / AT_PHNUM (0 when not loaded) */
+    uint64_t segment_count;
+    const struct embedded_segment *segments;
+};
+
+/* Starts pid 1 with argv/envp (NULL-terminated kernel arrays) and
+ * stdin/stdout/stderr on console (a device path): the program at path, or
+ * program when it is not NULL (then argv[0] is only its name). Returns 0
+ * or -errno. What init execs comes from the file tree either way. */
+int proc_start_init(const char *path, const struct embedded_program *program,
+                    char *const argv[], char *const envp[], const char *console);
 /* Waits until init has exited; returns the status the machine powers off
  * with (its exit code, or 128 + N when killed by signal N). */
 int proc_wait_init(void);
