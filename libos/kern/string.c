@@ -28,15 +28,19 @@ void *memcpy(void *restrict dst, const void *restrict src, size_t n)
         }
         unsigned shift = (unsigned)((uintptr_t)s & 7) * 8;
         if (shift == 0) {
-            for (; n >= 32; n -= 32, d += 32, s += 32) {
-                word_t w0 = ((const word_t *)(const void *)s)[0];
-                word_t w1 = ((const word_t *)(const void *)s)[1];
-                word_t w2 = ((const word_t *)(const void *)s)[2];
-                word_t w3 = ((const word_t *)(const void *)s)[3];
-                ((word_t *)(void *)d)[0] = w0;
-                ((word_t *)(void *)d)[1] = w1;
-                ((word_t *)(void *)d)[2] = w2;
-                ((word_t *)(void *)d)[3] = w3;
+            for (; n >= 64; n -= 64, d += 64, s += 64) {
+                const word_t *ws = (const word_t *)(const void *)s;
+                word_t *wd = (word_t *)(void *)d;
+                word_t w0 = ws[0], w1 = ws[1], w2 = ws[2], w3 = ws[3];
+                word_t w4 = ws[4], w5 = ws[5], w6 = ws[6], w7 = ws[7];
+                wd[0] = w0;
+                wd[1] = w1;
+                wd[2] = w2;
+                wd[3] = w3;
+                wd[4] = w4;
+                wd[5] = w5;
+                wd[6] = w6;
+                wd[7] = w7;
             }
             for (; n >= 8; n -= 8, d += 8, s += 8)
                 *(word_t *)(void *)d = *(const word_t *)(const void *)s;
@@ -78,8 +82,21 @@ void *memset(void *dst, int c, size_t n)
         *d++ = (unsigned char)c;
         n--;
     }
+    /* 64 bytes a round: under TCG each round is a translated block's run,
+     * which costs more than its stores (zeroing a page: 64 rounds, not 512) */
+    for (; n >= 64; n -= 64, d += 64) {
+        word_t *w = (word_t *)(void *)d;
+        w[0] = pattern;
+        w[1] = pattern;
+        w[2] = pattern;
+        w[3] = pattern;
+        w[4] = pattern;
+        w[5] = pattern;
+        w[6] = pattern;
+        w[7] = pattern;
+    }
     for (; n >= 8; n -= 8, d += 8)
-        *(uint64_t *)(void *)d = pattern;
+        *(word_t *)(void *)d = pattern;
     while (n--)
         *d++ = (unsigned char)c;
     return dst;
