@@ -74,10 +74,19 @@ static void block_mark(struct page *head, unsigned order, enum page_state head_s
     }
 }
 
+/* Page states inside a free block: its head is PAGE_FREE_HEAD with the
+ * block's order; the other pages are never PAGE_FREE_HEAD nor PAGE_USED_*
+ * (PAGE_FREE_TAIL, or PAGE_RESERVED as mm_init leaves them). Only the
+ * pages of a block being allocated or freed are marked one by one, so
+ * setting up memory and splitting a large block cost no walk over it:
+ * under TCG, mm_init's walks over every page were a tenth of a hello
+ * image's boot. */
+
 /* Puts a block on its free list, merging with free buddies. */
 static void block_release(struct zone *zone, uint64_t pfn, unsigned order)
 {
     spin_assert_held(&mm_lock);
+    block_mark(&zone->pages[pfn - zone->base_pfn], order, PAGE_FREE_TAIL, PAGE_FREE_TAIL);
     while (order < PAGE_ORDER_MAX) {
         uint64_t buddy_pfn = pfn ^ (1ULL << order);
         if (buddy_pfn < zone->base_pfn ||
@@ -92,7 +101,8 @@ static void block_release(struct zone *zone, uint64_t pfn, unsigned order)
         order++;
     }
     struct page *head = &zone->pages[pfn - zone->base_pfn];
-    block_mark(head, order, PAGE_FREE_HEAD, PAGE_FREE_TAIL);
+    head->state = PAGE_FREE_HEAD;
+    head->order = (uint8_t)order;
     list_push_front(&free_lists[order], &head->link);
 }
 
@@ -128,7 +138,8 @@ uint64_t pages_alloc(unsigned order, unsigned flags)
         found--;
         uint64_t upper_pfn = (pa >> PAGE_SHIFT) + (1ULL << found);
         struct page *upper = &zone->pages[upper_pfn - zone->base_pfn];
-        block_mark(upper, found, PAGE_FREE_HEAD, PAGE_FREE_TAIL);
+        upper->state = PAGE_FREE_HEAD;
+        upper->order = (uint8_t)found;
         list_push_front(&free_lists[found], &upper->link);
     }
     block_mark(head, order, PAGE_USED_HEAD, PAGE_USED_TAIL);
@@ -262,20 +273,23 @@ void mm_init(void)
     reserved[reserved_n++] = (struct mem_range){ meta_pa, meta_bytes };
     reserved[reserved_n++] = (struct mem_range){ 0, PAGE_SIZE };   /* 0 means failure */
 
+    /* Every page starts PAGE_RESERVED, off any list (a page's link is
+     * only used once it is pushed on one). */
     struct page *meta = phys_to_virt(meta_pa);
-    memset(meta, 0, meta_bytes);    /* every page starts PAGE_RESERVED */
+    memset(meta, 0, meta_bytes);
     for (unsigned i = 0; i < usable_n; i++) {
         struct zone *zone = &zones[zone_count++];
         zone->base_pfn = usable[i].base >> PAGE_SHIFT;
         zone->page_count = usable[i].size >> PAGE_SHIFT;
         zone->pages = meta;
         meta += zone->page_count;
-        for (uint64_t p = 0; p < zone->page_count; p++)
-            list_init(&zone->pages[p].link);
     }
 
     /* Hand every unreserved page to the allocator, in the largest aligned
-     * blocks that fit. Nothing else runs yet; the lock is for the rule. */
+     * blocks that fit: no two of them are free buddies, so each only needs
+     * its head marked (the other pages stay PAGE_RESERVED, which a free
+     * block's inside may be). Nothing else runs yet; the lock is for the
+     * rule. */
     unsigned long irq = spin_lock_irqsave(&mm_lock);
     for (unsigned i = 0; i < zone_count; i++) {
         struct zone *zone = &zones[i];
@@ -290,7 +304,10 @@ void mm_init(void)
                    pfn + (2ULL << order) <= end &&
                    !overlaps(pfn << PAGE_SHIFT, PAGE_SIZE << (order + 1), reserved, reserved_n))
                 order++;
-            block_release(zone, pfn, order);
+            struct page *head = &zone->pages[pfn - zone->base_pfn];
+            head->state = PAGE_FREE_HEAD;
+            head->order = (uint8_t)order;
+            list_push_front(&free_lists[order], &head->link);
             free_pages += 1ULL << order;
             managed_pages += 1ULL << order;
             pfn += 1ULL << order;
