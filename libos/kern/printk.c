@@ -7,6 +7,7 @@
 #include <string.h>
 #include <kern/printk.h>
 #include <kern/spinlock.h>
+#include <kern/util.h>
 #include <plat/console.h>
 
 struct out {
@@ -202,7 +203,7 @@ int snprintf(char *buf, size_t size, const char *fmt, ...)
 /* The log ring keeps the newest KLOG_SIZE bytes. klog_lock protects the ring
  * and serialises console output so lines from two CPUs do not interleave. */
 #define KLOG_SIZE (64 * 1024)
-static char klog_ring[KLOG_SIZE];
+static char klog_ring[KLOG_SIZE] __noclear;    /* read only up to what was written */
 static uint64_t klog_head;      /* bytes ever written */
 static struct spinlock klog_lock = SPINLOCK_INIT;
 

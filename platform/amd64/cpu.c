@@ -22,7 +22,7 @@ struct cpu_tables {
 };
 
 static struct cpu_tables boot_tables;
-static uint8_t boot_ist_stacks[IST_COUNT][IST_STACK_SIZE] __attribute__((aligned(16)));
+static uint8_t boot_ist_stacks[IST_COUNT][IST_STACK_SIZE] __noclear __attribute__((aligned(16)));
 
 /* Per-CPU data reached through the GS base: arch_cpu_id reads cpu_id. */
 struct amd64_percpu amd64_percpu[PLAT_MAX_CPUS];

@@ -16,6 +16,7 @@
  * walk; the remote flush and the freeing of unlinked tables come after it
  * is released (amd64's shootdown waits for other CPUs). */
 #include <limits.h>
+#include <string.h>
 #include <abi/errno.h>
 #include <kern/panic.h>
 #include <kern/spinlock.h>
@@ -38,15 +39,14 @@ static bool is_kernel_root_shared;
 
 /* ---- table pages ---- */
 
-static uint64_t table_pool[MMU_POOL_PAGES][MMU_ENTRIES] __attribute__((aligned(PAGE_SIZE)));
+static uint64_t table_pool[MMU_POOL_PAGES][MMU_ENTRIES] __noclear __attribute__((aligned(PAGE_SIZE)));
 static unsigned pool_used;
 static uint64_t pool_free;              /* freed pool pages, linked by first word */
 static bool use_page_allocator;
 
 static void table_zero(uint64_t *table)
 {
-    for (unsigned i = 0; i < MMU_ENTRIES; i++)
-        table[i] = 0;
+    memset(table, 0, MMU_ENTRIES * sizeof(*table));
 }
 
 static bool table_is_empty(const uint64_t *table)
@@ -76,8 +76,11 @@ uint64_t mmu_table_alloc(void)
         if (pa)
             return pa;
     }
-    if (pool_used < MMU_POOL_PAGES)
-        return mmu_image_pa((uintptr_t)table_pool[pool_used++]);     /* zero (.bss) */
+    if (pool_used < MMU_POOL_PAGES) {
+        uint64_t pa = mmu_image_pa((uintptr_t)table_pool[pool_used++]);
+        table_zero(mmu_table_ptr(pa));          /* the pool is __noclear */
+        return pa;
+    }
     return 0;
 }
 

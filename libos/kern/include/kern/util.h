@@ -16,6 +16,13 @@
 #define likely(x) __builtin_expect(!!(x), 1)
 #define unlikely(x) __builtin_expect(!!(x), 0)
 
+/* Memory the boot code does not zero (it is outside [__bss_start,
+ * __bss_end): for large buffers whose first contents do not matter, or
+ * that their user clears piece by piece as it takes them. Under TCG the
+ * boot's clearing costs a translated block per 64 bytes. ELF loaders still
+ * zero it (p_memsz past p_filesz), but code must not rely on that. */
+#define __noclear __attribute__((section(".bss.noclear")))
+
 #define KiB (1024UL)
 #define MiB (1024UL * KiB)
 #define GiB (1024UL * MiB)
