@@ -220,6 +220,17 @@ static bool overlaps(uint64_t base, uint64_t size, const struct mem_range *r, un
     return false;
 }
 
+/* The first page frame after the reserved range that holds page frame
+ * pfn, or 0 when none does. */
+static uint64_t reserved_end_pfn(uint64_t pfn, const struct mem_range *r, unsigned n)
+{
+    uint64_t pa = pfn << PAGE_SHIFT;
+    for (unsigned i = 0; i < n; i++)
+        if (pa < r[i].base + r[i].size && r[i].base < pa + PAGE_SIZE)
+            return ALIGN_UP(r[i].base + r[i].size, PAGE_SIZE) >> PAGE_SHIFT;
+    return 0;
+}
+
 /* Finds room for the page descriptors: page-aligned, inside usable RAM,
  * clear of every reserved range. */
 static uint64_t find_metadata_room(const struct mem_range *usable, unsigned usable_n,
@@ -295,8 +306,9 @@ void mm_init(void)
         struct zone *zone = &zones[i];
         uint64_t pfn = zone->base_pfn, end = zone->base_pfn + zone->page_count;
         while (pfn < end) {
-            if (overlaps(pfn << PAGE_SHIFT, PAGE_SIZE, reserved, reserved_n)) {
-                pfn++;
+            uint64_t skip_to = reserved_end_pfn(pfn, reserved, reserved_n);
+            if (skip_to) {
+                pfn = skip_to;          /* the whole reserved range at once */
                 continue;
             }
             unsigned order = 0;
