@@ -90,6 +90,15 @@ struct mem_range;
 unsigned arm64_fdt_reserved(struct mem_range *out, unsigned max);
 const char *arm64_fdt_bootargs(void);
 const char *arm64_fdt_machine(void);
+/* Node lookups through the index arm64_fdt_parse builds (offsets as
+ * libfdt's; -FDT_ERR_NOTFOUND when there is none): the next node after
+ * after (-1: from the start) compatible with compatible, a node's parent,
+ * its index-th "reg" pair in its parent's cell sizes (0 or -errno), and
+ * whether its "status" lets it be used. */
+int arm64_dt_next_compatible(int after, const char *compatible);
+int arm64_dt_parent(int node);
+int arm64_dt_reg(int node, int index, uint64_t *base, uint64_t *size);
+bool arm64_dt_is_enabled(int node);
 
 /* uspace.c */
 extern uint64_t arm64_kernel_stack_top[];   /* per CPU, arch_set_kernel_stack */

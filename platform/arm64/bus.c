@@ -26,28 +26,11 @@ static int cells_prop(const void *fdt, int node, const char *name, int absent)
     return p ? (int)fdt32_to_cpu(*p) : absent;
 }
 
-/* reg[0] in the parent's cell sizes (devices sit on the root bus on virt). */
-static int node_reg(const void *fdt, int node, uint64_t *base, uint64_t *size)
+/* reg[0] (devices sit on the root bus on virt); a window needs a size. */
+static int node_reg(int node, uint64_t *base, uint64_t *size)
 {
-    int parent = fdt_parent_offset(fdt, node);
-    if (parent < 0)
-        return -EINVAL;
-    int address_cells = fdt_address_cells(fdt, parent);
-    int size_cells = fdt_size_cells(fdt, parent);
-    int len;
-    const fdt32_t *reg = fdt_getprop(fdt, node, "reg", &len);
-    if (!reg || address_cells < 1 || address_cells > 2 || size_cells < 1 || size_cells > 2 ||
-        len < (int)sizeof(fdt32_t) * (address_cells + size_cells))
-        return -ENOENT;
-    *base = read_cells(reg, address_cells);
-    *size = read_cells(reg + address_cells, size_cells);
-    return 0;
-}
-
-static bool node_is_enabled(const void *fdt, int node)
-{
-    const char *status = fdt_getprop(fdt, node, "status", NULL);
-    return !status || strcmp(status, "okay") == 0 || strcmp(status, "ok") == 0;
+    int rc = arm64_dt_reg(node, 0, base, size);
+    return rc < 0 ? rc : *size ? 0 : -ENOENT;
 }
 
 /* ---- virtio-mmio ---- */
@@ -58,13 +41,13 @@ unsigned plat_virtio_mmio_windows(struct plat_mmio_window *out, unsigned max)
     unsigned n = 0;
     if (!fdt)
         return 0;
-    for (int node = fdt_node_offset_by_compatible(fdt, -1, "virtio,mmio");
-         node >= 0 && n < max; node = fdt_node_offset_by_compatible(fdt, node, "virtio,mmio")) {
+    for (int node = arm64_dt_next_compatible(-1, "virtio,mmio"); node >= 0 && n < max;
+         node = arm64_dt_next_compatible(node, "virtio,mmio")) {
         int len;
         const fdt32_t *irq = fdt_getprop(fdt, node, "interrupts", &len);
-        if (!node_is_enabled(fdt, node) || !irq || len < 12 || fdt32_to_cpu(irq[0]) != 0)
+        if (!arm64_dt_is_enabled(node) || !irq || len < 12 || fdt32_to_cpu(irq[0]) != 0)
             continue;                   /* SPIs only: <GIC_SPI n flags> */
-        if (node_reg(fdt, node, &out[n].base, &out[n].size_bytes) < 0)
+        if (node_reg(node, &out[n].base, &out[n].size_bytes) < 0)
             continue;
         out[n].irq = fdt32_to_cpu(irq[1]);
         n++;
@@ -90,11 +73,11 @@ static void read_host(void)
     const void *fdt = arm64_fdt();
     if (!fdt)
         return;
-    int node = fdt_node_offset_by_compatible(fdt, -1, "pci-host-ecam-generic");
-    if (node < 0 || !node_is_enabled(fdt, node))
+    int node = arm64_dt_next_compatible(-1, "pci-host-ecam-generic");
+    if (node < 0 || !arm64_dt_is_enabled(node))
         return;
     uint64_t base, size;
-    if (node_reg(fdt, node, &base, &size) < 0)
+    if (node_reg(node, &base, &size) < 0)
         return;
     int len;
     const fdt32_t *range = fdt_getprop(fdt, node, "bus-range", &len);
@@ -107,7 +90,7 @@ static void read_host(void)
         return;
 
     /* ranges: <pci address (3 cells)> <cpu address> <size> */
-    int cpu_cells = fdt_address_cells(fdt, fdt_parent_offset(fdt, node));
+    int cpu_cells = fdt_address_cells(fdt, arm64_dt_parent(node));
     int size_cells = fdt_size_cells(fdt, node);
     const fdt32_t *r = fdt_getprop(fdt, node, "ranges", &len);
     int entry_cells = 3 + cpu_cells + size_cells;
