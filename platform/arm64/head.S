@@ -69,8 +69,12 @@ primary_entry:
     bl      arm64_early_mmu_setup
 
     /* Everything so far was written with the data cache off: drop any
-     * stale lines over the image before turning the caches on. */
-    mov     x0, x20
+     * stale lines over what it wrote (the data, the bss and the early
+     * page tables, all from _data on: the loader cleaned the text and
+     * read-only data to the point of coherency, and nothing wrote them)
+     * before turning the caches on. */
+    adrp    x0, _data
+    add     x0, x0, :lo12:_data
     adrp    x1, _end
     add     x1, x1, :lo12:_end
     mrs     x3, ctr_el0
