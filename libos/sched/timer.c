@@ -124,7 +124,9 @@ static void heap_remove(struct cpu *c, struct timer *t)
         c->timer_heap = meld(c->timer_heap, children);
     }
     t->child = t->sibling = t->prev = NULL;
-    t->cpu = -1;
+    /* Release: timer_interrupt sets running_timer first, so a canceller
+     * that sees the timer off every heap (dequeue) sees it running. */
+    __atomic_store_n(&t->cpu, -1, __ATOMIC_RELEASE);
 }
 
 static void program(struct cpu *c)
@@ -139,7 +141,7 @@ static void program(struct cpu *c)
 static bool dequeue(struct timer *t)
 {
     for (;;) {
-        int cpu = t->cpu;
+        int cpu = __atomic_load_n(&t->cpu, __ATOMIC_ACQUIRE);     /* see heap_remove */
         if (cpu < 0)
             return false;
         struct cpu *c = &sched_cpus[cpu];
@@ -202,8 +204,8 @@ void timer_interrupt(void)
         struct timer *t = c->timer_heap;
         if (!t || t->deadline_ns > plat_time_ns())
             break;
+        c->running_timer = t;           /* before heap_remove publishes cpu -1 */
         heap_remove(c, t);
-        c->running_timer = t;
         spin_unlock(&c->timer_lock);
         t->fn(t->arg);
         spin_lock(&c->timer_lock);
