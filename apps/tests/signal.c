@@ -404,6 +404,46 @@ static void kill_spinning_child(void)
           "spinning child: expected killed by SIGINT, got %s", status_str(status));
 }
 
+/* A child that only calls getpid: in direct mode that is a leaf call
+ * (kern/uspace.h), answered with no signal check, so signals must come
+ * in through the interrupts between calls. A handled one and one whose
+ * default action ends it. */
+static volatile sig_atomic_t usr1_seen;
+
+static void usr1_handler(int sig)
+{
+    (void)sig;
+    usr1_seen = 1;
+}
+
+static void signals_reach_a_getpid_loop(void)
+{
+    pid_t pid = fork();
+    CHECK_OK(pid);
+    if (pid == 0) {
+        signal(SIGUSR1, usr1_handler);
+        while (!usr1_seen)
+            getpid();
+        _exit(7);
+    }
+    msleep(50);
+    CHECK_OK(kill(pid, SIGUSR1));
+    int status = wait_for(pid);
+    CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 7,
+          "getpid loop with a SIGUSR1 handler: expected exited 7, got %s", status_str(status));
+    pid = fork();
+    CHECK_OK(pid);
+    if (pid == 0) {
+        for (;;)
+            getpid();
+    }
+    msleep(50);
+    CHECK_OK(kill(pid, SIGTERM));
+    status = wait_for(pid);
+    CHECK(WIFSIGNALED(status) && WTERMSIG(status) == SIGTERM,
+          "getpid loop: expected killed by SIGTERM, got %s", status_str(status));
+}
+
 static void sigstop_sigcont_spinning_child(void)
 {
     pid_t pid = fork();
@@ -504,6 +544,7 @@ int main(int argc, char **argv)
         TAP_TEST(alarm_and_itimer),
         TAP_TEST(pause_returns_eintr),
         TAP_TEST(kill_spinning_child),
+        TAP_TEST(signals_reach_a_getpid_loop),
         TAP_TEST(sigstop_sigcont_spinning_child),
         TAP_TEST(ignored_signal_is_discarded),
         TAP_TEST(sigkill_and_sigstop_cannot_be_caught),

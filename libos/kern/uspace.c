@@ -22,6 +22,16 @@ void uspace_register_return_work(uspace_handler_fn fn)
     __atomic_store_n(&return_work, fn, __ATOMIC_RELAXED);
 }
 
+/* Read by the direct entries' assembly; set once at boot, as above. */
+const uspace_leaf_fn *uspace_leaf_calls;
+unsigned long uspace_leaf_count;
+
+void uspace_register_leaf_calls(const uspace_leaf_fn *table, unsigned long count)
+{
+    uspace_leaf_calls = table;
+    __atomic_store_n(&uspace_leaf_count, count, __ATOMIC_RELEASE);
+}
+
 void syscall_entry(struct trap_frame *tf)
 {
     uspace_handler_fn fn = __atomic_load_n(&syscall_handler, __ATOMIC_RELAXED);

@@ -60,9 +60,28 @@ static void syscall_dispatch(struct trap_frame *tf)
     arch_irq_disable();
 }
 
+/* Direct mode's leaf calls (kern/uspace.h): each answers through its
+ * ordinary handler, which reads neither frame nor arguments, takes no
+ * sleeping lock and touches no user memory. */
+#define LEAF_CALL(name) \
+    static long leaf_##name(void) { return sys_##name(NULL, NULL); }
+LEAF_CALL(getpid)
+LEAF_CALL(gettid)
+LEAF_CALL(getuid)
+LEAF_CALL(getgid)
+LEAF_CALL(geteuid)
+LEAF_CALL(getegid)
+
+static const uspace_leaf_fn leaf_calls[] = {
+    [SYS_getpid] = leaf_getpid, [SYS_gettid] = leaf_gettid,
+    [SYS_getuid] = leaf_getuid, [SYS_getgid] = leaf_getgid,
+    [SYS_geteuid] = leaf_geteuid, [SYS_getegid] = leaf_getegid,
+};
+
 static int syscall_init(void)
 {
     uspace_register_syscall(syscall_dispatch);
+    uspace_register_leaf_calls(leaf_calls, sizeof(leaf_calls) / sizeof(leaf_calls[0]));
     return 0;
 }
 SUBSYS_REGISTER(syscall, SUBSYS_STAGE_LINKS, syscall_init, NULL);

@@ -240,7 +240,24 @@ amd64_syscall_entry:
     .globl amd64_direct_entry
     .type amd64_direct_entry, @function
 amd64_direct_entry:
-    popq %rcx                       /* interrupts: the gate masked them */                       /* the return address */
+    /* A leaf call (kern/uspace.h): a C call on the thread's kernel stack,
+     * no frame; the process side's tandem_syscall is a C function, so the
+     * C ABI's scratch registers are the call's to clobber. */
+    cmpq uspace_leaf_count(%rip), %rax
+    jae 1f
+    movq uspace_leaf_calls(%rip), %r11
+    movq (%r11, %rax, 8), %r11
+    testq %r11, %r11
+    jz 1f
+    movq %rsp, %gs:PERCPU_USER_RSP
+    movq %gs:PERCPU_KERNEL_STACK, %rsp
+    andq $-16, %rsp
+    call *%r11
+    movq %gs:PERCPU_USER_RSP, %rsp
+    popq %rcx                       /* the return address */
+    sti                             /* its shadow covers the jmp */
+    jmp *%rcx
+1:  popq %rcx                       /* interrupts: the gate masked them; the return address */
     movq %rsp, %gs:PERCPU_USER_RSP
     movq %gs:PERCPU_KERNEL_STACK, %rsp
     pushq $KERNEL_SS

@@ -178,7 +178,25 @@ arm64_el0_return:
     .globl arm64_direct_entry
     .type arm64_direct_entry, %function
 arm64_direct_entry:
-    msr     spsel, #1                       /* interrupts: the gate masked them */
+    /* A leaf call (kern/uspace.h): a C call on the thread's kernel stack
+     * (SP_EL1), no frame; the process side's tandem_syscall is a C
+     * function, so x0-x18 are the call's to clobber. */
+    adrp    x9, uspace_leaf_count
+    ldr     x9, [x9, :lo12:uspace_leaf_count]
+    cmp     x8, x9
+    b.hs    3f
+    adrp    x9, uspace_leaf_calls
+    ldr     x9, [x9, :lo12:uspace_leaf_calls]
+    ldr     x9, [x9, x8, lsl #3]
+    cbz     x9, 3f
+    msr     spsel, #1
+    stp     x29, x30, [sp, #-16]!
+    blr     x9
+    ldp     x29, x30, [sp], #16
+    msr     spsel, #0
+    msr     daifclr, #0xf
+    ret
+3:  msr     spsel, #1                       /* interrupts: the gate masked them */
     sub     sp, sp, #FRAME_SIZE
     save_gprs
     mrs     x0, sp_el0

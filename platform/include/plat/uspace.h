@@ -84,6 +84,13 @@ uintptr_t arch_user_sp(const struct trap_frame *tf);
  *   internally; returns with them disabled. */
 void syscall_entry(struct trap_frame *tf);
 void user_return_work(struct trap_frame *tf);
+/* Direct mode's leaf calls (kern/uspace.h): uspace_leaf_calls[nr], when
+ * nr < uspace_leaf_count and the entry is not NULL, answers syscall nr
+ * as a plain C call with no frame, on the thread's kernel stack with
+ * interrupts off; the direct entries (vectors.S) read both. */
+typedef long (*uspace_leaf_fn)(void);
+extern const uspace_leaf_fn *uspace_leaf_calls;
+extern unsigned long uspace_leaf_count;
 
 unsigned long arch_syscall_nr(const struct trap_frame *tf);
 unsigned long arch_syscall_arg(const struct trap_frame *tf, unsigned index);

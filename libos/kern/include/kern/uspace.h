@@ -16,5 +16,13 @@ typedef void (*uspace_handler_fn)(struct trap_frame *tf);
 /* Each sets one handler (a later call replaces it), once at boot. */
 void uspace_register_syscall(uspace_handler_fn fn);
 void uspace_register_return_work(uspace_handler_fn fn);
+/* The leaf calls (plat/uspace.h): syscalls a direct-mode gate call may
+ * answer as a function call, without a frame, a signal check or
+ * interrupts: each must not block, fault, take a sleeping lock or touch
+ * user memory, and must change nothing a pending signal or a stop would
+ * have to see at once (getpid, gettid, the credential getters). A signal
+ * that arrives meanwhile is delivered at the next interrupt's or other
+ * call's return instead, as for a process running its own code. */
+void uspace_register_leaf_calls(const uspace_leaf_fn *table, unsigned long count);
 
 #endif
