@@ -41,6 +41,13 @@ struct ktest {
             ktest_fail(__VA_ARGS__);     \
     } while (0)
 
+/* Takes every free page and gives back all but the first of each aligned
+ * group of group_pages (a power of two): most of memory is free again,
+ * but no free block is as large as a group. Returns the kept pages for
+ * ktest_unfragment_memory (fragment.c). */
+void *ktest_fragment_memory(unsigned group_pages);
+void ktest_unfragment_memory(void *kept);
+
 /* A small deterministic PRNG (xorshift64*) for stress tests. */
 static inline unsigned long ktest_rand(unsigned long *state)
 {

@@ -8,6 +8,7 @@
 #include <kern/list.h>
 #include <kern/spinlock.h>
 #include <plat/cpu.h>
+#include <plat/layout.h>
 #include <plat/smp.h>
 #include <sched/thread.h>
 #include <sched/timer.h>
@@ -21,7 +22,9 @@ enum thread_state {
 };
 
 #define THREAD_STACK_SIZE   (16 * 1024)
-#define THREAD_STACK_ORDER  2           /* 4 pages */
+/* Mapped a page at a time into the thread's stack slot: a new thread
+ * needs no run of free pages, which memory may lack after a fork bomb. */
+#define THREAD_STACK_PAGES  (THREAD_STACK_SIZE / PAGE_SIZE)
 #define SCHED_QUANTUM_NS    (5 * 1000 * 1000ULL)
 
 struct thread {
@@ -47,7 +50,7 @@ struct thread {
     struct waitq join_wq;
     struct list zombie_link;
     uintptr_t stack_va;         /* lowest usable byte; 0 for the boot thread */
-    uint64_t stack_pa;
+    uint64_t stack_pages[THREAD_STACK_PAGES];   /* physical, each mapped at stack_va + i pages */
     char name[24];
     /* is_in_intr_sleep says the thread sleeps interruptibly; with
      * head.is_interrupted, paired with full fences (thread_interrupt /

@@ -147,22 +147,33 @@ static int stack_alloc(struct thread *t)
     long slot = slot_get();
     if (slot < 0)
         return -ENOMEM;
-    uint64_t pa = pages_alloc(THREAD_STACK_ORDER, 0);
-    if (!pa) {
-        slot_put_stale((unsigned long)slot);
-        return -ENOMEM;
-    }
     uintptr_t base = STACK_WINDOW_BASE + (uintptr_t)slot * STACK_SLOT_SIZE;
     uintptr_t va = base + STACK_SLOT_SIZE - THREAD_STACK_SIZE;     /* guard below */
-    int err = arch_mmu_map(arch_mmu_kernel_space(), va, pa, THREAD_STACK_SIZE,
+    unsigned mapped = 0;
+    int err = 0;
+    while (mapped < THREAD_STACK_PAGES) {
+        uint64_t pa = pages_alloc(0, 0);
+        if (!pa) {
+            err = -ENOMEM;
+            break;
+        }
+        err = arch_mmu_map(arch_mmu_kernel_space(), va + mapped * PAGE_SIZE, pa, PAGE_SIZE,
                            MMU_READ | MMU_WRITE);
+        if (err) {
+            pages_free(pa, 0);
+            break;
+        }
+        t->stack_pages[mapped++] = pa;
+    }
     if (err) {
-        pages_free(pa, THREAD_STACK_ORDER);
+        if (mapped)
+            arch_mmu_unmap(arch_mmu_kernel_space(), va, mapped * PAGE_SIZE);
+        while (mapped)
+            pages_free(t->stack_pages[--mapped], 0);
         slot_put_stale((unsigned long)slot);
         return err;
     }
     t->stack_va = va;
-    t->stack_pa = pa;
     return 0;
 }
 
@@ -176,7 +187,8 @@ static void thread_free(struct thread *t)
               __builtin_return_address(0));
     if (t->stack_va) {
         arch_mmu_unmap(arch_mmu_kernel_space(), t->stack_va, THREAD_STACK_SIZE);
-        pages_free(t->stack_pa, THREAD_STACK_ORDER);
+        for (unsigned i = 0; i < THREAD_STACK_PAGES; i++)
+            pages_free(t->stack_pages[i], 0);
         slot_put_stale((t->stack_va - STACK_WINDOW_BASE) / STACK_SLOT_SIZE);
     }
     kfree(t);

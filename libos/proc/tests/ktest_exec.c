@@ -125,38 +125,6 @@ KTEST(exec_rejects_bad_elf, KTEST_DEFAULT)
     return 0;
 }
 
-/* Takes every free page and gives back all but the first of each aligned
- * group of 8: most of memory is free again, but no block of more than
- * 4 pages is. Returns the kept pages, linked through their first word. */
-static void *fragment_memory(void)
-{
-    void *all = NULL, *kept = NULL;
-    for (void *pg; (pg = pages_alloc_virt(0, 0)) != NULL;) {
-        *(void **)pg = all;
-        all = pg;
-    }
-    while (all) {
-        void *pg = all;
-        all = *(void **)pg;
-        if ((uintptr_t)pg % (8 * PAGE_SIZE) == 0) {
-            *(void **)pg = kept;
-            kept = pg;
-        } else {
-            pages_free_virt(pg, 0);
-        }
-    }
-    return kept;
-}
-
-static void unfragment_memory(void *kept)
-{
-    while (kept) {
-        void *next = *(void **)kept;
-        pages_free_virt(kept, 0);
-        kept = next;
-    }
-}
-
 /* An exec needs no run of contiguous free pages: after a fork bomb memory
  * can be mostly free and yet hold no free 32 KiB block (a CI run saw every
  * exec fail with ENOMEM then, while fork worked). */
@@ -172,13 +140,13 @@ KTEST(exec_with_memory_fragmented, KTEST_DEFAULT)
     good_elf(&e);
     KTEST_EXPECT(write_file(&ctx, "/exec_test", &e, sizeof(e), 0755) == 0, "write");
     uint64_t free_before = mm_free_pages();
-    void *kept = fragment_memory();
+    void *kept = ktest_fragment_memory(8);
     uint64_t free_fragmented = mm_free_pages();
     uint64_t block = pages_alloc(3, 0);
     if (block)
         pages_free(block, 3);
     int rc = proc_exec_try_load(&ctx, "/exec_test");
-    unfragment_memory(kept);
+    ktest_unfragment_memory(kept);
     KTEST_EXPECT(!block, "memory still had a free 8-page block");
     KTEST_EXPECT(free_fragmented > free_before / 2, "%llu of %llu pages free once fragmented",
                  (unsigned long long)free_fragmented, (unsigned long long)free_before);

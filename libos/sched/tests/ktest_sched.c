@@ -437,3 +437,29 @@ KTEST(thread_stack_slots_race, KTEST_DEFAULT)
                  bad_b);
     return 0;
 }
+
+static int return_seven(void *arg)
+{
+    (void)arg;
+    return 7;
+}
+
+/* A thread's stack is four single pages: with memory mostly free but
+ * without a free block of four pages (after a fork bomb), threads, and
+ * so forks, are still created. */
+KTEST(thread_with_memory_fragmented, KTEST_DEFAULT)
+{
+    void *kept = ktest_fragment_memory(4);
+    uint64_t block = pages_alloc(2, 0);
+    if (block)
+        pages_free(block, 2);
+    struct thread *t = thread_create("fragmented", return_seven, NULL);
+    int rc = -1;
+    if (t)
+        thread_join(t, &rc);
+    ktest_unfragment_memory(kept);
+    KTEST_EXPECT(!block, "memory still had a free 4-page block");
+    KTEST_EXPECT(t, "thread_create failed with memory fragmented");
+    KTEST_EXPECT(rc == 7, "the thread returned %d", rc);
+    return 0;
+}
