@@ -3,6 +3,7 @@
  * EINTR against SA_RESTART, alarm/setitimer, killing a spinning process,
  * stop and continue. */
 #include <signal.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -407,7 +408,8 @@ static void kill_spinning_child(void)
 /* A child that only calls getpid: in direct mode that is a leaf call
  * (kern/uspace.h), answered with no signal check, so signals must come
  * in through the interrupts between calls. A handled one and one whose
- * default action ends it. */
+ * default action ends it. The child closes its end of a pipe once it is
+ * in the loop (after 1000 calls), so the signal finds it there. */
 static volatile sig_atomic_t usr1_seen;
 
 static void usr1_handler(int sig)
@@ -416,28 +418,43 @@ static void usr1_handler(int sig)
     usr1_seen = 1;
 }
 
-static void signals_reach_a_getpid_loop(void)
+/* Forks a child that calls getpid until SIGUSR1's handler ran (then exits
+ * 7), with the handler when handled; returns once it is in the loop. */
+static pid_t fork_getpid_loop(bool handled)
 {
+    int ready[2];
+    if (pipe(ready) < 0)
+        return -1;
     pid_t pid = fork();
-    CHECK_OK(pid);
     if (pid == 0) {
-        signal(SIGUSR1, usr1_handler);
-        while (!usr1_seen)
+        if (handled)
+            signal(SIGUSR1, usr1_handler);
+        close(ready[0]);
+        for (unsigned long i = 0; !usr1_seen; i++) {
             getpid();
+            if (i == 1000)
+                close(ready[1]);
+        }
         _exit(7);
     }
-    msleep(50);
+    close(ready[1]);
+    char byte;
+    if (pid > 0 && read(ready[0], &byte, 1) != 0)
+        pid = -1;
+    close(ready[0]);
+    return pid;
+}
+
+static void signals_reach_a_getpid_loop(void)
+{
+    pid_t pid = fork_getpid_loop(true);
+    CHECK_OK(pid);
     CHECK_OK(kill(pid, SIGUSR1));
     int status = wait_for(pid);
     CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 7,
           "getpid loop with a SIGUSR1 handler: expected exited 7, got %s", status_str(status));
-    pid = fork();
+    pid = fork_getpid_loop(false);
     CHECK_OK(pid);
-    if (pid == 0) {
-        for (;;)
-            getpid();
-    }
-    msleep(50);
     CHECK_OK(kill(pid, SIGTERM));
     status = wait_for(pid);
     CHECK(WIFSIGNALED(status) && WTERMSIG(status) == SIGTERM,
