@@ -344,14 +344,17 @@ def mode_tcp(args, ns, guest, addr, failures):
     check(failures, rc == 0, "nc sending %d MiB exits 0 (rc %d): %s" % (args.stream_mib, rc,
                                                                          out))
     # With HOST_TSO4 (QEMU offers it on a tap) the segments leave in
-    # batches: far fewer frames than the 46,000 segments of 1460 bytes.
+    # batches: fewer frames than the 46,000 segments of 1460 bytes, about
+    # 6,000 on an idle host. How many a burst holds depends on timing (a
+    # loaded host gave 22,169 once), so the bound only tells batching
+    # from none (a frame per segment).
     frames = eth0_tx_frames(guest, args.timeout) - frames_before
     segments = n // 1460
     print("%d MiB guest to host: %d frames for %d segments (host_tso4: %s)" % (
         args.stream_mib, frames, segments, tso))
-    check(failures, tso and 0 < frames < segments // 4,
-          "guest to host: TSO negotiated and at most a quarter as many frames as segments "
-          "(host_tso4 %s, %d frames for %d segments)" % (tso, frames, segments))
+    check(failures, tso and 0 < frames < segments * 3 // 4,
+          "guest to host: TSO negotiated and at most three quarters as many frames as "
+          "segments (host_tso4 %s, %d frames for %d segments)" % (tso, frames, segments))
     try:
         socat.wait(60)
     except subprocess.TimeoutExpired:
