@@ -146,6 +146,18 @@ static void quantum_expired(void *arg)
     timer_start(&c->quantum, plat_time_ns() + SCHED_QUANTUM_NS);
 }
 
+/* ktests only (sched/thread.h): after finish_switch has let go of this
+ * thread, it lingers, so that another CPU runs the thread in between. */
+struct thread *sched_test_slow_prev;
+uint64_t sched_test_linger_ns;
+
+static void test_linger(void)
+{
+    uint64_t until = plat_time_ns() + __atomic_load_n(&sched_test_linger_ns, __ATOMIC_RELAXED);
+    while (plat_time_ns() < until)
+        arch_cpu_relax();
+}
+
 /* Runs in the thread switched to, right after arch_context_switch: lets
  * go of the previous thread's stack and reports a dead thread. */
 static void finish_switch(void)
@@ -156,10 +168,20 @@ static void finish_switch(void)
     c->prev = NULL;
     if (!prev)
         return;
+    /* Whether it died, read before on_cpu lets it go: from then on another
+     * CPU may run prev, and if it then dies there, that CPU's finish_switch
+     * reports the death; a second report here added it to the zombie list
+     * twice (or woke its joiner twice), and the reaper freed it while it
+     * was still listed. Only prev itself sets DEAD. */
+    bool is_dead = prev->state == THREAD_DEAD;
     __atomic_store_n(&prev->on_cpu, false, __ATOMIC_RELEASE);
-    if (prev->state != THREAD_DEAD)
+    if (__builtin_expect(prev == __atomic_load_n(&sched_test_slow_prev, __ATOMIC_RELAXED), 0))
+        test_linger();
+    if (!is_dead)
         return;
     spin_lock(&prev->exit_lock);
+    if (prev->is_reapable)
+        panic("finish_switch: the death of %s is reported twice", prev->name);
     prev->is_reapable = true;
     bool is_zombie = prev->is_detached;
     if (!is_zombie)

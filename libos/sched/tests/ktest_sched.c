@@ -9,6 +9,8 @@
 #include <sched/smp.h>
 #include <sched/thread.h>
 #include <sched/timer.h>
+#include <sched/wait.h>
+#include <sched/sync.h>
 #include <ktest.h>
 
 #define NS_PER_MS 1000000ULL
@@ -209,6 +211,68 @@ KTEST(detached_exit_frees_stack, KTEST_DEFAULT)
     KTEST_EXPECT(pages_after >= pages_before, "free pages %llu, before %llu: %llu short",
                  (unsigned long long)pages_after, (unsigned long long)pages_before,
                  (unsigned long long)(pages_before - pages_after));
+    return 0;
+}
+
+/* A thread that dies on another CPU while the CPU it blocked on is still
+ * finishing the switch away from it has its death reported once
+ * (sched.c's finish_switch). The CPU it blocked on lingers right after
+ * letting it go; the creator wakes it and sleeps, so an idle CPU steals it
+ * and runs it to its end. Before the fix the lingering CPU then read the
+ * thread as dead and reported it a second time (a detached one went on the
+ * zombie list twice: a use-after-free, seen as a GPF in the reaper). */
+static struct spinlock linger_lock = SPINLOCK_INIT;
+static struct waitq linger_wq;
+static bool linger_go;
+static int linger_cpu_before, linger_cpu_after;
+
+static int wait_for_go(void *arg)
+{
+    (void)arg;
+    unsigned long flags = spin_lock_irqsave(&linger_lock);
+    linger_cpu_before = (int)arch_cpu_id();
+    while (!linger_go)
+        waitq_sleep_uninterruptible(&linger_wq, &linger_lock, 0);
+    linger_cpu_after = (int)arch_cpu_id();
+    spin_unlock_irqrestore(&linger_lock, flags);
+    return 0;
+}
+
+KTEST(dying_thread_reported_once, KTEST_DEFAULT)
+{
+    if (smp_cpus_online() < 2) {
+        printk("# skipped: %u CPU(s) online, the test needs 2\n", smp_cpus_online());
+        return 0;
+    }
+    enum { ROUNDS = 40 };
+    waitq_init(&linger_wq);
+    __atomic_store_n(&sched_test_linger_ns, 2 * NS_PER_MS, __ATOMIC_RELAXED);
+    unsigned moved = 0;
+    for (int round = 0; round < ROUNDS; round++) {
+        linger_go = false;
+        linger_cpu_before = linger_cpu_after = -1;
+        struct thread *t = thread_create("linger", wait_for_go, NULL);
+        KTEST_EXPECT(t, "thread_create failed");
+        __atomic_store_n(&sched_test_slow_prev, t, __ATOMIC_RELAXED);
+        uint64_t give_up = plat_time_ns() + 60000 * NS_PER_MS;   /* a bound, not a timing */
+        while (!thread_is_blocked(t) && plat_time_ns() < give_up)
+            arch_cpu_relax();
+        unsigned long flags = spin_lock_irqsave(&linger_lock);
+        linger_go = true;
+        waitq_wake_all(&linger_wq);
+        spin_unlock_irqrestore(&linger_lock, flags);
+        sched_sleep_ns(5 * NS_PER_MS);  /* this CPU idles: it may steal t */
+        int code = -1;
+        KTEST_EXPECT(thread_join(t, &code) == 0 && code == 0, "round %d: join failed", round);
+        __atomic_store_n(&sched_test_slow_prev, NULL, __ATOMIC_RELAXED);
+        moved += linger_cpu_after != linger_cpu_before;
+    }
+    __atomic_store_n(&sched_test_linger_ns, 0, __ATOMIC_RELAXED);
+    printk("# information: %u of %d rounds ended on another CPU than they blocked on\n", moved,
+           ROUNDS);
+    /* Without such rounds the window was never open: the test would prove
+     * nothing. */
+    KTEST_EXPECT(moved > 0, "no round moved its thread: the race was not exercised");
     return 0;
 }
 

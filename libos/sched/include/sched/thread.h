@@ -81,6 +81,12 @@ static inline bool thread_is_interrupted(const struct thread *t)
 /* Whether t sleeps (blocked on a wait queue or timer) rather than running
  * or waiting for a CPU: a lock-free snapshot, for /proc's process state. */
 bool thread_is_blocked(const struct thread *t);
+
+/* For ktests of the switch path: each time a CPU switches away from
+ * sched_test_slow_prev, it spins sched_test_linger_ns (interrupts off)
+ * right after another CPU may take the thread. NULL outside such tests. */
+extern struct thread *sched_test_slow_prev;
+extern uint64_t sched_test_linger_ns;
 /* The process layer's switch hook: saves and loads user state (FP, TLS,
  * address space, kernel stack for entries from user mode). The scheduler
  * calls it on every switch, with interrupts off, just before switching
