@@ -111,16 +111,6 @@ static char wait_state(pid_t pid, char want)
     return f.state;
 }
 
-static int ensure_proc(void)
-{
-    struct stat st;
-    if (stat("/proc/self/stat", &st) == 0)
-        return 0;
-    if (mkdir("/proc", 0555) < 0 && errno != EEXIST)
-        return -1;
-    return mount("proc", "/proc", "proc", 0, NULL);
-}
-
 /* A /proc value line ("MemFree:   1234 kB"): the number, or -1. */
 static long meminfo_kb(const char *name)
 {
@@ -153,7 +143,7 @@ static bool dir_has_entry(const char *dir_path, const char *name)
 
 static void proc_is_mounted(void)
 {
-    CHECK_OK(ensure_proc());
+    CHECK_OK(tap_ensure_proc());
     struct statfs st;
     CHECK_OK(statfs("/proc", &st));
     CHECK_EQ("/proc f_type", PROC_SUPER_MAGIC, st.f_type);
@@ -609,7 +599,7 @@ int main(int argc, char **argv)
         return script_mode(argc, argv);
     if (argc > 1 && strcmp(argv[1], "--cmdline") == 0)
         return cmdline_mode(argc, argv);
-    if (ensure_proc() < 0)
+    if (tap_ensure_proc() < 0)
         printf("# mounting /proc: %s\n", strerror(errno));
     static const struct tap_test tests[] = {
         TAP_TEST(proc_is_mounted),

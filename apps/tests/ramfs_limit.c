@@ -20,16 +20,6 @@
  * MiB */
 #define LEAK_SLACK_KB 4096
 
-static int ensure_proc(void)
-{
-    struct stat st;
-    if (stat("/proc/meminfo", &st) == 0)
-        return 0;
-    if (mkdir("/proc", 0555) < 0 && errno != EEXIST)
-        return -1;
-    return mount("proc", "/proc", "proc", 0, NULL);
-}
-
 /* A /proc/meminfo value ("MemFree:   1234 kB"): the number, or -1. */
 static long meminfo_kb(const char *name)
 {
@@ -56,7 +46,7 @@ static void statfs_reports_limit_below_ram(void)
         tap_skip("the root is not a ramfs");
         return;
     }
-    CHECK_OK(ensure_proc());
+    CHECK_OK(tap_ensure_proc());
     long total_kb = meminfo_kb("MemTotal:");
     CHECK(total_kb > 0, "MemTotal: got %ld", total_kb);
     CHECK_EQ("f_bsize", 4096, st.f_bsize);
@@ -78,7 +68,7 @@ static void writes_past_limit_enospc_and_no_leak(void)
         return;
     }
     CHECK(before.f_blocks > 0, "f_blocks: expected a limit, got 0");
-    CHECK_OK(ensure_proc());
+    CHECK_OK(tap_ensure_proc());
     long free_before_kb = meminfo_kb("MemFree:");
     CHECK(free_before_kb > 0, "MemFree: got %ld", free_before_kb);
 

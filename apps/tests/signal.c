@@ -7,7 +7,9 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/time.h>
+#include <time.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include "tap.h"
@@ -502,6 +504,182 @@ static void ignored_signal_is_discarded(void)
     wait_for(pid);
 }
 
+/* A blocked signal is never discarded on arrival, even one ignored by
+ * default or by SIG_IGN (POSIX, Linux): sigpending shows it; unblocked,
+ * it is then dropped, and setting SIG_IGN drops it at once. */
+static void blocked_ignored_signal_stays_pending(void)
+{
+    static const int sigs[] = { SIGCHLD, SIGURG, SIGWINCH, SIGCONT };
+    sigset_t block, pending, old;
+    sigemptyset(&block);
+    for (unsigned i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
+        sigaddset(&block, sigs[i]);
+    sigaddset(&block, SIGUSR1);
+    CHECK_OK(sigprocmask(SIG_BLOCK, &block, &old));
+    for (unsigned i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
+        CHECK_OK(install(sigs[i], SIG_DFL, 0, NULL));
+    CHECK_OK(install(SIGUSR1, SIG_IGN, 0, NULL));
+    for (unsigned i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
+        CHECK_OK(kill(getpid(), sigs[i]));
+    CHECK_OK(raise(SIGUSR1));
+    CHECK_OK(sigpending(&pending));
+    for (unsigned i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
+        CHECK(sigismember(&pending, sigs[i]) == 1, "blocked signal %d (default ignore) not pending",
+              sigs[i]);
+    CHECK(sigismember(&pending, SIGUSR1) == 1, "blocked SIGUSR1 (SIG_IGN) not pending");
+    /* SIG_IGN discards a pending one, blocked or not */
+    CHECK_OK(install(SIGURG, SIG_IGN, 0, NULL));
+    CHECK_OK(sigpending(&pending));
+    CHECK(sigismember(&pending, SIGURG) == 0, "SIGURG still pending after SIG_IGN");
+    /* unblocked with the default action: dropped, nothing happens */
+    CHECK_OK(sigprocmask(SIG_SETMASK, &old, NULL));
+    CHECK_OK(sigpending(&pending));
+    for (unsigned i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
+        CHECK(sigismember(&pending, sigs[i]) == 0, "signal %d still pending once unblocked",
+              sigs[i]);
+    CHECK(sigismember(&pending, SIGUSR1) == 0, "SIGUSR1 still pending once unblocked");
+    CHECK_OK(install(SIGURG, SIG_DFL, 0, NULL));
+    CHECK_OK(install(SIGUSR1, SIG_DFL, 0, NULL));
+}
+
+/* Children of a parent with SA_NOCLDWAIT, or with SIGCHLD set to SIG_IGN,
+ * leave no zombie: wait finds no child (ECHILD) once they are gone; a
+ * SIGCHLD handler with SA_NOCLDWAIT still runs. */
+static void nocldwait_leaves_no_zombie(void)
+{
+    for (int round = 0; round < 2; round++) {
+        hits = 0;
+        if (round == 0)
+            CHECK_OK(install_chld(SA_NOCLDWAIT | SA_RESTART));
+        else
+            CHECK_OK(install(SIGCHLD, SIG_IGN, 0, NULL));
+        int fds[2];
+        CHECK_OK(pipe(fds));
+        pid_t pid = fork();
+        CHECK_OK(pid);
+        if (pid == 0) {
+            close(fds[0]);
+            _exit(3);               /* closes the write end as it goes */
+        }
+        close(fds[1]);
+        char c;
+        CHECK_EQ("EOF once the child is gone", 0, read(fds[0], &c, 1));
+        close(fds[0]);
+        /* It may still be finishing its exit: wait blocks for that, then
+         * finds nothing to report. */
+        int status = 0;
+        errno = 0;
+        CHECK_EQ("wait with only an auto-reaped child", -1, waitpid(-1, &status, 0));
+        CHECK_EQ("errno ECHILD", ECHILD, errno);
+        if (round == 0) {
+            wait_for_hits(1, 5000);
+            CHECK_EQ("SIGCHLD handler runs with SA_NOCLDWAIT", 1, hits);
+        }
+    }
+    CHECK_OK(install(SIGCHLD, SIG_DFL, 0, NULL));
+    /* with the default action again, a child is a zombie until waited for */
+    pid_t pid = fork();
+    CHECK_OK(pid);
+    if (pid == 0)
+        _exit(4);
+    int status = 0;
+    CHECK_EQ("waitpid of a default child", pid, waitpid(pid, &status, 0));
+    CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 4, "status 0x%x, expected exit 4", status);
+}
+
+static void sigaltstack_bad_flags(void)
+{
+    static char altstack[SIGSTKSZ] __attribute__((aligned(16)));
+    stack_t ss = { .ss_sp = altstack, .ss_flags = SS_DISABLE | SS_ONSTACK,
+                   .ss_size = sizeof(altstack) };
+    CHECK_ERRNO(sigaltstack(&ss, NULL), EINVAL);
+    ss.ss_flags = 0x100;
+    CHECK_ERRNO(sigaltstack(&ss, NULL), EINVAL);
+    ss.ss_flags = SS_ONSTACK;           /* taken as 0, as on Linux */
+    CHECK_OK(sigaltstack(&ss, NULL));
+    ss.ss_flags = SS_DISABLE;
+    CHECK_OK(sigaltstack(&ss, NULL));
+}
+
+/* The state letter of /proc/<pid>/stat ('?' when unreadable). */
+static char proc_state(pid_t pid)
+{
+    char path[64], buf[256];
+    snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return '?';
+    size_t n = fread(buf, 1, sizeof(buf) - 1, f);
+    fclose(f);
+    buf[n] = 0;
+    char *paren = strrchr(buf, ')');
+    return paren && paren[1] == ' ' ? paren[2] : '?';
+}
+
+/* The child says it is about to sleep, then sleeps; the parent waits until
+ * it sleeps (state S), then signals it with what how names. Returns the
+ * child's wait status, or -1. */
+static int sleeping_child(int how, int sleep_ms)
+{
+    int fds[2];
+    if (pipe(fds) < 0)
+        return -1;
+    pid_t pid = fork();
+    if (pid < 0)
+        return -1;
+    if (pid == 0) {
+        struct sigaction a;
+        memset(&a, 0, sizeof(a));
+        a.sa_handler = count_handler;
+        a.sa_flags = SA_RESTART;
+        sigaction(SIGUSR1, &a, NULL);
+        close(fds[0]);
+        long start = now_ms();
+        write(fds[1], "x", 1);
+        struct timespec req = { sleep_ms / 1000, (long)(sleep_ms % 1000) * 1000000 };
+        int rc = nanosleep(&req, NULL);
+        long elapsed = now_ms() - start;
+        if (how == SIGUSR1)             /* a handler: EINTR, SA_RESTART or not */
+            _exit(rc == -1 && errno == EINTR ? 0 : 1);
+        if (rc != 0)
+            _exit(2);                   /* ended early by the stop */
+        _exit(elapsed >= sleep_ms ? 0 : 3);
+    }
+    close(fds[1]);
+    char c;
+    read(fds[0], &c, 1);
+    close(fds[0]);
+    long give_up = now_ms() + 30000;    /* a bound, not a timing */
+    while (proc_state(pid) != 'S' && now_ms() < give_up)
+        msleep(1);
+    int status = 0;
+    if (how == SIGUSR1) {
+        kill(pid, SIGUSR1);
+    } else {
+        kill(pid, SIGSTOP);
+        if (waitpid(pid, &status, WUNTRACED) != pid || !WIFSTOPPED(status))
+            return -1;
+        kill(pid, SIGCONT);
+    }
+    return wait_for(pid);
+}
+
+/* A nanosleep interrupted by a stop and a continue (no handler runs)
+ * carries on to its end, as on Linux; one interrupted by a handler fails
+ * with EINTR even under SA_RESTART. */
+static void nanosleep_resumes_after_stop(void)
+{
+    CHECK_OK(tap_ensure_proc());
+    int status = sleeping_child(SIGSTOP, 800);
+    CHECK(status >= 0, "could not run the sleeping child");
+    CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0,
+          "child: %s (2: nanosleep failed after SIGSTOP+SIGCONT, 3: returned early)",
+          status_str(status));
+    status = sleeping_child(SIGUSR1, 20000);
+    CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0,
+          "child: %s (1: nanosleep not EINTR after a SA_RESTART handler)", status_str(status));
+}
+
 static void sigkill_and_sigstop_cannot_be_caught(void)
 {
     struct sigaction a;
@@ -564,6 +742,10 @@ int main(int argc, char **argv)
         TAP_TEST(signals_reach_a_getpid_loop),
         TAP_TEST(sigstop_sigcont_spinning_child),
         TAP_TEST(ignored_signal_is_discarded),
+        TAP_TEST(blocked_ignored_signal_stays_pending),
+        TAP_TEST(nocldwait_leaves_no_zombie),
+        TAP_TEST(sigaltstack_bad_flags),
+        TAP_TEST(nanosleep_resumes_after_stop),
         TAP_TEST(sigkill_and_sigstop_cannot_be_caught),
         TAP_TEST(kill_bad_arguments),
         TAP_TEST(default_action_terminates),

@@ -3,6 +3,9 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <errno.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
 #include <sys/time.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -55,6 +58,16 @@ long now_ms(void)
 
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+int tap_ensure_proc(void)
+{
+    struct stat st;
+    if (stat("/proc/meminfo", &st) == 0)
+        return 0;
+    if (mkdir("/proc", 0555) < 0 && errno != EEXIST)
+        return -1;
+    return mount("proc", "/proc", "proc", 0, NULL);
 }
 
 int wait_for(pid_t pid)

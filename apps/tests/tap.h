@@ -52,6 +52,8 @@ void tap_skip(const char *reason);
 /* helpers */
 void msleep(int ms);
 long now_ms(void);                      /* CLOCK_MONOTONIC */
+/* /proc mounted (the tests image's init does not mount it): 0, or -1 */
+int tap_ensure_proc(void);
 /* waitpid that retries on EINTR; returns the status or -1 */
 int wait_for(pid_t pid);
 /* the status word described for a message ("exited 3", "signal 9", ...) */

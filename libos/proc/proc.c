@@ -263,7 +263,15 @@ static void proc_finish(struct proc *p)
         proc_notify_parent(p, CLD_KILLED, ABI_W_TERMSIG(status));
     else if (p->parent)
         proc_notify_parent(p, CLD_EXITED, ABI_W_EXITSTATUS(status));
-    else if (p->parent == NULL && p != init_proc) {
+    /* A parent with SIGCHLD ignored or SA_NOCLDWAIT gets no zombie (its
+     * SIGCHLD handler still runs); a wait of its finds no such child, and
+     * once none is left fails with ECHILD (the wake-up above). */
+    bool is_autoreaped = p->parent && p != init_proc &&
+                         (p->parent->actions[SIGCHLD].handler == ABI_SIG_IGN ||
+                          (p->parent->actions[SIGCHLD].flags & SA_NOCLDWAIT));
+    if (is_autoreaped)
+        list_remove(&p->sibling);
+    if (is_autoreaped || (p->parent == NULL && p != init_proc)) {
         /* No one will reap it. */
         list_remove(&p->all_link);
         spin_unlock_irqrestore(&proc_lock, flags);
@@ -384,6 +392,25 @@ int proc_gettid(void)
 void proc_mark_restartable(void)
 {
     proc_thread_current()->is_restartable = true;
+}
+
+void proc_sleep_interrupted(uint64_t deadline_ns)
+{
+    struct proc_thread *pt = proc_thread_current();
+    pt->sleep_deadline_ns = deadline_ns;
+    pt->has_sleep_deadline = true;
+    pt->is_restartable = true;
+    pt->is_restart_nohand = true;
+}
+
+bool proc_take_sleep_deadline(uint64_t *deadline_ns)
+{
+    struct proc_thread *pt = proc_thread_current();
+    if (!pt->has_sleep_deadline)
+        return false;
+    pt->has_sleep_deadline = false;
+    *deadline_ns = pt->sleep_deadline_ns;
+    return true;
 }
 
 void proc_set_tls(uintptr_t tp)

@@ -102,6 +102,9 @@ struct proc_thread {
     struct abi_stack altstack;      /* t */
     uintptr_t clear_word;           /* t: thread_exit: zeroed and woken */
     bool is_restartable;            /* t: the syscall just ended with -EINTR */
+    bool is_restart_nohand;         /* t: ... and restarts only if no handler runs */
+    bool has_sleep_deadline;        /* t: nanosleep interrupted: sleep_deadline_ns */
+    uint64_t sleep_deadline_ns;     /* t: when the restarted nanosleep ends */
     bool is_exiting;                /* p */
     struct waitq sig_wq;            /* s: pause, sigsuspend */
     /* How the thread first enters user mode (c: set before it starts). */

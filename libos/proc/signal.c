@@ -39,6 +39,25 @@ static bool sig_is_ignored(const struct proc *p, int sig)
     return h == ABI_SIG_IGN || (h == ABI_SIG_DFL && (ABI_SIGBIT(sig) & SIG_DEFAULT_IGNORE));
 }
 
+/* Whether a new sig for p (for_thread: that thread's only) is dropped at
+ * once. A blocked signal never is, as on Linux: the action may change
+ * before it is unblocked, and sigpending must show it; delivery drops it
+ * then if it is still ignored. A signal for the process counts as blocked
+ * when any of its threads blocks it. */
+static bool sig_is_discarded(const struct proc *p, const struct proc_thread *for_thread, int sig)
+{
+    spin_assert_held(&proc_lock);
+    if (!sig_is_ignored(p, sig))
+        return false;
+    if (for_thread)
+        return !(for_thread->mask & ABI_SIGBIT(sig));
+    struct list *pos;
+    list_for_each(pos, &p->threads)
+        if (list_entry(pos, struct proc_thread, link)->mask & ABI_SIGBIT(sig))
+            return false;
+    return true;
+}
+
 /* Init (pid 1) gets only the signals it has a handler for, as on Linux:
  * one sent to it with the default action (SIGKILL and SIGSTOP always) is
  * dropped, so no process can end or stop it. A fault's signal is not sent
@@ -104,7 +123,7 @@ int sig_send_proc(struct proc *p, int sig, const struct abi_siginfo *info)
         list_for_each(pos, &p->threads)
             list_entry(pos, struct proc_thread, link)->pending &= ~SIG_STOPS;
     }
-    if (sig_is_ignored(p, sig))
+    if (sig_is_discarded(p, NULL, sig))
         return 0;
     if (!(p->pending & ABI_SIGBIT(sig)))
         p->pending_info[sig] = *info;
@@ -121,7 +140,7 @@ static int send_thread_locked(struct proc_thread *pt, int sig, const struct abi_
     struct proc *p = pt->proc;
     if (sig == SIGKILL || sig == SIGCONT || (ABI_SIGBIT(sig) & SIG_STOPS))
         return sig_send_proc(p, sig, info);
-    if (is_dropped_by_init(p, sig) || sig_is_ignored(p, sig))
+    if (is_dropped_by_init(p, sig) || sig_is_discarded(p, pt, sig))
         return 0;
     if (!(pt->pending & ABI_SIGBIT(sig)))
         pt->pending_info[sig] = *info;
@@ -347,8 +366,10 @@ static void return_work_slow(struct trap_frame *tf, struct proc_thread *pt)
 {
     struct proc *p = pt->proc;
     bool is_restartable = pt->is_restartable;
+    bool is_restart_nohand = pt->is_restart_nohand;
     bool has_handled = false;
     pt->is_restartable = false;
+    pt->is_restart_nohand = false;
 
     arch_irq_enable();
     unsigned long flags = spin_lock_irqsave(&proc_lock);
@@ -417,10 +438,12 @@ static void return_work_slow(struct trap_frame *tf, struct proc_thread *pt)
         spin_unlock_irqrestore(&proc_lock, flags);
 
         if (is_restartable) {
-            if (act.flags & SA_RESTART)
+            if ((act.flags & SA_RESTART) && !is_restart_nohand) {
                 arch_syscall_restart(tf);
-            else
+            } else {
                 arch_syscall_set_result(tf, -EINTR);
+                pt->has_sleep_deadline = false;
+            }
             is_restartable = false;
         }
         uintptr_t sp = arch_user_sp(tf);
@@ -583,7 +606,8 @@ long sig_altstack(const struct abi_stack *ss, struct abi_stack *old, uintptr_t u
     if (ss) {
         if (is_on)
             return -EPERM;
-        if (ss->ss_flags & ~(SS_DISABLE | SS_ONSTACK))
+        /* One of 0, SS_ONSTACK (taken as 0) or SS_DISABLE, as on Linux. */
+        if (ss->ss_flags != 0 && ss->ss_flags != SS_ONSTACK && ss->ss_flags != SS_DISABLE)
             return -EINVAL;
         if (ss->ss_flags & SS_DISABLE) {
             pt->altstack = (struct abi_stack){ 0, SS_DISABLE, 0 };

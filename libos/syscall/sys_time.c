@@ -68,7 +68,11 @@ SYS_DEFINE(nanosleep)
         return -EINVAL;
     if (a[1] && !user_range_ok(a[1], sizeof(req), VM_WRITE))
         return -EFAULT;
-    uint64_t deadline = plat_time_ns() + req_ns;
+    /* A restart after a stop or an ignored signal ends when the first
+     * call would have (the time left, as Linux's restart_syscall does). */
+    uint64_t deadline;
+    if (!proc_take_sleep_deadline(&deadline))
+        deadline = plat_time_ns() + req_ns;
     struct waitq wq;
     struct spinlock lock = SPINLOCK_INIT;
     waitq_init(&wq);
@@ -87,6 +91,8 @@ SYS_DEFINE(nanosleep)
         if (copy_to_user((void *)a[1], &rem, sizeof(rem)) < 0)
             return -EFAULT;
     }
+    if (rc == -EINTR)
+        proc_sleep_interrupted(deadline);
     return rc;
 }
 

@@ -23,6 +23,11 @@ int proc_getppid(void);                 /* 0 for init */
 int proc_gettid(void);
 /* The syscall in progress returned -EINTR and SA_RESTART applies to it. */
 void proc_mark_restartable(void);
+/* An interrupted nanosleep: it restarts, to end at deadline_ns, unless a
+ * handler runs (then EINTR, whatever SA_RESTART says, as on Linux). The
+ * restarted call takes that deadline with proc_take_sleep_deadline. */
+void proc_sleep_interrupted(uint64_t deadline_ns);
+bool proc_take_sleep_deadline(uint64_t *deadline_ns);
 void proc_set_tls(uintptr_t tp);
 /* CPU time so far of the calling thread (is_process false) or its whole
  * process, the running slice included; and that of its reaped children. */
