@@ -1,9 +1,11 @@
 /* Memory: brk, anonymous mmap (zeroed, private), munmap, mprotect, and
  * faults becoming SIGSEGV with the address in si_addr. */
+#include <fcntl.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/mman.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -58,6 +60,39 @@ static void mmap_bad_arguments_einval(void)
     CHECK(mmap((void *)(PAGE + 1), PAGE, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1,
                0) == MAP_FAILED && errno == EINVAL,
           "MAP_FIXED at an unaligned address: expected EINVAL, got errno %d", errno);
+}
+
+/* File mappings are not supported yet (ENODEV), but a bad call gets the
+ * error Linux gives, checked first: the offset, the fd, the length, the
+ * type, a MAP_FIXED address, then the file's access mode. */
+static void mmap_argument_errors_in_linux_order(void)
+{
+    const char *path = "/tmp/mem-mmap-file";
+    int rw = open(path, O_RDWR | O_CREAT | O_TRUNC, 0644);
+    CHECK_OK(rw);
+    CHECK_EQ("write", PAGE, write(rw, memset(malloc(PAGE), 'm', PAGE), PAGE));
+    int ro = open(path, O_RDONLY), wo = open(path, O_WRONLY);
+    CHECK_OK(ro);
+    CHECK_OK(wo);
+    CHECK_ERRNO(mmap(NULL, PAGE, PROT_READ, MAP_PRIVATE, ro, 1), EINVAL);      /* offset */
+    CHECK_ERRNO(mmap(NULL, PAGE, PROT_READ, MAP_PRIVATE, 1000, 0), EBADF);     /* fd */
+    CHECK_ERRNO(mmap(NULL, PAGE, PROT_READ, MAP_PRIVATE, -1, 0), EBADF);
+    CHECK_ERRNO(mmap(NULL, 0, PROT_READ, MAP_PRIVATE, ro, 0), EINVAL);         /* length */
+    CHECK_ERRNO(mmap(NULL, PAGE, PROT_READ, 0, ro, 0), EINVAL);                /* type */
+    CHECK_ERRNO(mmap(NULL, PAGE, PROT_READ, MAP_SHARED | MAP_PRIVATE, ro, 0), EINVAL);
+    CHECK_ERRNO(mmap((void *)(PAGE + 1), PAGE, PROT_READ, MAP_PRIVATE | MAP_FIXED, ro, 0), EINVAL);
+    CHECK_ERRNO(mmap(NULL, PAGE, PROT_READ, MAP_PRIVATE, wo, 0), EACCES);      /* access */
+    CHECK_ERRNO(mmap(NULL, PAGE, PROT_READ | PROT_WRITE, MAP_SHARED, ro, 0), EACCES);
+    CHECK_ERRNO(mmap(NULL, PAGE, PROT_READ | PROT_WRITE, MAP_SHARED, wo, 0), EACCES);
+    /* anonymous: the fd is not looked at */
+    void *p = mmap(NULL, PAGE, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, 1000, 0);
+    CHECK(p != MAP_FAILED, "anonymous mmap with a bad fd: errno %d", errno);
+    munmap(p, PAGE);
+    CHECK_ERRNO(mmap(NULL, PAGE, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 4095), EINVAL);
+    close(ro);
+    close(wo);
+    close(rw);
+    unlink(path);
 }
 
 /* Runs fn in a child and returns its status. */
@@ -161,6 +196,7 @@ int main(int argc, char **argv)
         TAP_TEST(malloc_large_block),
         TAP_TEST(mmap_anonymous_is_zeroed),
         TAP_TEST(mmap_bad_arguments_einval),
+        TAP_TEST(mmap_argument_errors_in_linux_order),
         TAP_TEST(munmap_then_access_sigsegv),
         TAP_TEST(mprotect_read_only_write_sigsegv),
         TAP_TEST(prot_none_read_sigsegv),
