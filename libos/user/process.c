@@ -210,6 +210,39 @@ long sysconf(int name)
     case _SC_NPROCESSORS_CONF:
     case _SC_NPROCESSORS_ONLN:
         return 1;
+    /* Options (<unistd.h>): the value of the macro; -1 with errno as it
+     * was for one not supported (POSIX). */
+    case _SC_VERSION:
+        return _POSIX_VERSION;
+    case _SC_MEMORY_PROTECTION:
+        return _POSIX_MEMORY_PROTECTION;
+    case _SC_SAVED_IDS:
+        return _POSIX_SAVED_IDS;
+    case _SC_FSYNC:
+        return _POSIX_FSYNC;
+    case _SC_JOB_CONTROL:
+        return _POSIX_JOB_CONTROL;
+    case _SC_THREADS:
+        return _POSIX_THREADS;
+    case _SC_TIMERS:
+        return _POSIX_TIMERS;
+    case _SC_MONOTONIC_CLOCK:
+        return _POSIX_MONOTONIC_CLOCK;
+    case _SC_CPUTIME:
+        return _POSIX_CPUTIME;
+    case _SC_THREAD_CPUTIME:
+        return _POSIX_THREAD_CPUTIME;
+    case _SC_REALTIME_SIGNALS:
+    case _SC_SEMAPHORES:
+    case _SC_MAPPED_FILES:
+    case _SC_SHARED_MEMORY_OBJECTS:
+    case _SC_TIMEOUTS:
+    case _SC_BARRIERS:
+    case _SC_SPIN_LOCKS:
+    case _SC_READER_WRITER_LOCKS:
+    case _SC_CLOCK_SELECTION:
+    case _SC_MESSAGE_PASSING:
+        return -1;
     default:
         errno = EINVAL;
         return -1;
