@@ -2,18 +2,21 @@
  * peer on the host (tests/harness/net_peer_test.py). Each prints one
  * result line and exits 0 when the check held, 1 when not, 2 on usage.
  *
- *   netcheck udp ADDR PORT N    N datagrams of sizes 1..1472 (cycling),
- *                               contents from a counter, each sent to an
- *                               echo server and its echo compared (a
- *                               lost one is sent again, 5 tries of 2 s)
+ *   netcheck udp ADDR PORT N    N datagrams from 1 to 1472 bytes (N up to
+ *                               1472: evenly spread, first 1, last 1472;
+ *                               more: every size in turn), contents from
+ *                               a counter, each sent to an echo server and
+ *                               its echo compared (a lost one is sent
+ *                               again, 5 tries of 2 s)
  *   netcheck refused ADDR PORT  connect to a closed port: ECONNREFUSED,
  *                               blocking, and non-blocking through poll
  *                               and SO_ERROR
  *   netcheck nbconnect ADDR PORT  non-blocking connect to a listening
- *                               port: EINPROGRESS, then POLLOUT and
- *                               SO_ERROR 0
+ *                               port on another host: EINPROGRESS (never
+ *                               done at once), then POLLOUT and SO_ERROR 0
  *   netcheck rcvtimeo ADDR PORT connect, SO_RCVTIMEO 0.5 s, recv from a
- *                               peer that sends nothing: EAGAIN
+ *                               peer that sends nothing: EAGAIN, and not
+ *                               before the 0.5 s
  *   netcheck reset ADDR PORT    connect, read until error: the peer
  *                               resets: ECONNRESET
  * ADDR is a dotted IPv4 address. */
@@ -26,11 +29,15 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/time.h>
+#include <time.h>
 #include <netinet/in.h>
 #include <arpa/inet.h>
 #include <unistd.h>
 
 #define MAX_DGRAM 1472
+#define RCVTIMEO_MS 500
+/* clock granularity allowed for when checking that a timeout was waited */
+#define TIMEOUT_SLACK_MS 5
 
 static struct sockaddr_in peer;
 
@@ -63,6 +70,26 @@ static void fill(unsigned char *buf, size_t len, unsigned seq)
     }
 }
 
+/* Datagram seq's length out of count: 1 first and MAX_DGRAM last, each
+ * longer than the one before while count <= MAX_DGRAM (the late-echo skip
+ * in check_udp relies on lengths that differ from recent ones), every
+ * length in turn beyond that. */
+static size_t dgram_len(unsigned seq, unsigned count)
+{
+    if (count <= 1)
+        return 1;
+    if (count > MAX_DGRAM)
+        return seq % MAX_DGRAM + 1;
+    return 1 + (size_t)seq * (MAX_DGRAM - 1) / (count - 1);
+}
+
+static long now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
 static int check_udp(unsigned count)
 {
     int fd = socket(AF_INET, SOCK_DGRAM, 0);
@@ -72,8 +99,11 @@ static int check_udp(unsigned count)
         return fail("connect", errno);
     static unsigned char out[MAX_DGRAM], in[MAX_DGRAM + 1];
     unsigned resent = 0;
+    size_t shortest = MAX_DGRAM, longest = 0;
     for (unsigned i = 0; i < count; i++) {
-        size_t len = i % MAX_DGRAM + 1;
+        size_t len = dgram_len(i, count);
+        shortest = len < shortest ? len : shortest;
+        longest = len > longest ? len : longest;
         fill(out, len, i);
         int is_echoed = 0;
         for (int attempt = 0; attempt < 5 && !is_echoed; attempt++) {
@@ -96,7 +126,7 @@ static int check_udp(unsigned count)
                     break;
                 }
                 /* A late echo of an earlier datagram that was sent again
-                 * (every length differs from its neighbours'): skip it. */
+                 * (its length differs from this one's: dgram_len): skip it. */
                 if (resent && (size_t)got != len)
                     continue;
                 printf("netcheck: FAIL datagram %u: sent %zu bytes, got %zd different\n",
@@ -109,7 +139,8 @@ static int check_udp(unsigned count)
             return 1;
         }
     }
-    printf("netcheck: udp %u datagrams echoed and equal (%u sent again)\n", count, resent);
+    printf("netcheck: udp %u datagrams echoed and equal (%zu to %zu bytes, %u sent again)\n",
+           count, shortest, longest, resent);
     return 0;
 }
 
@@ -149,10 +180,10 @@ static int check_nbconnect(void)
     int fd = tcp_socket(1);
     if (fd < 0)
         return fail("socket", errno);
-    if (connect(fd, (struct sockaddr *)&peer, sizeof peer) == 0) {
-        printf("netcheck: nbconnect connected at once\n");
-        return 0;
-    }
+    /* The peer is another host: a handshake takes a round trip, so a
+     * connect that is done at once never went through poll. */
+    if (connect(fd, (struct sockaddr *)&peer, sizeof peer) == 0)
+        return fail("non-blocking connect returned 0 at once, expected EINPROGRESS", 0);
     if (errno != EINPROGRESS)
         return fail("non-blocking connect", errno);
     struct pollfd p = { .fd = fd, .events = POLLOUT };
@@ -182,17 +213,25 @@ static int check_rcvtimeo(void)
         return fail("socket", errno);
     if (connect(fd, (struct sockaddr *)&peer, sizeof peer) < 0)
         return fail("connect", errno);
-    struct timeval tv = { .tv_sec = 0, .tv_usec = 500000 };
+    struct timeval tv = { .tv_sec = 0, .tv_usec = RCVTIMEO_MS * 1000 };
     if (setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv) < 0)
         return fail("setsockopt SO_RCVTIMEO", errno);
     char c;
+    long start = now_ms();
     ssize_t got = recv(fd, &c, 1, 0);
+    int error = errno;
+    long elapsed = now_ms() - start;
     if (got >= 0)
         return fail("recv returned data or EOF", 0);
-    if (errno != EAGAIN && errno != EWOULDBLOCK)
-        return fail("recv", errno);
+    if (error != EAGAIN && error != EWOULDBLOCK)
+        return fail("recv", error);
+    if (elapsed < RCVTIMEO_MS - TIMEOUT_SLACK_MS) {
+        printf("netcheck: FAIL recv gave EAGAIN after %ld ms, before the %d ms timeout\n",
+               elapsed, RCVTIMEO_MS);
+        return 1;
+    }
     close(fd);
-    printf("netcheck: rcvtimeo EAGAIN\n");
+    printf("netcheck: rcvtimeo EAGAIN after %ld ms\n", elapsed);
     return 0;
 }
 

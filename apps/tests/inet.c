@@ -1,7 +1,8 @@
 /* AF_INET sockets over the guest's loopback (127.0.0.1, no NIC needed):
  * TCP connect/accept and names, 1 MiB each way with half-close, refused
- * connections, non-blocking connect through poll, SO_RCVTIMEO, SO_ERROR,
- * EPIPE with and without SIGPIPE, ECONNRESET from an abortive close,
+ * connections, non-blocking connect through poll, SO_RCVTIMEO and
+ * SO_SNDTIMEO (each waits its timeout), select readiness and timeout,
+ * SO_ERROR, EPIPE with and without SIGPIPE, ECONNRESET from an abortive close,
  * EADDRINUSE, bad arguments; UDP datagrams of every size 1..1472 echoed,
  * MSG_TRUNC; an ICMP echo over a ping socket. */
 #define _GNU_SOURCE
@@ -14,6 +15,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <sys/ioctl.h>
+#include <sys/select.h>
 #include <sys/socket.h>
 #include <sys/time.h>
 #include <sys/wait.h>
@@ -21,6 +23,9 @@
 #include "tap.h"
 
 #define BIG_BYTES (1024 * 1024)
+#define TIMEO_MS 200
+/* clock granularity allowed for when checking that a timeout was waited */
+#define TIMEOUT_SLACK_MS 5
 
 static struct sockaddr_in loopback(uint16_t port)
 {
@@ -266,13 +271,135 @@ static void tcp_rcvtimeo_expiry_gives_eagain(void)
 {
     int c, a;
     CHECK(tcp_pair(&c, &a) == 0, "pair: errno %d", errno);
-    struct timeval tv = { .tv_sec = 0, .tv_usec = 200000 };
+    struct timeval tv = { .tv_sec = 0, .tv_usec = TIMEO_MS * 1000 };
     CHECK_OK(setsockopt(c, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)));
     char buf[4];
+    long start = now_ms();
     CHECK_ERRNO(recv(c, buf, sizeof(buf), 0), EAGAIN);
+    long elapsed = now_ms() - start;
+    CHECK(elapsed >= TIMEO_MS - TIMEOUT_SLACK_MS, "EAGAIN after %ld ms, timeout %d ms",
+          elapsed, TIMEO_MS);
     CHECK_ERRNO(recv(a, buf, sizeof(buf), MSG_DONTWAIT), EAGAIN);
     close(a);
     close(c);
+}
+
+/* The accepted end does not read: the client's sends fill its window and
+ * then the client's send buffer. A blocking send with SO_SNDTIMEO then
+ * gives back what it queued (a partial count) and the next one -1 EAGAIN,
+ * not before the timeout has passed, as on Linux. Every byte counted as
+ * sent arrives, in order. */
+static void tcp_sndtimeo_expiry_on_full_send_buffer(void)
+{
+    int c, a;
+    CHECK(tcp_pair(&c, &a) == 0, "pair: errno %d", errno);
+    struct timeval tv = { .tv_sec = 0, .tv_usec = TIMEO_MS * 1000 };
+    CHECK_OK(setsockopt(c, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv)));
+    tv.tv_usec = 0;
+    socklen_t len = sizeof(tv);
+    CHECK_OK(getsockopt(c, SOL_SOCKET, SO_SNDTIMEO, &tv, &len));
+    CHECK_EQ("SO_SNDTIMEO read back (us)", TIMEO_MS * 1000, tv.tv_sec * 1000000 + tv.tv_usec);
+    static unsigned char buf[256 * 1024];
+    size_t sent = 0;
+    ssize_t n = 0;
+    int error = 0;
+    long elapsed = 0;
+    /* lwIP's window and send buffer are about 250 KiB each: a few sends
+     * fill both; the bound keeps a send that never blocks from looping. */
+    for (int i = 0; i < 64; i++) {
+        for (size_t k = 0; k < sizeof(buf); k++)
+            buf[k] = pattern(sent + k, 3);
+        long start = now_ms();
+        n = send(c, buf, sizeof(buf), 0);
+        error = errno;
+        elapsed = now_ms() - start;
+        if (n <= 0)
+            break;
+        sent += (size_t)n;
+    }
+    CHECK(n == -1 && error == EAGAIN, "send after %zu bytes: %zd, errno %d", sent, n, error);
+    CHECK(sent > 0, "nothing was sent before EAGAIN");
+    CHECK(elapsed >= TIMEO_MS - TIMEOUT_SLACK_MS, "EAGAIN after %ld ms, timeout %d ms",
+          elapsed, TIMEO_MS);
+    CHECK_OK(shutdown(c, SHUT_WR));
+    size_t got = 0;
+    for (;;) {
+        ssize_t k = recv(a, buf, sizeof(buf), 0);
+        CHECK(k >= 0, "recv: errno %d", errno);
+        if (k == 0)
+            break;
+        for (ssize_t i = 0; i < k; i++)
+            CHECK(buf[i] == pattern(got + (size_t)i, 3), "byte %zu differs", got + (size_t)i);
+        got += (size_t)k;
+    }
+    CHECK_EQ("bytes received = bytes sent", sent, got);
+    close(a);
+    close(c);
+}
+
+/* select on TCP sockets: a listener turns readable when a connection is
+ * pending, a connected socket is writable and, once the peer writes (from
+ * another process, after select began waiting), readable; an idle socket
+ * times out with nothing set, not before the timeout. */
+static void tcp_select_readiness_and_timeout(void)
+{
+    uint16_t port;
+    int l = listener(&port);
+    CHECK_OK(l);
+    fd_set r, w;
+    FD_ZERO(&r);
+    FD_SET(l, &r);
+    struct timeval tv = { 0, 0 };
+    CHECK_EQ("listener without a connection", 0, select(l + 1, &r, NULL, NULL, &tv));
+    int c = socket(AF_INET, SOCK_STREAM, 0);
+    CHECK_OK(c);
+    struct sockaddr_in sin = loopback(port);
+    CHECK_OK(connect(c, (struct sockaddr *)&sin, sizeof(sin)));
+    FD_ZERO(&r);
+    FD_SET(l, &r);
+    tv = (struct timeval){ 10, 0 };
+    CHECK_EQ("listener with a pending connection", 1, select(l + 1, &r, NULL, NULL, &tv));
+    CHECK(FD_ISSET(l, &r), "listener not set readable");
+    int a = accept(l, NULL, NULL);
+    CHECK_OK(a);
+    int nfds = (c > a ? c : a) + 1;
+    FD_ZERO(&r);
+    FD_SET(c, &r);
+    FD_ZERO(&w);
+    FD_SET(c, &w);
+    tv = (struct timeval){ 10, 0 };
+    CHECK_EQ("connected socket", 1, select(nfds, &r, &w, NULL, &tv));
+    CHECK(FD_ISSET(c, &w) && !FD_ISSET(c, &r), "writable %d readable %d, expected 1 0",
+          FD_ISSET(c, &w) != 0, FD_ISSET(c, &r) != 0);
+    FD_ZERO(&r);
+    FD_SET(c, &r);
+    tv = (struct timeval){ 0, TIMEO_MS * 1000 };
+    long start = now_ms();
+    CHECK_EQ("idle socket", 0, select(nfds, &r, NULL, NULL, &tv));
+    long elapsed = now_ms() - start;
+    CHECK(elapsed >= TIMEO_MS - TIMEOUT_SLACK_MS, "select timed out after %ld ms, timeout %d ms",
+          elapsed, TIMEO_MS);
+    CHECK(!FD_ISSET(c, &r), "idle socket still set after the timeout");
+    pid_t pid = fork();
+    CHECK_OK(pid);
+    if (pid == 0) {
+        msleep(100);
+        _exit(send(a, "s", 1, 0) == 1 ? 0 : 1);
+    }
+    FD_ZERO(&r);
+    FD_SET(c, &r);
+    tv = (struct timeval){ 10, 0 };
+    int ready = select(nfds, &r, NULL, NULL, &tv);
+    int status = wait_for(pid);
+    CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0, "writer %s", status_str(status));
+    CHECK_EQ("readable after the peer wrote", 1, ready);
+    CHECK(FD_ISSET(c, &r), "socket not set readable");
+    char ch = 0;
+    CHECK_EQ("recv", 1, recv(c, &ch, 1, MSG_DONTWAIT));
+    CHECK_EQ("byte", 's', ch);
+    close(a);
+    close(c);
+    close(l);
 }
 
 static volatile sig_atomic_t sigpipe_count;
@@ -552,6 +679,8 @@ int main(int argc, char **argv)
         TAP_TEST(tcp_refused_blocking_and_nonblocking),
         TAP_TEST(tcp_nonblocking_connect_through_poll),
         TAP_TEST(tcp_rcvtimeo_expiry_gives_eagain),
+        TAP_TEST(tcp_sndtimeo_expiry_on_full_send_buffer),
+        TAP_TEST(tcp_select_readiness_and_timeout),
         TAP_TEST(tcp_epipe_sigpipe_after_peer_closed),
         TAP_TEST(tcp_reset_by_linger_zero_close),
         TAP_TEST(tcp_eaddrinuse_and_reuseaddr),
