@@ -680,6 +680,49 @@ static void nanosleep_resumes_after_stop(void)
           "child: %s (1: nanosleep not EINTR after a SA_RESTART handler)", status_str(status));
 }
 
+/* The X/Open calls: sighold/sigrelse block and unblock, sigset installs
+ * (unblocking) or holds and answers SIG_HOLD for a blocked signal,
+ * sigignore ignores, sigpause waits with sig unblocked and puts the mask
+ * back. */
+static void xopen_sigset_sighold_sigpause(void)
+{
+    sigset_t pending, mask;
+    hits = 0;
+    CHECK(sigset(SIGUSR1, count_handler) != SIG_ERR, "sigset: errno %d", errno);
+    CHECK_OK(sighold(SIGUSR1));
+    CHECK_OK(raise(SIGUSR1));
+    CHECK_EQ("handler runs while held", 0, hits);
+    CHECK_OK(sigpending(&pending));
+    CHECK(sigismember(&pending, SIGUSR1) == 1, "held SIGUSR1 not pending");
+    CHECK_OK(sigrelse(SIGUSR1));
+    CHECK_EQ("handler runs once released", 1, hits);
+    /* sigset(SIG_HOLD): blocked, the handler kept and returned */
+    CHECK(sigset(SIGUSR1, SIG_HOLD) == count_handler, "sigset(SIG_HOLD): not the old handler");
+    CHECK_OK(sigprocmask(SIG_BLOCK, NULL, &mask));
+    CHECK(sigismember(&mask, SIGUSR1) == 1, "SIGUSR1 not blocked after sigset(SIG_HOLD)");
+    CHECK_OK(raise(SIGUSR1));
+    CHECK_EQ("handler runs while held by sigset", 1, hits);
+    /* sigpause: the pending one is taken inside it; the mask comes back */
+    CHECK_ERRNO(sigpause(SIGUSR1), EINTR);
+    CHECK_EQ("handler runs in sigpause", 2, hits);
+    CHECK_OK(sigprocmask(SIG_BLOCK, NULL, &mask));
+    CHECK(sigismember(&mask, SIGUSR1) == 1, "sigpause did not restore the mask");
+    /* sigset of a handler on a held signal: SIG_HOLD back, unblocked */
+    CHECK(sigset(SIGUSR1, count_handler) == SIG_HOLD, "sigset on a held signal: not SIG_HOLD");
+    CHECK_OK(sigprocmask(SIG_BLOCK, NULL, &mask));
+    CHECK(sigismember(&mask, SIGUSR1) == 0, "SIGUSR1 still blocked after sigset");
+    CHECK_OK(sigignore(SIGUSR1));
+    CHECK_OK(raise(SIGUSR1));
+    CHECK_EQ("handler runs after sigignore", 2, hits);
+    struct sigaction old;
+    CHECK_OK(sigaction(SIGUSR1, NULL, &old));
+    CHECK(old.sa_handler == SIG_IGN, "sigignore did not set SIG_IGN");
+    CHECK_ERRNO(sighold(0), EINVAL);
+    CHECK_ERRNO(sigrelse(NSIG), EINVAL);
+    CHECK(sigset(-1, SIG_HOLD) == SIG_ERR && errno == EINVAL, "sigset(-1): errno %d", errno);
+    CHECK_OK(install(SIGUSR1, SIG_DFL, 0, NULL));
+}
+
 static void sigkill_and_sigstop_cannot_be_caught(void)
 {
     struct sigaction a;
@@ -746,6 +789,7 @@ int main(int argc, char **argv)
         TAP_TEST(nocldwait_leaves_no_zombie),
         TAP_TEST(sigaltstack_bad_flags),
         TAP_TEST(nanosleep_resumes_after_stop),
+        TAP_TEST(xopen_sigset_sighold_sigpause),
         TAP_TEST(sigkill_and_sigstop_cannot_be_caught),
         TAP_TEST(kill_bad_arguments),
         TAP_TEST(default_action_terminates),

@@ -101,6 +101,53 @@ _sig_func_ptr _signal_r(struct _reent *r, int sig, _sig_func_ptr handler)
     return signal(sig, handler);
 }
 
+/* ---- X/Open: sigset, sighold, sigrelse, sigignore, sigpause ---- */
+/* (The set calls in parentheses: the functions below, which check sig,
+ * not newlib's macros.) */
+
+static int mask_one(int how, int sig)
+{
+    sigset_t set;
+    (sigemptyset)(&set);
+    if ((sigaddset)(&set, sig) < 0)
+        return -1;
+    return sigprocmask(how, &set, NULL);
+}
+
+int sighold(int sig) { return mask_one(SIG_BLOCK, sig); }
+int sigrelse(int sig) { return mask_one(SIG_UNBLOCK, sig); }
+int sigignore(int sig) { return signal(sig, SIG_IGN) == SIG_ERR ? -1 : 0; }
+
+/* SIG_HOLD: sig is blocked, its action kept. Otherwise sig gets disp (no
+ * extra mask, no flags) and is unblocked. Returns SIG_HOLD if sig was
+ * blocked before, else its previous action; SIG_ERR on error. */
+_sig_func_ptr sigset(int sig, _sig_func_ptr disp)
+{
+    struct sigaction act, old;
+    sigset_t set, was;
+    (sigemptyset)(&set);
+    if ((sigaddset)(&set, sig) < 0 || sigaction(sig, NULL, &old) < 0)
+        return SIG_ERR;
+    if (disp == SIG_HOLD) {
+        if (sigprocmask(SIG_BLOCK, &set, &was) < 0)
+            return SIG_ERR;
+        return (sigismember)(&was, sig) ? SIG_HOLD : old.sa_handler;
+    }
+    memset(&act, 0, sizeof(act));
+    act.sa_handler = disp;
+    if (sigaction(sig, &act, NULL) < 0 || sigprocmask(SIG_UNBLOCK, &set, &was) < 0)
+        return SIG_ERR;
+    return (sigismember)(&was, sig) ? SIG_HOLD : old.sa_handler;
+}
+
+int sigpause(int sig)
+{
+    sigset_t mask;
+    if (sigprocmask(SIG_BLOCK, NULL, &mask) < 0 || (sigdelset)(&mask, sig) < 0)
+        return -1;
+    return sigsuspend(&mask);
+}
+
 int siginterrupt(int sig, int flag)
 {
     struct sigaction act;

@@ -87,6 +87,15 @@ int sigaltstack(const stack_t *__restrict, stack_t *__restrict);
 int pthread_kill(pthread_t, int);
 int siginterrupt(int, int);
 
+/* The X/Open calls (libos/user/signal.c). sigset with SIG_HOLD blocks sig;
+ * sigpause is X/Open's: it unblocks sig and waits for a signal. */
+#define SIG_HOLD ((_sig_func_ptr)2)
+_sig_func_ptr sigset(int, _sig_func_ptr);
+int sighold(int);
+int sigrelse(int);
+int sigignore(int);
+int sigpause(int);
+
 #ifdef __cplusplus
 }
 #endif
