@@ -5,11 +5,13 @@ lease file, ping from the namespace, raw frames) and from the guest's log
 and /proc/net files. Modes:
 
   dhcp     eth0 gets dnsmasq's lease (same address), the host pings it,
-           /proc/net/if and /proc/net/resolv.conf say so
+           /proc/net/if, ifconfig and /proc/net/resolv.conf say so
   static   ip=ADDR/PREFIX,GATEWAY,DNS: the same checks, no DHCP
   two-nics eth0 by DHCP on tap0, eth1 static on tap1: both answer ping
   garbage  after a first ping, a few thousand truncated, oversized,
-           corrupted and bad-checksum frames; the guest still answers ping
+           corrupted and bad-checksum frames, and TCP segments with garbage
+           options (checksums right) at the guest's httpd; the guest still
+           answers ping and the httpd a real connection
   link     QEMU's set_link (QMP) takes eth0's link down and up again: the
            guest logs both, /proc/net/if says down, then ping works again
 
@@ -39,7 +41,8 @@ PROMPT = r"^# $"
 # the tap with a raw AF_PACKET socket (stdlib only).
 GARBAGE_SENDER = r'''
 import os, random, socket, struct, sys
-ifname, mac, ip = sys.argv[1], bytes.fromhex(sys.argv[2].replace(":", "")), sys.argv[3]
+ifname, mac, ip, tcp_port = sys.argv[1], bytes.fromhex(sys.argv[2].replace(":", "")), \
+    sys.argv[3], int(sys.argv[4])
 rng = random.Random(1234)
 s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW)
 s.bind((ifname, 0))
@@ -62,6 +65,34 @@ def ip_header(proto, payload_len, ihl=5, total=None, frag=0, good=True, options=
     c = csum(h) if good else rng.randrange(65536)
     return h[:10] + struct.pack("!H", c) + h[12:]
 
+def garbage_options():
+    """TCP options that a parser must not trust: random bytes, lengths of
+    0 or 1 (a naive loop never ends), lengths past the header's end, the
+    known kinds with wrong lengths; padded to whole words, at most 40."""
+    how = rng.randrange(4)
+    if how == 0:
+        opts = junk(rng.randrange(1, 41))
+    elif how == 1:
+        opts = bytes([rng.choice((2, 3, 4, 5, 8, 30, 99)), rng.choice((0, 1))]) + junk(6)
+    elif how == 2:
+        opts = bytes([rng.choice((2, 3, 5, 8)), rng.randrange(41, 256)]) + junk(10)
+    else:
+        opts = rng.choice((b"\x02\x03\x05", b"\x02\x04\x00\x00", b"\x03\x03\xff",
+                           b"\x03\x02", b"\x08\x09" + junk(7), b"\x05\x03\x00",
+                           b"\x04\x03", b"\x01" * 39 + b"\x02")) + junk(rng.randrange(0, 8))
+    opts = opts[:40]
+    return opts + b"\x00" * (-len(opts) % 4)
+
+def tcp_segment(flags, payload):
+    """A segment to the guest's listener with garbage options and a correct
+    checksum (over the pseudo-header), so that lwIP parses the options."""
+    opts = garbage_options()
+    tcp = struct.pack("!HHIIBBHHH", rng.randrange(1024, 65536), tcp_port,
+                      rng.randrange(2**32), rng.randrange(2**32), (5 + len(opts) // 4) << 4,
+                      flags, rng.randrange(65536), 0, rng.randrange(65536)) + opts + payload
+    pseudo = src_ip + dst_ip + struct.pack("!BBH", 0, 6, len(tcp))
+    return tcp[:16] + struct.pack("!H", csum(pseudo + tcp)) + tcp[18:]
+
 def frame(ethertype, body):
     return mac + src + struct.pack("!H", ethertype) + body
 
@@ -69,13 +100,15 @@ def junk(n):
     return bytes(rng.randrange(256) for _ in range(n))
 
 sent = 0
+tcp_sent = 0
 def send(f):
     global sent
     try:
         s.send(f)
         sent += 1
+        return True
     except OSError:
-        pass
+        return False
 
 for i in range(3000):
     kind = i % 12
@@ -90,12 +123,12 @@ for i in range(3000):
         send(frame(0x0800, ip_header(17, 8, total=rng.randrange(40, 65535)) + junk(8)))
     elif kind == 4:    # IHL larger than the packet, or below 5
         send(frame(0x0800, ip_header(6, 0, ihl=rng.choice((0, 1, 4, 15)))[:rng.randrange(1, 21)]))
-    elif kind == 5:    # TCP with garbage options and a bad checksum
-        opts = junk(20)
-        tcp = struct.pack("!HHIIBBHHH", rng.randrange(65536), rng.choice((22, 80, 7)),
-                          rng.randrange(2**32), 0, (10 << 4), rng.randrange(256), 1024,
-                          rng.randrange(65536), 0) + opts
-        send(frame(0x0800, ip_header(6, len(tcp)) + tcp))
+    elif kind == 5:    # TCP with garbage options, checksum right: SYNs and others
+        if i // 12 % 2:
+            tcp = tcp_segment(0x02 | rng.choice((0, 0x40, 0x80, 0xc0)), b"")
+        else:
+            tcp = tcp_segment(rng.randrange(256) & ~0x02 | 0x10, junk(rng.randrange(0, 64)))
+        tcp_sent += send(frame(0x0800, ip_header(6, len(tcp)) + tcp))
     elif kind == 6:    # UDP with a bad checksum and a lying length
         udp = struct.pack("!HHHH", 1234, rng.choice((53, 67, 68, 7)), rng.randrange(65536),
                           rng.randrange(1, 65536)) + junk(rng.randrange(0, 100))
@@ -114,7 +147,33 @@ for i in range(3000):
         send(frame(0x0800, junk(rng.randrange(1500, 4000))))
     else:              # broadcast junk
         send(b"\xff" * 6 + src + struct.pack("!H", rng.randrange(65536)) + junk(rng.randrange(0, 100)))
-print("sent", sent)
+print("sent", sent, "tcp", tcp_sent)
+'''
+
+# The guest's httpd port that the garbage TCP segments go to.
+GUEST_HTTP_PORT = 8080
+
+# Run inside the namespace: waits until the guest's port accepts a TCP
+# connection (timeout seconds), then GETs / and prints the body; exit 1
+# when it never connected or the answer is not a 200.
+HTTP_GET = r'''
+import http.client, sys, time
+addr, port, timeout = sys.argv[1], int(sys.argv[2]), float(sys.argv[3])
+deadline = time.monotonic() + timeout
+while True:
+    try:
+        c = http.client.HTTPConnection(addr, port, timeout=timeout)
+        c.connect()
+        break
+    except OSError as e:
+        if time.monotonic() > deadline:
+            print("no connection:", e)
+            sys.exit(1)
+        time.sleep(0.2)
+c.request("GET", "/")
+r = c.getresponse()
+sys.stdout.write(r.read().decode(errors="replace"))
+sys.exit(0 if r.status == 200 else 1)
 '''
 
 
@@ -140,6 +199,28 @@ def check_if_line(guest, timeout, name, mac, addr, gw, how, failures):
     want = "%s mac %s mtu 1500 up inet %s/24 gw %s %s" % (name, mac, addr, gw, how)
     if want not in text.split("\n"):
         failures.append("/proc/net/if: expected line %r, got %r" % (want, text))
+
+
+def check_ifconfig(guest, timeout, name, mac, addr, failures):
+    """ifconfig NAME: the NIC's MAC, its address, and packets received
+    (the ping before has put some there)."""
+    text = shell(guest, "ifconfig " + name, timeout)
+    hwaddr = re.search(r"^%s\s+Link encap:Ethernet\s+HWaddr (\S+)$" % re.escape(name), text,
+                       re.M)
+    inet = re.search(r"^\s+inet addr:(\S+)\s", text, re.M)
+    rx = re.search(r"^\s+RX packets:(\d+) ", text, re.M)
+    if not (hwaddr and hwaddr.group(1).lower() == mac.lower() and inet and
+            inet.group(1) == addr and rx and int(rx.group(1)) > 0):
+        failures.append("ifconfig %s: expected HWaddr %s, inet addr:%s and RX packets > 0, "
+                        "got %r" % (name, mac, addr, text))
+
+
+def eth0_tx_frames(guest, timeout):
+    """eth0's transmitted packets in /proc/net/dev (Linux's layout: eight
+    receive counters, then transmit bytes and packets)."""
+    dev = shell(guest, "cat /proc/net/dev", timeout)
+    m = re.search(r"^\s*eth0:((?:\s*\d+){10})", dev, re.M)
+    return int(m.group(1).split()[9]) if m else 0
 
 
 def qmp_command(path, command, arguments):
@@ -193,19 +274,26 @@ def run(args, ns, guest, failures):
 
     ping(ns, addr, failures, "eth0")
     check_if_line(guest, t, "eth0", MAC0, addr, ns.host_addr(0), how, failures)
+    check_ifconfig(guest, t, "eth0", MAC0, addr, failures)
     resolv = shell(guest, "cat /etc/resolv.conf", t)
     if resolv != "nameserver %s" % ns.host_addr(0):
         failures.append("/etc/resolv.conf is %r, expected the namespace's dnsmasq" % resolv)
     if args.mode == "static":
         # TCP to the interface's own address loops back inside lwIP, with
         # the checksums a NIC with checksum offload would have finished.
+        # The client retries until the listener is up (refused before;
+        # at most 60 s), and wait lets the listener finish writing (it
+        # ends at the client's close).
         shell(guest, "nc -l -p 9000 > /tmp/self &", t)
-        out = shell(guest, "sleep 1; seq 1 2000 | nc %s 9000; sleep 1; wc -c < /tmp/self" % addr, t)
+        out = shell(guest, "n=0; until seq 1 2000 | nc %s 9000 2>/dev/null; do n=$((n+1)); "
+                    "if [ $n -ge 600 ]; then break; fi; sleep 0.1; done; echo retries=$n; "
+                    "[ $n -lt 600 ] && wait; wc -c < /tmp/self" % addr, t)
         if "8893" not in re.findall(r"^\s*(\d+)\s*$", out, re.M):
             failures.append("TCP to the guest's own address: %r" % out)
     if args.mode == "two-nics":
         ping(ns, STATIC_ADDR1, failures, "eth1")
         check_if_line(guest, t, "eth1", MAC1, STATIC_ADDR1, "-", "static", failures)
+        check_ifconfig(guest, t, "eth1", MAC1, STATIC_ADDR1, failures)
     if args.mode == "link":
         set_link(args, False, failures)
         guest.expect(r"net: eth0 link down$", t)
@@ -217,12 +305,40 @@ def run(args, ns, guest, failures):
         ping(ns, addr, failures, "after the link came back")
         check_if_line(guest, t, "eth0", MAC0, addr, ns.host_addr(0), how, failures)
     if args.mode == "garbage":
-        sender = ns.run([sys.executable, "-c", GARBAGE_SENDER, ns.taps[0], MAC0, addr],
-                        timeout=300)
+        # A listener for the TCP segments with garbage options (their
+        # checksums are right, so lwIP reads the options): the guest's
+        # httpd, which the host can probe without using it up.
+        shell(guest, "mkdir -p /tmp/www && echo after-garbage > /tmp/www/index.html", t)
+        guest.send("httpd -p %d /tmp/www &\n" % GUEST_HTTP_PORT)
+        get = ns.run([sys.executable, "-c", HTTP_GET, addr, str(GUEST_HTTP_PORT), str(t)],
+                     timeout=t + 60)
+        if get.returncode != 0 or get.stdout != "after-garbage\n":
+            failures.append("the guest's httpd before the garbage: %r" % get.stdout)
+        shell(guest, "echo httpd-started", t)
+        tx_before = eth0_tx_frames(guest, t)
+        sender = ns.run([sys.executable, "-c", GARBAGE_SENDER, ns.taps[0], MAC0, addr,
+                         str(GUEST_HTTP_PORT)], timeout=300)
         print(sender.stdout.strip())
         if sender.returncode != 0:
             failures.append("garbage sender failed:\n%s" % sender.stdout)
+        # lwIP answers a SYN with a SYN-ACK and a stray ACK at a listener
+        # with a reset: the segments got past the checksum to the options
+        # (with a wrong checksum it drops them without a word).
+        m = re.search(r"tcp (\d+)", sender.stdout)
+        tcp_sent = int(m.group(1)) if m else 0
+        answers = eth0_tx_frames(guest, t) - tx_before
+        print("the guest sent %d frames after %d TCP segments with garbage options" % (
+            answers, tcp_sent))
+        if not tcp_sent or answers < tcp_sent // 4:
+            failures.append("the guest answered %d frames to %d TCP segments with garbage "
+                            "options (at least a quarter expected)" % (answers, tcp_sent))
         ping(ns, addr, failures, "after the garbage")
+        # A real connection to the port that had the garbage still works.
+        get = ns.run([sys.executable, "-c", HTTP_GET, addr, str(GUEST_HTTP_PORT), str(t)],
+                     timeout=t + 60)
+        if get.returncode != 0 or get.stdout != "after-garbage\n":
+            failures.append("a TCP connection to the guest's httpd after the garbage "
+                            "(rc %d): %r" % (get.returncode, get.stdout))
         print(shell(guest, "cat /proc/net/dev", t))
     listing = shell(guest, "ls /proc/net", t).split()
     if listing != ["dev", "if", "resolv.conf"]:

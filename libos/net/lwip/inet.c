@@ -26,6 +26,7 @@
 #include <kern/util.h>
 #include <mm/kmalloc.h>
 #include <net/socket.h>
+#include <plat/timer.h>
 #include <sched/wait.h>
 #include "lwip/inet_chksum.h"
 #include "lwip/ip4.h"
@@ -246,10 +247,52 @@ static err_t tcp_recv_cb(void *arg, struct tcp_pcb *pcb, struct pbuf *p, err_t e
     return ERR_OK;
 }
 
+/* lwIP's heap, shared by every connection: a sender that finds it full
+ * with nothing of its own queued (so no ACK of its own will free any)
+ * waits for any socket to give some back (an ACK, a read, a close), as
+ * Linux's senders wait for memory, instead of failing with ENOBUFS. The
+ * freers bump mem_gen and look for waiters; a waiter counts itself and
+ * then looks at mem_gen: with both sequentially consistent, one of them
+ * sees the other. Memory that only a read would free (unread data of a
+ * socket nobody reads) frees no other way: a waiter looks again every
+ * MEM_RETRY_NS. */
+#define MEM_RETRY_NS 100000000ULL
+static struct spinlock mem_lock = SPINLOCK_INIT;
+static struct waitq mem_wq = WAITQ_INIT(mem_wq);
+static uint64_t mem_gen;
+static unsigned mem_waiters;
+
+static void mem_freed(void)
+{
+    __atomic_fetch_add(&mem_gen, 1, __ATOMIC_SEQ_CST);
+    if (!__atomic_load_n(&mem_waiters, __ATOMIC_SEQ_CST))
+        return;
+    unsigned long flags = spin_lock_irqsave(&mem_lock);
+    waitq_wake_all(&mem_wq);
+    spin_unlock_irqrestore(&mem_lock, flags);
+}
+
+/* Waits until mem_gen moves from gen, MEM_RETRY_NS passes or deadline
+ * (0: none) comes: 0, or -EAGAIN at the deadline, -EINTR on a signal. */
+static int mem_wait(uint64_t gen, uint64_t deadline)
+{
+    uint64_t retry = plat_time_ns() + MEM_RETRY_NS;
+    bool is_retry_first = !deadline || retry < deadline;
+    unsigned long flags = spin_lock_irqsave(&mem_lock);
+    __atomic_fetch_add(&mem_waiters, 1, __ATOMIC_SEQ_CST);
+    int rc = 0;
+    while (__atomic_load_n(&mem_gen, __ATOMIC_SEQ_CST) == gen && rc == 0)
+        rc = sock_wait(&mem_wq, &mem_lock, is_retry_first ? retry : deadline);
+    __atomic_fetch_sub(&mem_waiters, 1, __ATOMIC_SEQ_CST);
+    spin_unlock_irqrestore(&mem_lock, flags);
+    return rc == -EAGAIN && is_retry_first ? 0 : rc;
+}
+
 static err_t tcp_sent_cb(void *arg, struct tcp_pcb *pcb, u16_t len)
 {
     (void)len;
     struct inet_sock *is = arg;
+    mem_freed();                /* the acknowledged segments' pbufs */
     /* A blocked writer is woken once a quarter of the send buffer is free
      * (or all is acknowledged), not at every ACK of two segments: under
      * TCG each wake-up and sleep costs as much as the segments' copying. */
@@ -286,6 +329,7 @@ static void tcp_err_cb(void *arg, err_t err)
     is->sent_gen++;
     waitq_wake_all(&is->wq);
     spin_unlock(&is->lock);
+    mem_freed();                /* the pcb and its segments */
 }
 
 static err_t tcp_connected_cb(void *arg, struct tcp_pcb *pcb, err_t err)
@@ -571,6 +615,7 @@ static void inet_release(struct socket *sock)
     }
     inet_sock_free(is);
     UNLOCK_TCPIP_CORE();
+    mem_freed();
 }
 
 /* ---------------------------------------------------------------- bind, listen, accept, connect */
@@ -818,6 +863,7 @@ static long tcp_send(struct socket *sock, struct inet_sock *is, struct sock_msg 
         bool is_shut = is->is_shut_wr;
         uint64_t gen = is->sent_gen;
         spin_unlock(&is->lock);
+        uint64_t heap_gen = __atomic_load_n(&mem_gen, __ATOMIC_SEQ_CST);
         if (state != INET_CONNECTED || !pcb || is_shut) {
             UNLOCK_TCPIP_CORE();
             if (state == INET_CONNECTING) {
@@ -876,13 +922,16 @@ static long tcp_send(struct socket *sock, struct inet_sock *is, struct sock_msg 
             rc = inet_errno(err);
             break;
         }
-        if (err == ERR_MEM && is_idle) {
-            rc = -ENOBUFS;      /* lwIP's heap is full and nothing will free it for us */
-            break;
-        }
         if (flags & MSG_DONTWAIT) {
             rc = -EAGAIN;
             break;
+        }
+        if (err == ERR_MEM && is_idle) {
+            /* lwIP's heap is full and no ACK of ours will free any */
+            rc = mem_wait(heap_gen, deadline);
+            if (rc < 0)
+                break;
+            continue;
         }
         spin_lock(&is->lock);
         while (is->sent_gen == gen && !is->is_shut_wr && is->state == INET_CONNECTED && rc == 0)
@@ -901,6 +950,7 @@ static void tcp_consumed(struct inet_sock *is, struct pbuf *freed, size_t n)
         return;
     LOCK_TCPIP_CORE();
     pbuf_list_free(freed);
+    mem_freed();
     if (is->pcb.tcp) {          /* never a listener's: it has no data */
         while (n) {
             u16_t k = (u16_t)MIN(n, (size_t)0xffff);
