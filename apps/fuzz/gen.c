@@ -127,6 +127,8 @@ static const struct sys_spec specs[SYS_COUNT] = {
     [SYS_sigprocmask] = { { K_SMALL, K_PTR, K_PTR } },
     [SYS_sigpending] = { { K_PTR } },
     [SYS_sigsuspend] = { { K_PTR } },
+    [SYS_sigqueue] = { { K_PID, K_SIG, K_ANY } },
+    [SYS_sigtimedwait] = { { K_PTR, K_PTR, K_PTR } },
     [SYS_sigaltstack] = { { K_PTR, K_PTR } },
     [SYS_alarm] = { { K_SMALL } },
     [SYS_setitimer] = { { K_SMALL, K_PTR, K_PTR } },
@@ -739,9 +741,10 @@ static bool allowed(struct fuzz_thread *t, long nr, long a[6])
     case SYS_reboot:
         return false;
     case SYS_kill:
+    case SYS_sigqueue:
     case SYS_tgkill: {
         /* the kernel reads pid_t and int: compare what it will see */
-        int pid = (int)a[0], sig = (int)(nr == SYS_kill ? a[1] : a[2]);
+        int pid = (int)a[0], sig = (int)(nr == SYS_tgkill ? a[2] : a[1]);
         if (!reaches_run(pid))
             return true;
         /* the master may signal itself (or its group) with what it

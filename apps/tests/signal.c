@@ -723,6 +723,165 @@ static void xopen_sigset_sighold_sigpause(void)
     CHECK_OK(install(SIGUSR1, SIG_DFL, 0, NULL));
 }
 
+/* ---- real-time signals ---- */
+
+struct rt_seen {
+    int signo, code, value;
+    pid_t pid;
+};
+static struct rt_seen rt_log[16];
+static volatile int rt_count;
+
+static void rt_handler(int sig, siginfo_t *info, void *ctx)
+{
+    (void)ctx;
+    if (rt_count < 16)
+        rt_log[rt_count] = (struct rt_seen){ sig, info->si_code, info->si_value.sival_int,
+                                             info->si_pid };
+    rt_count++;
+}
+
+static int install_rt(int sig)
+{
+    struct sigaction a;
+    memset(&a, 0, sizeof(a));
+    a.sa_sigaction = rt_handler;
+    a.sa_flags = SA_SIGINFO;
+    return sigaction(sig, &a, NULL);
+}
+
+/* Real-time signals queue every send with its value and come lowest
+ * number first, in sending order within one number; a standard signal
+ * sent twice while blocked comes once. */
+static void rt_signals_queued_in_order_with_values(void)
+{
+    CHECK(SIGRTMAX - SIGRTMIN + 1 >= 8, "only %d real-time signals", SIGRTMAX - SIGRTMIN + 1);
+    CHECK_OK(install_rt(SIGRTMIN));
+    CHECK_OK(install_rt(SIGRTMIN + 1));
+    CHECK_OK(install_rt(SIGUSR2));
+    sigset_t block, old;
+    sigemptyset(&block);
+    sigaddset(&block, SIGRTMIN);
+    sigaddset(&block, SIGRTMIN + 1);
+    sigaddset(&block, SIGUSR2);
+    CHECK_OK(sigprocmask(SIG_BLOCK, &block, &old));
+    rt_count = 0;
+    CHECK_OK(sigqueue(getpid(), SIGRTMIN + 1, (union sigval){ .sival_int = 10 }));
+    CHECK_OK(sigqueue(getpid(), SIGRTMIN, (union sigval){ .sival_int = 20 }));
+    CHECK_OK(sigqueue(getpid(), SIGRTMIN, (union sigval){ .sival_int = 21 }));
+    CHECK_OK(kill(getpid(), SIGRTMIN));
+    CHECK_OK(sigqueue(getpid(), SIGUSR2, (union sigval){ .sival_int = 30 }));
+    CHECK_OK(sigqueue(getpid(), SIGUSR2, (union sigval){ .sival_int = 31 }));
+    CHECK_EQ("handlers run while blocked", 0, rt_count);
+    CHECK_OK(sigprocmask(SIG_SETMASK, &old, NULL));
+    CHECK_EQ("deliveries", 5, rt_count);
+    static const struct rt_seen want[] = {
+        { SIGUSR2, SI_QUEUE, 30, 0 }, { SIGRTMIN, SI_QUEUE, 20, 0 }, { SIGRTMIN, SI_QUEUE, 21, 0 },
+        { SIGRTMIN, SI_USER, 0, 0 }, { SIGRTMIN + 1, SI_QUEUE, 10, 0 },
+    };
+    for (int i = 0; i < 5; i++) {
+        CHECK(rt_log[i].signo == want[i].signo && rt_log[i].code == want[i].code &&
+              (want[i].code != SI_QUEUE || rt_log[i].value == want[i].value),
+              "delivery %d: signal %d code %d value %d, expected %d %d %d", i, rt_log[i].signo,
+              rt_log[i].code, rt_log[i].value, want[i].signo, want[i].code, want[i].value);
+        CHECK_EQ("si_pid", getpid(), rt_log[i].pid);
+    }
+    CHECK_OK(install(SIGRTMIN, SIG_DFL, 0, NULL));
+    CHECK_OK(install(SIGRTMIN + 1, SIG_DFL, 0, NULL));
+    CHECK_OK(install(SIGUSR2, SIG_DFL, 0, NULL));
+}
+
+/* sigwaitinfo/sigtimedwait/sigwait take a blocked pending signal without a
+ * handler; a timeout gives EAGAIN after at least its time; a signal from
+ * another process wakes sigwait; another signal with a handler gives
+ * EINTR. */
+static void sigwait_family_takes_blocked_signals(void)
+{
+    CHECK_OK(tap_ensure_proc());
+    sigset_t set, old;
+    sigemptyset(&set);
+    sigaddset(&set, SIGRTMIN + 2);
+    sigaddset(&set, SIGUSR1);
+    CHECK_OK(sigprocmask(SIG_BLOCK, &set, &old));
+    CHECK_OK(sigqueue(getpid(), SIGRTMIN + 2, (union sigval){ .sival_int = 7 }));
+    siginfo_t info;
+    memset(&info, 0, sizeof(info));
+    CHECK_EQ("sigwaitinfo", SIGRTMIN + 2, sigwaitinfo(&set, &info));
+    CHECK_EQ("si_value", 7, info.si_value.sival_int);
+    CHECK_EQ("si_code", SI_QUEUE, info.si_code);
+    CHECK_EQ("si_pid", getpid(), info.si_pid);
+    sigset_t pending;
+    CHECK_OK(sigpending(&pending));
+    CHECK(!sigismember(&pending, SIGRTMIN + 2), "taken signal still pending");
+    struct timespec ts = { 0, 150 * 1000000L };
+    long start = now_ms();
+    CHECK_ERRNO(sigtimedwait(&set, &info, &ts), EAGAIN);
+    CHECK(now_ms() - start >= 145, "EAGAIN after %ld ms of a 150 ms timeout", now_ms() - start);
+    ts = (struct timespec){ 0, 0 };
+    CHECK_ERRNO(sigtimedwait(&set, NULL, &ts), EAGAIN);                 /* a poll */
+    ts = (struct timespec){ 0, 1000000000L };
+    CHECK_ERRNO(sigtimedwait(&set, NULL, &ts), EINVAL);
+    /* from a child, once we wait (state S) */
+    pid_t me = getpid(), pid = fork();
+    CHECK_OK(pid);
+    if (pid == 0) {
+        long give_up = now_ms() + 30000;
+        while (proc_state(me) != 'S' && now_ms() < give_up)
+            msleep(1);
+        _exit(kill(me, SIGUSR1) == 0 ? 0 : 1);
+    }
+    int sig = 0;
+    CHECK_EQ("sigwait", 0, sigwait(&set, &sig));
+    CHECK_EQ("signal from the child", SIGUSR1, sig);
+    int status = wait_for(pid);
+    CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0, "child %s", status_str(status));
+    /* another signal, with a handler, ends the wait with EINTR */
+    hits = 0;
+    CHECK_OK(install(SIGUSR2, count_handler, 0, NULL));
+    pid = fork();
+    CHECK_OK(pid);
+    if (pid == 0) {
+        long give_up = now_ms() + 30000;
+        while (proc_state(me) != 'S' && now_ms() < give_up)
+            msleep(1);
+        _exit(kill(me, SIGUSR2) == 0 ? 0 : 1);
+    }
+    ts = (struct timespec){ 60, 0 };
+    CHECK_ERRNO(sigtimedwait(&set, &info, &ts), EINTR);
+    CHECK_EQ("handler of the other signal", 1, hits);
+    wait_for(pid);
+    CHECK_OK(sigprocmask(SIG_SETMASK, &old, NULL));
+    CHECK_OK(install(SIGUSR2, SIG_DFL, 0, NULL));
+}
+
+/* A process's queue is bounded: sigqueue gets EAGAIN past it (at least
+ * _POSIX_SIGQUEUE_MAX, 32); SIG_IGN empties it. */
+static void rt_queue_bounded_and_discarded(void)
+{
+    sigset_t set, old, pending;
+    sigemptyset(&set);
+    sigaddset(&set, SIGRTMIN + 3);
+    CHECK_OK(sigprocmask(SIG_BLOCK, &set, &old));
+    CHECK_OK(install_rt(SIGRTMIN + 3));
+    int queued = 0;
+    while (queued < 100000 && sigqueue(getpid(), SIGRTMIN + 3, (union sigval){ 0 }) == 0)
+        queued++;
+    CHECK_EQ("errno at the limit", EAGAIN, errno);
+    CHECK(queued >= 32 && queued == sysconf(_SC_SIGQUEUE_MAX),
+          "%d queued before EAGAIN, sysconf says %ld", queued, sysconf(_SC_SIGQUEUE_MAX));
+    CHECK_OK(install(SIGRTMIN + 3, SIG_IGN, 0, NULL));
+    CHECK_OK(sigpending(&pending));
+    CHECK(!sigismember(&pending, SIGRTMIN + 3), "still pending after SIG_IGN");
+    CHECK_OK(sigprocmask(SIG_SETMASK, &old, NULL));
+    /* ignored and not blocked: accepted and dropped */
+    CHECK_OK(sigqueue(getpid(), SIGRTMIN + 3, (union sigval){ 0 }));
+    CHECK_OK(sigpending(&pending));
+    CHECK(!sigismember(&pending, SIGRTMIN + 3), "an ignored signal pending");
+    CHECK_OK(install(SIGRTMIN + 3, SIG_DFL, 0, NULL));
+    CHECK_ERRNO(sigqueue(getpid(), NSIG, (union sigval){ 0 }), EINVAL);
+    CHECK_ERRNO(sigqueue(-1, SIGRTMIN, (union sigval){ 0 }), ESRCH);
+}
+
 static void sigkill_and_sigstop_cannot_be_caught(void)
 {
     struct sigaction a;
@@ -790,6 +949,9 @@ int main(int argc, char **argv)
         TAP_TEST(sigaltstack_bad_flags),
         TAP_TEST(nanosleep_resumes_after_stop),
         TAP_TEST(xopen_sigset_sighold_sigpause),
+        TAP_TEST(rt_signals_queued_in_order_with_values),
+        TAP_TEST(sigwait_family_takes_blocked_signals),
+        TAP_TEST(rt_queue_bounded_and_discarded),
         TAP_TEST(sigkill_and_sigstop_cannot_be_caught),
         TAP_TEST(kill_bad_arguments),
         TAP_TEST(default_action_terminates),

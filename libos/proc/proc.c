@@ -87,6 +87,7 @@ struct proc *proc_alloc(void)
     list_init(&p->sibling);
     list_init(&p->all_link);
     list_init(&p->threads);
+    list_init(&p->rt_queue);
     waitq_init(&p->child_wq);
     waitq_init(&p->stop_wq);
     waitq_init(&p->thread_exit_wq);
@@ -101,6 +102,7 @@ struct proc_thread *proc_thread_alloc(struct proc *p)
         return NULL;
     pt->proc = p;
     list_init(&pt->link);
+    list_init(&pt->rt_queue);
     waitq_init(&pt->sig_wq);
     pt->altstack.ss_flags = SS_DISABLE;
     arch_user_state_init(pt->user_state);
@@ -254,6 +256,7 @@ static void proc_finish(struct proc *p)
         }
     }
     p->state = PROC_ZOMBIE;
+    sig_queue_discard(p, &p->rt_queue, 0);
     proc_cmdline_put(p->cmdline);
     p->cmdline = NULL;
     for (unsigned i = 0; i < check_count; i++)
@@ -305,6 +308,7 @@ _Noreturn void proc_thread_exit(void)
 
     flags = spin_lock_irqsave(&proc_lock);
     list_remove(&pt->link);
+    sig_queue_discard(p, &pt->rt_queue, 0);     /* lost with the thread */
     bool is_last = --p->thread_count == 0;
     if (is_last)
         proc_begin_exit_locked(p, ABI_W_EXITCODE(0, 0));
@@ -529,6 +533,8 @@ long proc_fork(struct trap_frame *tf)
         flags = spin_lock_irqsave(&proc_lock);
         list_remove(&child->sibling);
         list_remove(&child->all_link);
+        sig_queue_discard(child, &pt->rt_queue, 0);     /* a kill may have come */
+        sig_queue_discard(child, &child->rt_queue, 0);
         spin_unlock_irqrestore(&proc_lock, flags);
         vfs_ctx_release(&child->files);
         goto fail_vm;
@@ -584,6 +590,7 @@ long proc_thread_create(uintptr_t entry, uintptr_t stack, uintptr_t tls, uintptr
     if (rc < 0) {
         flags = spin_lock_irqsave(&proc_lock);
         list_remove(&pt->link);
+        sig_queue_discard(p, &pt->rt_queue, 0);     /* a tgkill may have come */
         p->thread_count--;
         spin_unlock_irqrestore(&proc_lock, flags);
         kfree(pt);

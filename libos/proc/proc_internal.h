@@ -70,7 +70,9 @@ struct proc {
     struct vfs_ctx files;           /* s */
     struct abi_sigaction actions[NSIG];     /* p */
     abi_sigset_t pending;           /* p: process-directed */
-    struct abi_siginfo pending_info[NSIG];  /* p */
+    struct abi_siginfo pending_info[SIGRTMIN];  /* p: standard signals' */
+    struct list rt_queue;           /* p: struct sig_queued, real-time */
+    unsigned rt_queued;             /* p: queued here and in its threads */
     struct list threads;            /* p: struct proc_thread.link */
     unsigned thread_count;          /* p */
     struct waitq thread_exit_wq;    /* s: exec waits here for the others */
@@ -96,7 +98,8 @@ struct proc_thread {
     int tid;                        /* c */
     abi_sigset_t mask;              /* p */
     abi_sigset_t pending;           /* p: thread-directed (tgkill, faults) */
-    struct abi_siginfo pending_info[NSIG];  /* p */
+    struct abi_siginfo pending_info[SIGRTMIN];  /* p: standard signals' */
+    struct list rt_queue;           /* p: struct sig_queued, real-time */
     abi_sigset_t saved_mask;        /* p: sigsuspend: restored after the handler */
     bool has_saved_mask;            /* p */
     struct abi_stack altstack;      /* t */
@@ -154,6 +157,9 @@ int proc_exec_try_load(struct vfs_ctx *ctx, const char *path);
 int sig_send_proc(struct proc *p, int sig, const struct abi_siginfo *info); /* lock held */
 int sig_send_thread(struct proc_thread *pt, int sig, const struct abi_siginfo *info);
 void sig_update_pending(struct proc_thread *pt);    /* lock held */
+/* Frees the real-time signals queued on q (a thread's or the process's
+ * rt_queue) that are sig, or all of them for sig 0; lock held. */
+void sig_queue_discard(struct proc *p, struct list *q, int sig);
 void sig_reset_on_exec(struct proc *p, struct proc_thread *pt);
 void sig_alarm_cancel(struct proc *p);
 void sig_pipe_hook(void);

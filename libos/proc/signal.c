@@ -9,6 +9,7 @@
 #include <abi/gate.h>
 #include <abi/wait.h>
 #include <kern/util.h>
+#include <mm/kmalloc.h>
 #include <mm/vm.h>
 #include <plat/cpu.h>
 #include <plat/timer.h>
@@ -56,6 +57,90 @@ static bool sig_is_discarded(const struct proc *p, const struct proc_thread *for
         if (list_entry(pos, struct proc_thread, link)->mask & ABI_SIGBIT(sig))
             return false;
     return true;
+}
+
+/* ---- real-time signals --------------------------------------------------
+ * SIGRTMIN..SIGRTMAX are queued: each send keeps its siginfo (sigqueue's
+ * value) and is delivered once, lowest number first, in sending order
+ * within a number; the pending bit says "queued here". A process holds at
+ * most SIG_QUEUE_MAX (its own and its threads'): beyond, sigqueue and
+ * tgkill get EAGAIN and kill's are dropped. The standard signals keep one
+ * pending instance and its info in pending_info. */
+#define SIG_QUEUE_MAX 256
+
+struct sig_queued {
+    struct list link;
+    struct abi_siginfo info;    /* si_signo: which signal */
+};
+
+static int sig_queue_add(struct proc *p, struct list *q, abi_sigset_t *pending,
+                         const struct abi_siginfo *info)
+{
+    spin_assert_held(&proc_lock);
+    if (p->rt_queued >= SIG_QUEUE_MAX)
+        return -EAGAIN;
+    struct sig_queued *e = kmalloc(sizeof(*e));
+    if (!e)
+        return -EAGAIN;
+    e->info = *info;
+    list_push_back(q, &e->link);
+    p->rt_queued++;
+    *pending |= ABI_SIGBIT(info->si_signo);
+    return 0;
+}
+
+void sig_queue_discard(struct proc *p, struct list *q, int sig)
+{
+    spin_assert_held(&proc_lock);
+    struct list *pos = q->next;
+    while (pos != q) {
+        struct sig_queued *e = list_entry(pos, struct sig_queued, link);
+        pos = pos->next;
+        if (sig == 0 || e->info.si_signo == sig) {
+            list_remove(&e->link);
+            p->rt_queued--;
+            kfree(e);
+        }
+    }
+}
+
+/* Takes one instance of pending signal sig, the thread's before the
+ * process's, and its info. */
+static void take_signal(struct proc_thread *pt, int sig, struct abi_siginfo *info)
+{
+    spin_assert_held(&proc_lock);
+    struct proc *p = pt->proc;
+    bool is_thread = pt->pending & ABI_SIGBIT(sig);
+    abi_sigset_t *pending = is_thread ? &pt->pending : &p->pending;
+    if (sig < SIGRTMIN) {
+        *pending &= ~ABI_SIGBIT(sig);
+        *info = is_thread ? pt->pending_info[sig] : p->pending_info[sig];
+        return;
+    }
+    struct list *q = is_thread ? &pt->rt_queue : &p->rt_queue;
+    struct sig_queued *found = NULL;
+    bool has_more = false;
+    struct list *pos;
+    list_for_each(pos, q) {
+        struct sig_queued *e = list_entry(pos, struct sig_queued, link);
+        if (e->info.si_signo != sig)
+            continue;
+        if (found) {
+            has_more = true;
+            break;
+        }
+        found = e;
+    }
+    if (!has_more)
+        *pending &= ~ABI_SIGBIT(sig);
+    if (!found) {                       /* cannot happen: the bit says queued */
+        *info = (struct abi_siginfo){ .si_signo = sig, .si_code = SI_KERNEL };
+        return;
+    }
+    *info = found->info;
+    list_remove(&found->link);
+    p->rt_queued--;
+    kfree(found);
 }
 
 /* Init (pid 1) gets only the signals it has a handler for, as on Linux:
@@ -125,9 +210,15 @@ int sig_send_proc(struct proc *p, int sig, const struct abi_siginfo *info)
     }
     if (sig_is_discarded(p, NULL, sig))
         return 0;
-    if (!(p->pending & ABI_SIGBIT(sig)))
-        p->pending_info[sig] = *info;
-    p->pending |= ABI_SIGBIT(sig);
+    if (sig >= SIGRTMIN) {
+        int rc = sig_queue_add(p, &p->rt_queue, &p->pending, info);
+        if (rc < 0)
+            return rc;
+    } else {
+        if (!(p->pending & ABI_SIGBIT(sig)))
+            p->pending_info[sig] = *info;
+        p->pending |= ABI_SIGBIT(sig);
+    }
     wake_all_threads(p);
     return 0;
 }
@@ -142,9 +233,15 @@ static int send_thread_locked(struct proc_thread *pt, int sig, const struct abi_
         return sig_send_proc(p, sig, info);
     if (is_dropped_by_init(p, sig) || sig_is_discarded(p, pt, sig))
         return 0;
-    if (!(pt->pending & ABI_SIGBIT(sig)))
-        pt->pending_info[sig] = *info;
-    pt->pending |= ABI_SIGBIT(sig);
+    if (sig >= SIGRTMIN) {
+        int rc = sig_queue_add(p, &pt->rt_queue, &pt->pending, info);
+        if (rc < 0)
+            return rc;
+    } else {
+        if (!(pt->pending & ABI_SIGBIT(sig)))
+            pt->pending_info[sig] = *info;
+        pt->pending |= ABI_SIGBIT(sig);
+    }
     sig_update_pending(pt);
     return 0;
 }
@@ -242,6 +339,29 @@ int sig_tgkill(int pid, int tid, int sig)
     int rc = target ? 0 : -ESRCH;
     if (target && sig)
         rc = send_thread_locked(target, sig, &info);
+    spin_unlock_irqrestore(&proc_lock, flags);
+    return rc;
+}
+
+/* sigqueue: kill of one process, with a value; EAGAIN when its queue of
+ * real-time signals is full. */
+int sig_queue(int pid, int sig, uint64_t value)
+{
+    struct proc *me = proc_current();
+    if (sig < 0 || sig >= NSIG)
+        return -EINVAL;
+    if (pid <= 0)
+        return -ESRCH;
+    struct abi_siginfo info = { .si_signo = sig, .si_code = SI_QUEUE, .si_pid = me->pid,
+                                .si_uid = me->files.cred.uid, .si_value = value };
+    unsigned long flags = spin_lock_irqsave(&proc_lock);
+    struct proc *p = proc_find(pid);
+    int rc = -ESRCH;
+    if (p) {
+        rc = may_signal(me, p, sig) ? 0 : -EPERM;
+        if (rc == 0 && sig)
+            rc = sig_send_proc(p, sig, &info);
+    }
     spin_unlock_irqrestore(&proc_lock, flags);
     return rc;
 }
@@ -387,13 +507,7 @@ static void return_work_slow(struct trap_frame *tf, struct proc_thread *pt)
             break;
         int sig = lowest_signal(set);
         struct abi_siginfo info;
-        if (pt->pending & ABI_SIGBIT(sig)) {
-            pt->pending &= ~ABI_SIGBIT(sig);
-            info = pt->pending_info[sig];
-        } else {
-            p->pending &= ~ABI_SIGBIT(sig);
-            info = p->pending_info[sig];
-        }
+        take_signal(pt, sig, &info);
         struct abi_sigaction act = p->actions[sig];
         if (sig == SIGKILL || sig == SIGSTOP)
             act.handler = ABI_SIG_DFL;
@@ -517,9 +631,13 @@ long sig_action(int sig, const struct abi_sigaction *act, struct abi_sigaction *
         /* Setting SIG_IGN (or a default ignore) discards what is pending. */
         if (sig_is_ignored(p, sig)) {
             p->pending &= ~ABI_SIGBIT(sig);
+            sig_queue_discard(p, &p->rt_queue, sig);
             struct list *pos;
-            list_for_each(pos, &p->threads)
-                list_entry(pos, struct proc_thread, link)->pending &= ~ABI_SIGBIT(sig);
+            list_for_each(pos, &p->threads) {
+                struct proc_thread *t = list_entry(pos, struct proc_thread, link);
+                t->pending &= ~ABI_SIGBIT(sig);
+                sig_queue_discard(p, &t->rt_queue, sig);
+            }
         }
     }
     spin_unlock_irqrestore(&proc_lock, flags);
@@ -584,6 +702,51 @@ long sig_suspend(abi_sigset_t mask)
     pt->mask = mask & SIG_VALID_MASK & ~SIG_UNBLOCKABLE;
     sig_update_pending(pt);
     return sleep_for_signal(pt, flags);
+}
+
+long sig_timedwait(abi_sigset_t set, struct abi_siginfo *info, const uint64_t *timeout_ns)
+{
+    struct proc_thread *pt = proc_thread_current();
+    struct proc *p = pt->proc;
+    set &= SIG_VALID_MASK & ~SIG_UNBLOCKABLE;
+    uint64_t deadline = timeout_ns ? plat_time_ns() + *timeout_ns : 0;
+    unsigned long flags = spin_lock_irqsave(&proc_lock);
+    abi_sigset_t saved = pt->mask;
+    long rc;
+    for (;;) {
+        abi_sigset_t ready = (pt->pending | p->pending) & set;
+        if (ready) {
+            rc = lowest_signal(ready);
+            take_signal(pt, (int)rc, info);
+            break;
+        }
+        if (p->is_exiting || pt->is_exiting) {
+            rc = -EINTR;
+            break;
+        }
+        if (timeout_ns && plat_time_ns() >= deadline) {
+            rc = -EAGAIN;
+            break;
+        }
+        /* While it waits, set counts as unblocked (as on Linux): one of
+         * them arriving interrupts the sleep, and is taken above. */
+        pt->mask = saved & ~set;
+        sig_update_pending(pt);
+        int slept = waitq_sleep(&pt->sig_wq, &proc_lock, timeout_ns ? deadline : 0);
+        pt->mask = saved;
+        if (slept == -EINTR && !((pt->pending | p->pending) & set)) {
+            /* another signal: EINTR if its handler runs, a restart if
+             * none does (a stop and continue) */
+            pt->is_restartable = true;
+            pt->is_restart_nohand = true;
+            rc = -EINTR;
+            break;
+        }
+    }
+    pt->mask = saved;
+    sig_update_pending(pt);
+    spin_unlock_irqrestore(&proc_lock, flags);
+    return rc;
 }
 
 long sig_pause(void)

@@ -4,6 +4,7 @@
 #include <abi/signal.h>
 #include <abi/time.h>
 #include <proc/calls.h>
+#include <sched/timer.h>
 #include "syscall_internal.h"
 
 SYS_DEFINE(sigaction)
@@ -94,4 +95,35 @@ SYS_DEFINE(getitimer)
 SYS_DEFINE(pause)
 {
     return sig_pause();
+}
+
+SYS_DEFINE(sigqueue)
+{
+    return sig_queue((int)a[0], (int)a[1], a[2]);
+}
+
+SYS_DEFINE(sigtimedwait)
+{
+    abi_sigset_t set;
+    if (copy_from_user(&set, (const void *)a[0], sizeof(set)) < 0)
+        return -EFAULT;
+    if (a[1] && !user_range_ok(a[1], sizeof(struct abi_siginfo), VM_WRITE))
+        return -EFAULT;
+    uint64_t timeout_ns = 0;
+    bool has_timeout = false;
+    if (a[2]) {
+        struct abi_timespec ts;
+        if (copy_from_user(&ts, (const void *)a[2], sizeof(ts)) < 0)
+            return -EFAULT;
+        /* too long a wait (-ERANGE) is one for ever, as nanosleep's */
+        int rc = time_to_ns(ts.tv_sec, ts.tv_nsec, &timeout_ns);
+        if (rc == -EINVAL)
+            return -EINVAL;
+        has_timeout = rc != -ERANGE;
+    }
+    struct abi_siginfo info;
+    long rc = sig_timedwait(set, &info, has_timeout ? &timeout_ns : NULL);
+    if (rc > 0 && a[1] && copy_to_user((void *)a[1], &info, sizeof(info)) < 0)
+        return -EFAULT;
+    return rc;
 }

@@ -233,6 +233,11 @@ long sysconf(int name)
     case _SC_THREAD_CPUTIME:
         return _POSIX_THREAD_CPUTIME;
     case _SC_REALTIME_SIGNALS:
+        return _POSIX_REALTIME_SIGNALS;
+    case _SC_RTSIG_MAX:
+        return SIGRTMAX - SIGRTMIN + 1;
+    case _SC_SIGQUEUE_MAX:
+        return 256;             /* the kernel's SIG_QUEUE_MAX (proc/signal.c) */
     case _SC_SEMAPHORES:
     case _SC_MAPPED_FILES:
     case _SC_SHARED_MEMORY_OBJECTS:

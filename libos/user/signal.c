@@ -45,6 +45,39 @@ int sigaltstack(const stack_t *ss, stack_t *old)
     return (int)tandem_result(tandem_syscall2(SYS_sigaltstack, ss, old));
 }
 
+/* Real-time signals: sigqueue sends a value; the waits take a pending
+ * signal of the set without a handler (the set should be blocked). */
+int sigqueue(pid_t pid, int sig, const union sigval value)
+{
+    uint64_t v = 0;
+    _Static_assert(sizeof(value) == sizeof(v), "union sigval is 64 bits");
+    memcpy(&v, &value, sizeof(v));
+    return (int)tandem_result(tandem_syscall3(SYS_sigqueue, pid, sig, v));
+}
+
+int sigtimedwait(const sigset_t *set, siginfo_t *info, const struct timespec *timeout)
+{
+    return (int)tandem_result(tandem_syscall3(SYS_sigtimedwait, set, info, timeout));
+}
+
+int sigwaitinfo(const sigset_t *set, siginfo_t *info)
+{
+    return sigtimedwait(set, info, NULL);
+}
+
+/* POSIX: the error number, not -1 and errno; EINTR is waited through. */
+int sigwait(const sigset_t *set, int *sig)
+{
+    long rc;
+    do
+        rc = tandem_syscall3(SYS_sigtimedwait, set, NULL, NULL);
+    while (rc == -EINTR);
+    if (rc < 0)
+        return (int)-rc;
+    *sig = (int)rc;
+    return 0;
+}
+
 int pause(void)
 {
     return (int)tandem_result(tandem_syscall0(SYS_pause));

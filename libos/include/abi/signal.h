@@ -44,7 +44,11 @@
 #define SIGLOST   29
 #define SIGUSR1   30
 #define SIGUSR2   31
-#define NSIG      32        /* signals are 1..NSIG-1 */
+/* Real-time signals: queued with their values, delivered lowest first
+ * after the standard ones (POSIX; Linux has 34..64 for glibc's use). */
+#define SIGRTMIN  32
+#define SIGRTMAX  63
+#define NSIG      64        /* signals are 1..NSIG-1 */
 
 /* A signal set is 64 bits; signal n is bit (1 << n) (newlib's convention,
  * bit 0 unused; not Linux's 1 << (n - 1)). */

@@ -76,6 +76,16 @@
  *                                *old), getitimer(which, struct
  *                                abi_itimerval *)  abi/time.h (ITIMER_REAL)
  *   pause()                      always -EINTR
+ *   sigqueue(pid, sig, value)    kill of one process with si_code SI_QUEUE
+ *                                and si_value value; EAGAIN when the
+ *                                process's queue of real-time signals is
+ *                                full
+ *   sigtimedwait(const abi_sigset_t *set, struct abi_siginfo *info,
+ *                const struct abi_timespec *timeout)  takes a pending
+ *                                signal of set without running a handler:
+ *                                returns its number (info may be NULL);
+ *                                EAGAIN when timeout (NULL: none) passes,
+ *                                EINTR for a signal not in set
  *   clock_gettime(clockid, struct abi_timespec *)  newlib's clock ids:
  *                                CLOCK_REALTIME 1, CLOCK_MONOTONIC 4
  *   gettimeofday(struct abi_timeval *tv, NULL)  the process side passes

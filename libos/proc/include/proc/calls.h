@@ -57,6 +57,11 @@ long proc_execve_user(struct trap_frame *tf, const char *upath, uintptr_t uargv,
 /* signal.c */
 int sig_kill(int pid, int sig);
 int sig_tgkill(int pid, int tid, int sig);
+int sig_queue(int pid, int sig, uint64_t value);
+/* Takes a pending signal of set (returns its number, *info its siginfo)
+ * without running a handler; -EAGAIN once timeout_ns (NULL: none) has
+ * passed, -EINTR for another signal. */
+long sig_timedwait(abi_sigset_t set, struct abi_siginfo *info, const uint64_t *timeout_ns);
 long sig_action(int sig, const struct abi_sigaction *act, struct abi_sigaction *old);
 long sig_procmask(int how, const abi_sigset_t *set, abi_sigset_t *old);
 abi_sigset_t sig_pending_set(void);

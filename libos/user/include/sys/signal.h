@@ -87,6 +87,14 @@ int sigaltstack(const stack_t *__restrict, stack_t *__restrict);
 int pthread_kill(pthread_t, int);
 int siginterrupt(int, int);
 
+/* Real-time signals (SIGRTMIN..SIGRTMAX, abi/signal.h) and the waits. */
+struct timespec;
+int sigqueue(pid_t, int, const union sigval);
+int sigtimedwait(const sigset_t *__restrict, siginfo_t *__restrict,
+                 const struct timespec *__restrict);
+int sigwaitinfo(const sigset_t *__restrict, siginfo_t *__restrict);
+int sigwait(const sigset_t *__restrict, int *__restrict);
+
 /* The X/Open calls (libos/user/signal.c). sigset with SIG_HOLD blocks sig;
  * sigpause is X/Open's: it unblocks sig and waits for a signal. */
 #define SIG_HOLD ((_sig_func_ptr)2)
