@@ -44,16 +44,22 @@ static struct console_files *files(void)
 
 /* ---- the context (proc/files.h) ------------------------------------- */
 
+/* A context with no descriptor open. */
+static struct console_files *console_files_alloc(void)
+{
+    struct console_files *cf = kzalloc(sizeof(*cf));
+    if (!cf)
+        return NULL;
+    cf->lock = (struct spinlock)SPINLOCK_INIT;
+    cf->fd_limit = CONSOLE_FDS;
+    return cf;
+}
+
 static int console_files_init(void **out, struct cred_box *ids)
 {
     (void)ids;                  /* the console judges nobody */
-    struct console_files *cf = kzalloc(sizeof(*cf));
-    if (!cf)
-        return -ENOMEM;
-    cf->lock = (struct spinlock)SPINLOCK_INIT;
-    cf->fd_limit = CONSOLE_FDS;
-    *out = cf;
-    return 0;
+    *out = console_files_alloc();
+    return *out ? 0 : -ENOMEM;
 }
 
 static int console_files_open_console(void *ctx, const char *console)
@@ -68,11 +74,11 @@ static int console_files_open_console(void *ctx, const char *console)
 
 static int console_files_fork(void **child, void *parent, struct cred_box *child_ids)
 {
+    (void)child_ids;
     struct console_files *from = parent;
-    struct console_files *cf;
-    int rc = console_files_init((void **)&cf, child_ids);
-    if (rc < 0)
-        return rc;
+    struct console_files *cf = console_files_alloc();
+    if (!cf)
+        return -ENOMEM;
     spin_lock(&from->lock);
     cf->is_open = from->is_open;
     cf->is_cloexec = from->is_cloexec;
