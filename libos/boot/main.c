@@ -39,8 +39,8 @@ static void subsys_init_all(void)
 }
 
 /* The shutdown hooks in the reverse order (the VFS's writes dirty file data
- * back and marks disk filesystems clean). */
-static void subsys_shutdown_all(void)
+ * back and marks disk filesystems clean); also reboot(2)'s (kern/subsys.h). */
+void subsys_shutdown_all(void)
 {
     for (const struct subsys *s = __subsys_end; s-- > __subsys_start;)
         if (s->shutdown)

@@ -154,7 +154,7 @@ static int read_exact(struct file *f, void *buf, size_t len, uint64_t off)
 {
     if (off > (uint64_t)INT64_MAX - len)
         return -ENOEXEC;
-    long n = vfs_file_pread(f, buf, len, (int64_t)off);
+    long n = proc_files_ops->file_pread(f, buf, len, (int64_t)off);
     if (n == -EINVAL)
         return -ENOEXEC;
     if (n < 0)
@@ -337,7 +337,8 @@ static struct vm_space *new_space(void)
 
 /* Builds the new image of path in a fresh space: *vm_out, entry and stack
  * pointer. Touches nothing of the caller's process. */
-static int exec_load(struct vfs_ctx *ctx, const char *path, const struct exec_strings *es,
+static int exec_load(void *files, struct cred_box *caller, const char *path,
+                     const struct exec_strings *es,
                      size_t stack_bytes, struct vm_space **vm_out, uintptr_t *entry,
                      uintptr_t *sp, struct stat *prog)
 {
@@ -345,11 +346,11 @@ static int exec_load(struct vfs_ctx *ctx, const char *path, const struct exec_st
     void *chunk = NULL;
     int rc;
     struct file *f;
-    rc = vfs_open_exec(ctx, path, &f);
+    rc = proc_files_ops->open_exec(files, path, &f);
     if (rc < 0)
         return rc;
     struct stat st;
-    vfs_file_stat(f, &st);
+    proc_files_ops->file_stat(f, &st);
     if (!S_ISREG(st.st_mode) || !(st.st_mode & 0111)) {
         rc = -EACCES;
         goto out;
@@ -394,7 +395,7 @@ static int exec_load(struct vfs_ctx *ctx, const char *path, const struct exec_st
     /* the ids the program will run with (cred_exec at the point of no
      * return makes them the process's) */
     struct cred ids;
-    vfs_cred_get(ctx, &ids);
+    cred_box_get(caller, &ids);
     cred_exec(&ids, st.st_mode, st.st_uid, st.st_gid);
     if (rc == 0)
         rc = build_stack(vm, stack_bytes, es, &eh, phdr_addr, &ids, sp);
@@ -408,27 +409,26 @@ static int exec_load(struct vfs_ctx *ctx, const char *path, const struct exec_st
 out:
     kfree(ph);
     kfree(chunk);
-    vfs_file_close(f);
+    proc_files_ops->file_close(f);
     return rc;
 }
 
 /* Reads the "#!" line of path, if it has one, into line (NUL-terminated,
  * without the newline). 1 for a script, 0 for anything else, -errno. */
-static int read_script_line(struct vfs_ctx *ctx, const char *path,
-                            char line[EXEC_SCRIPT_LINE_MAX])
+static int read_script_line(void *files, const char *path, char line[EXEC_SCRIPT_LINE_MAX])
 {
     struct file *f;
-    int rc = vfs_open_exec(ctx, path, &f);
+    int rc = proc_files_ops->open_exec(files, path, &f);
     if (rc < 0)
         return rc;
     struct stat st;
-    vfs_file_stat(f, &st);
+    proc_files_ops->file_stat(f, &st);
     if (!S_ISREG(st.st_mode) || !(st.st_mode & 0111))
         rc = -EACCES;
     long n = 0;
     if (rc == 0)
-        n = vfs_file_pread(f, line, EXEC_SCRIPT_LINE_MAX, 0);
-    vfs_file_close(f);
+        n = proc_files_ops->file_pread(f, line, EXEC_SCRIPT_LINE_MAX, 0);
+    proc_files_ops->file_close(f);
     if (rc < 0)
         return rc;
     if (n < 0)
@@ -501,16 +501,18 @@ static int script_strings(const struct exec_strings *es, const char *interp, con
 /* Loads path, or the interpreter its "#!" line names. *script_es is NULL
  * for a program (the image got es), else the interpreter's arguments the
  * image got (the caller frees them). */
-static int exec_load_any(struct vfs_ctx *ctx, const char *path, struct exec_strings *es,
+static int exec_load_any(void *files, struct cred_box *caller, const char *path,
+                         struct exec_strings *es,
                          size_t stack_bytes, struct exec_strings **script_es,
                          struct vm_space **vm, uintptr_t *entry, uintptr_t *sp,
                          struct stat *prog)
 {
     char line[EXEC_SCRIPT_LINE_MAX];
     *script_es = NULL;
-    int rc = read_script_line(ctx, path, line);
+    int rc = read_script_line(files, path, line);
     if (rc <= 0)
-        return rc < 0 ? rc : exec_load(ctx, path, es, stack_bytes, vm, entry, sp, prog);
+        return rc < 0 ? rc : exec_load(files, caller, path, es, stack_bytes, vm, entry, sp,
+                                       prog);
     char *interp, *arg;
     rc = parse_script_line(line, &interp, &arg);
     if (rc < 0)
@@ -520,7 +522,7 @@ static int exec_load_any(struct vfs_ctx *ctx, const char *path, struct exec_stri
         return -ENOMEM;
     rc = script_strings(es, interp, arg, path, ses);
     if (rc == 0)
-        rc = exec_load(ctx, interp, ses, stack_bytes, vm, entry, sp, prog);
+        rc = exec_load(files, caller, interp, ses, stack_bytes, vm, entry, sp, prog);
     if (rc < 0) {
         strings_free(ses);
         return rc;
@@ -559,8 +561,8 @@ static int exec_image(struct trap_frame *tf, const char *path, struct exec_strin
     struct exec_strings *script_es;
     struct stat prog;           /* the program loaded (a script's interpreter) */
 
-    int rc = exec_load_any(&p->files, path, es, stack_bytes_for(p), &script_es, &vm, &entry,
-                           &sp, &prog);
+    int rc = exec_load_any(p->files, &p->ids, path, es, stack_bytes_for(p), &script_es, &vm,
+                           &entry, &sp, &prog);
     if (rc < 0)
         return rc;
     const struct exec_strings *used = script_es ? script_es : es;
@@ -622,11 +624,11 @@ static int exec_commit(struct trap_frame *tf, struct vm_space *vm, uintptr_t ent
     p->cmdline = cmdline;
     spin_unlock_irqrestore(&proc_lock, flags);
     proc_cmdline_put(old_cmdline);
-    vfs_ctx_exec(&p->files);
+    proc_files_ops->exec(p->files);
     if (prog) {
-        spin_lock(&p->files.cred_lock);
-        cred_exec(&p->files.cred, prog->st_mode, prog->st_uid, prog->st_gid);
-        spin_unlock(&p->files.cred_lock);
+        spin_lock(&p->ids.lock);
+        cred_exec(&p->ids.cred, prog->st_mode, prog->st_uid, prog->st_gid);
+        spin_unlock(&p->ids.lock);
     }
     sig_reset_on_exec(p, pt);
     strlcpy(p->name, name, sizeof(p->name));
@@ -655,7 +657,7 @@ static int embedded_load(const struct embedded_program *program, const struct ex
     }
     struct elf64_ehdr eh = { .e_entry = program->entry, .e_phnum = (uint16_t)program->phnum };
     struct cred ids;
-    vfs_cred_get(&proc_current()->files, &ids);
+    cred_box_get(&proc_current()->ids, &ids);
     if (rc == 0)
         rc = build_stack(vm, stack_bytes, es, &eh, program->phdr_addr, &ids, sp);
     if (rc < 0) {
@@ -687,8 +689,9 @@ int proc_exec_embedded(struct trap_frame *tf, const struct embedded_program *pro
 
 /* For the loader's tests: loads path as exec would and throws the image
  * away. Returns what exec would. */
-int proc_exec_try_load(struct vfs_ctx *ctx, const char *path)
+int proc_exec_try_load(void *files, const char *path)
 {
+    struct cred_box root = CRED_BOX_INIT(CRED_ROOT);     /* the tests load as root */
     static char *const argv[] = { "test", NULL };
     struct exec_strings *es = strings_alloc();
     if (!es)
@@ -699,7 +702,7 @@ int proc_exec_try_load(struct vfs_ctx *ctx, const char *path)
     uintptr_t entry, sp;
     struct stat prog;
     if (rc == 0)
-        rc = exec_load(ctx, path, es, VM_STACK_SIZE, &vm, &entry, &sp, &prog);
+        rc = exec_load(files, &root, path, es, VM_STACK_SIZE, &vm, &entry, &sp, &prog);
     if (rc == 0)
         vm_space_destroy(vm);
     strings_free(es);

@@ -10,7 +10,6 @@
 #include <kern/cmdline.h>
 #include <kern/printk.h>
 #include <proc/proc.h>
-#include <vfs/vfs.h>
 
 #define INIT_MAX_ARGS 16
 
@@ -62,7 +61,7 @@ int app_main(const char *cmdline)
     const struct embedded_program *program = EMBEDDED_INIT;
     if (cmdline_get(cmdline, "init", path, sizeof(path)))
         program = NULL;
-    if (!vfs_is_ready()) {
+    if (!proc_files_ready()) {
         printk("kinit: no file tree\n");
         return 1;
     }

@@ -225,7 +225,11 @@ static void proc_finish(struct proc *p)
     if (p->pid == p->sid && tty)
         tty->session_end(p->sid);
     sig_alarm_cancel(p);
-    vfs_ctx_release(&p->files);
+    unsigned long lock_flags = spin_lock_irqsave(&proc_lock);
+    void *files = p->files;
+    p->files = NULL;                /* /proc reads it under proc_lock */
+    spin_unlock_irqrestore(&proc_lock, lock_flags);
+    proc_files_ops->release(files);
     mutex_lock(&proc_vm_mutex);
     unsigned long flags = arch_irq_save();
     struct vm_space *vm = p->vm;
@@ -369,9 +373,14 @@ bool proc_has_current(void)
     return thread_owner(thread_current_irqs_off()) != NULL;
 }
 
-struct vfs_ctx *proc_files(void)
+void *proc_files(void)
 {
-    return &proc_current()->files;
+    return proc_current()->files;
+}
+
+struct cred_box *proc_ids(void)
+{
+    return &proc_current()->ids;
 }
 
 int proc_getpid(void)
@@ -491,7 +500,10 @@ long proc_fork(struct trap_frame *tf)
     child->vm = vm_space_fork(parent->vm);
     if (!child->vm)
         goto fail_frame;
-    rc = vfs_ctx_fork(&child->files, &parent->files);
+    struct cred ids;
+    cred_box_get(&parent->ids, &ids);
+    child->ids = CRED_BOX_INIT(ids);
+    rc = proc_files_ops->fork(&child->files, parent->files, &child->ids);
     if (rc < 0)
         goto fail_vm;
     unsigned long flags = arch_irq_save();
@@ -507,7 +519,7 @@ long proc_fork(struct trap_frame *tf)
     bool is_dying = parent->is_exiting || (parent->pending & ABI_SIGBIT(SIGKILL));
     if (is_dying || !proc_nproc_allows_one_more(parent)) {
         spin_unlock_irqrestore(&proc_lock, flags);
-        vfs_ctx_release(&child->files);
+        proc_files_ops->release(child->files);
         rc = is_dying ? -EINTR : -EAGAIN;
         goto fail_vm;
     }
@@ -536,7 +548,7 @@ long proc_fork(struct trap_frame *tf)
         sig_queue_discard(child, &pt->rt_queue, 0);     /* a kill may have come */
         sig_queue_discard(child, &child->rt_queue, 0);
         spin_unlock_irqrestore(&proc_lock, flags);
-        vfs_ctx_release(&child->files);
+        proc_files_ops->release(child->files);
         goto fail_vm;
     }
     return pid;
@@ -803,9 +815,7 @@ static int init_entry(void *arg)
     thread_set_owner(self, pt);
     switch_in(pt, self);
     arch_irq_enable();
-    int rc = 0;
-    for (int fd = 0; fd < 3 && rc >= 0; fd++)
-        rc = vfs_open(&p->files, ia->console, O_RDWR | O_NOCTTY, 0);
+    int rc = proc_files_ops->open_console(p->files, ia->console);
     if (rc >= 0 && ia->program)
         rc = proc_exec_embedded(tf, ia->program, ia->argv, ia->envp);
     else if (rc >= 0)
@@ -822,10 +832,9 @@ static int init_entry(void *arg)
 int proc_start_init(const char *path, const struct embedded_program *program,
                     char *const argv[], char *const envp[], const char *console)
 {
-    vfs_set_sigpipe_hook(sig_pipe_hook);
+    if (!proc_files_ops)
+        return -ENOSYS;         /* no library gave processes files */
     trap_register_user_fault(proc_user_fault);
-    proc_rlimit_register();
-    proc_procfs_register();
     proc_oom_register();
     struct proc *p = proc_alloc();
     if (!p)
@@ -837,7 +846,8 @@ int proc_start_init(const char *path, const struct embedded_program *program,
     p->vm = vm_space_create();
     if (!p->vm)
         goto fail_thread;
-    rc = vfs_ctx_init(&p->files, CRED_ROOT);
+    p->ids = CRED_BOX_INIT(CRED_ROOT);
+    rc = proc_files_ops->init(&p->files, &p->ids);
     if (rc < 0)
         goto fail_vm;
     unsigned long flags = spin_lock_irqsave(&proc_lock);

@@ -22,8 +22,9 @@
 #include <sched/thread.h>
 #include <sched/timer.h>
 #include <sched/wait.h>
-#include <vfs/vfs.h>
+#include <kern/cred.h>
 #include <proc/calls.h>
+#include <proc/files.h>
 #include <proc/proc.h>
 
 struct vm_space;
@@ -45,8 +46,8 @@ enum proc_state {
  *   a  atomic accesses only
  *   t  its own thread only (a process field: one of its threads, e.g.
  *      exec); others do not read it, or only as a snapshot for /proc
- *   s  has a lock of its own (a waitq's, the timer's, vfs_ctx's: see
- *      libos/vfs/include/vfs/vfs.h)
+ *   s  has a lock of its own (a waitq's, the timer's, the cred_box's,
+ *      the files context's: see proc/files.h)
  * Functions that need a lock held assert it (spin_assert_held).
  */
 struct proc {
@@ -67,7 +68,10 @@ struct proc {
     struct waitq child_wq;          /* s: this process waits here in wait4 */
     struct waitq stop_wq;           /* s: stopped threads sleep here */
     struct vm_space *vm;            /* v */
-    struct vfs_ctx files;           /* s */
+    struct cred_box ids;            /* s: who it is (kern/cred.h) */
+    void *files;                    /* s: its files context (proc/files.h);
+                                       set at creation; p: set to NULL when
+                                       released, at the end */
     struct abi_sigaction actions[NSIG];     /* p */
     abi_sigset_t pending;           /* p: process-directed */
     struct abi_siginfo pending_info[SIGRTMIN];  /* p: standard signals' */
@@ -150,8 +154,8 @@ int proc_exec(struct trap_frame *tf, const char *path, char *const argv[],
 int proc_exec_embedded(struct trap_frame *tf, const struct embedded_program *program,
                        char *const argv[], char *const envp[]);
 
-/* Loads path into a throw-away space (the loader's tests). */
-int proc_exec_try_load(struct vfs_ctx *ctx, const char *path);
+/* Loads path into a throw-away space, as root (the loader's tests). */
+int proc_exec_try_load(void *files, const char *path);
 
 /* signal.c */
 int sig_send_proc(struct proc *p, int sig, const struct abi_siginfo *info); /* lock held */
@@ -169,27 +173,39 @@ void sig_return_work(struct trap_frame *tf);
 
 /* rlimit.c */
 void proc_rlimit_init(struct proc *p);                  /* the defaults (init) */
-void proc_rlimit_register(void);                       /* the VFS's hooks */
 uint64_t proc_rlimit_cur(struct proc *p, int resource); /* soft; any context */
 /* RLIMIT_AS and RLIMIT_DATA of p onto vm (fork, exec, prlimit). */
 void proc_rlimit_apply_vm(struct proc *p, struct vm_space *vm);
 bool proc_nproc_allows_one_more(struct proc *p);        /* proc_lock held */
+/* RLIMIT_FSIZE for the VFS's hooks (vfs_set_fsize_hooks): the calling
+ * process's limit, and SIGXFSZ when a write would pass it. */
+uint64_t proc_fsize_limit(void);
+void proc_fsize_exceeded(void);
+
+/* files.c: the registered files ops (proc/files.h); NULL until one
+ * library registers them. */
+extern const struct proc_files_ops *proc_files_ops;
 
 
-/* procfs_source.c: what /proc shows of processes (vfs/procfs.h).
- * proc_vm_mutex: a process's vm pointer changes, and a replaced or
- * released space is destroyed, only under it, so /proc can measure
- * another process's space; taken before the space's own lock. */
+/* cmdline.c. proc_vm_mutex: a process's vm pointer changes, and a
+ * replaced or released space is destroyed, only under it, so /proc and
+ * the OOM killer can measure another process's space; taken before the
+ * space's own lock. */
 struct mutex;
 extern struct mutex proc_vm_mutex;
-struct proc_cmdline;
+struct proc_cmdline {
+    unsigned refcount;          /* atomic */
+    size_t len;
+    char data[];
+};
 /* A shared copy of len bytes of NUL-separated arguments (NULL when memory
  * is short); get and put count references (both accept NULL; put may run
  * under proc_lock). */
 struct proc_cmdline *proc_cmdline_make(const char *args, size_t len);
 struct proc_cmdline *proc_cmdline_get(struct proc_cmdline *cmdline);
 void proc_cmdline_put(struct proc_cmdline *cmdline);
-/* Registers the process layer as /proc's source (proc_start_init). */
+/* procfs_source.c (with the VFS): registers the process layer as /proc's
+ * source (vfs/procfs.h), at boot from files_vfs.c. */
 void proc_procfs_register(void);
 void proc_oom_register(void);        /* oom.c */
 

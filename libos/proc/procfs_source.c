@@ -3,7 +3,8 @@
  * Linux's formats. Fields are read under proc_lock into a view, then
  * formatted without it; the address space is measured under proc_vm_mutex
  * (which keeps it alive); the controlling terminal comes from libos/tty
- * when the image links it. */
+ * when the image links it. Linked with the VFS (proc_vfs, files_vfs.c
+ * registers it): an image without files has no /proc. */
 #include <string.h>
 #include <abi/errno.h>
 #include <kern/printk.h>
@@ -15,50 +16,10 @@
 #include <proc/job.h>
 #include <sched/sync.h>
 #include <vfs/procfs.h>
+#include <vfs/vfs.h>
 #include "proc_internal.h"
 
-#define CMDLINE_MAX 4096                /* bytes of argv kept for /proc */
 #define NS_PER_TICK 10000000ULL         /* clock ticks of 100 Hz */
-
-struct mutex proc_vm_mutex = {
-    SPINLOCK_INIT, NULL, WAITQ_INIT(proc_vm_mutex.waiters),
-};
-
-/* ---- argument copies ------------------------------------------------ */
-
-struct proc_cmdline {
-    unsigned refcount;          /* atomic */
-    size_t len;
-    char data[];
-};
-
-struct proc_cmdline *proc_cmdline_make(const char *args, size_t len)
-{
-    len = MIN(len, (size_t)CMDLINE_MAX);
-    struct proc_cmdline *c = kmalloc(sizeof(*c) + len + 1);
-    if (!c)
-        return NULL;
-    c->refcount = 1;
-    c->len = len;
-    memcpy(c->data, args, len);
-    c->data[len] = '\0';
-    if (len)
-        c->data[len - 1] = '\0';    /* still NUL-terminated when cut */
-    return c;
-}
-
-struct proc_cmdline *proc_cmdline_get(struct proc_cmdline *c)
-{
-    if (c)
-        __atomic_add_fetch(&c->refcount, 1, __ATOMIC_RELAXED);
-    return c;
-}
-
-void proc_cmdline_put(struct proc_cmdline *c)
-{
-    if (c && __atomic_sub_fetch(&c->refcount, 1, __ATOMIC_ACQ_REL) == 0)
-        kfree(c);
-}
 
 /* ---- what a process looks like -------------------------------------- */
 
@@ -117,13 +78,14 @@ static void view_fill_locked(struct proc *p, struct proc_view *v)
     memcpy(v->name, p->name, sizeof(v->name));
     v->name[sizeof(v->name) - 1] = '\0';
     v->num_threads = p->state == PROC_ZOMBIE ? 1 : p->thread_count;
-    v->uid = p->files.cred.euid;
-    v->gid = p->files.cred.egid;
-    v->ruid = p->files.cred.uid;
-    v->suid = p->files.cred.suid;
-    v->rgid = p->files.cred.gid;
-    v->sgid = p->files.cred.sgid;
-    v->umask = p->files.umask;
+    v->uid = p->ids.cred.euid;
+    v->gid = p->ids.cred.egid;
+    v->ruid = p->ids.cred.uid;
+    v->suid = p->ids.cred.suid;
+    v->rgid = p->ids.cred.gid;
+    v->sgid = p->ids.cred.sgid;
+    const struct vfs_ctx *files = p->files;     /* NULL once p has exited */
+    v->umask = files ? files->umask : 0;
     v->start_ns = p->start_ns;
     v->cpu_ns = __atomic_load_n(&p->cpu_ns, __ATOMIC_RELAXED);
     struct proc_thread *me = proc_thread_current();

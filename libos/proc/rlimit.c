@@ -1,7 +1,7 @@
 /* Resource limits: each process's soft and hard limits (inherited on fork,
  * kept across exec), the prlimit call, and where each is enforced:
- * RLIMIT_NOFILE in the descriptor table (vfs_ctx_set_fd_limit),
- * RLIMIT_FSIZE by the VFS through the hooks below, RLIMIT_AS and
+ * RLIMIT_NOFILE in the descriptor table (the files ops' set_fd_limit),
+ * RLIMIT_FSIZE by the VFS through the hooks below (files_vfs.c sets them), RLIMIT_AS and
  * RLIMIT_DATA by the address space (vm_set_limits), RLIMIT_STACK at exec,
  * RLIMIT_NPROC at fork and thread creation. RLIMIT_CORE is kept but no
  * core file is ever written. The others are kept and not enforced.
@@ -12,14 +12,13 @@
 #include <abi/signal.h>
 #include <mm/vm.h>
 #include <sched/sync.h>
-#include <vfs/fs.h>
 #include "proc_internal.h"
 
 #define MIB (1024ULL * 1024ULL)
 /* Threads of one user (Linux sizes it from memory; root is exempt). */
 #define PROC_NPROC_DEFAULT 4096
 /* A descriptor table holds at most this many (Linux's fs.nr_open). */
-#define PROC_NOFILE_MAX FDTABLE_MAX
+#define PROC_NOFILE_MAX PROC_FILES_MAX
 
 /* Linux's defaults, except NOFILE whose hard limit is the table's size. */
 static const struct abi_rlimit rlimit_defaults[RLIM_NLIMITS] = {
@@ -50,7 +49,7 @@ void proc_rlimit_init(struct proc *p)
  * set another user's; a real or effective root is exempt from NPROC. */
 static bool is_privileged(const struct proc *p)
 {
-    return p->files.cred.euid == 0;
+    return p->ids.cred.euid == 0;
 }
 
 uint64_t proc_rlimit_cur(struct proc *p, int resource)
@@ -96,7 +95,7 @@ long proc_prlimit(int pid, int resource, const struct abi_rlimit *nl, struct abi
         rc = -ESRCH;
         goto out;
     }
-    if (p != me && !is_privileged(me) && p->files.cred.uid != me->files.cred.uid) {
+    if (p != me && !is_privileged(me) && p->ids.cred.uid != me->ids.cred.uid) {
         rc = -EPERM;
         goto out;
     }
@@ -109,7 +108,7 @@ long proc_prlimit(int pid, int resource, const struct abi_rlimit *nl, struct abi
         p->rlimits[resource].rlim_max = nl->rlim_max;
         /* The table lives until p's exit, which has not begun. */
         if (resource == RLIMIT_NOFILE)
-            vfs_ctx_set_fd_limit(&p->files, nl->rlim_cur);
+            proc_files_ops->set_fd_limit(p->files, nl->rlim_cur);
     }
     if (old)
         *old = cur;
@@ -130,12 +129,12 @@ out:;
 bool proc_nproc_allows_one_more(struct proc *p)
 {
     spin_assert_held(&proc_lock);
-    uint32_t uid = p->files.cred.uid;
+    uint32_t uid = p->ids.cred.uid;
     if (uid == 0 || is_privileged(p))
         return true;
     uint64_t limit = p->rlimits[RLIMIT_NPROC].rlim_cur, count = 0;
     for (struct proc *q = proc_iter(NULL); q; q = proc_iter(q)) {
-        if (q->state == PROC_ALIVE && q->files.cred.uid == uid)
+        if (q->state == PROC_ALIVE && q->ids.cred.uid == uid)
             count += q->thread_count;
     }
     return count < limit;
@@ -143,22 +142,17 @@ bool proc_nproc_allows_one_more(struct proc *p)
 
 /* ---- RLIMIT_FSIZE for the VFS (vfs_set_fsize_hooks) --------------------- */
 
-static uint64_t fsize_limit(void)
+uint64_t proc_fsize_limit(void)
 {
     struct proc *p = proc_current();
     return p ? proc_rlimit_cur(p, RLIMIT_FSIZE) : RLIM_INFINITY;
 }
 
-static void fsize_exceeded(void)
+void proc_fsize_exceeded(void)
 {
     struct proc_thread *pt = proc_thread_current();
     if (!pt)
         return;
     struct abi_siginfo info = { .si_signo = SIGXFSZ, .si_code = SI_KERNEL };
     sig_send_thread(pt, SIGXFSZ, &info);
-}
-
-void proc_rlimit_register(void)
-{
-    vfs_set_fsize_hooks(fsize_limit, fsize_exceeded);
 }

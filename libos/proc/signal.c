@@ -264,8 +264,8 @@ int sig_send_thread(struct proc_thread *pt, int sig, const struct abi_siginfo *i
 static bool may_signal(struct proc *me, struct proc *p, int sig)
 {
     spin_assert_held(&proc_lock);
-    const struct cred *from = &me->files.cred;
-    const struct cred *to = &p->files.cred;
+    const struct cred *from = &me->ids.cred;
+    const struct cred *to = &p->ids.cred;
     if (from->euid == 0 || p == me)
         return true;
     if (sig == SIGCONT && p->sid == me->sid)
@@ -280,7 +280,7 @@ int sig_kill(int pid, int sig)
     if (sig < 0 || sig >= NSIG)
         return -EINVAL;
     struct abi_siginfo info = { .si_signo = sig, .si_code = SI_USER, .si_pid = me->pid,
-                                .si_uid = me->files.cred.uid };     /* the real uid */
+                                .si_uid = me->ids.cred.uid };     /* the real uid */
     unsigned long flags = spin_lock_irqsave(&proc_lock);
     int rc = -ESRCH;
     if (pid > 0) {
@@ -318,7 +318,7 @@ int sig_tgkill(int pid, int tid, int sig)
         return -EINVAL;
     struct proc *me = proc_current();
     struct abi_siginfo info = { .si_signo = sig, .si_code = SI_TKILL, .si_pid = me->pid,
-                                .si_uid = me->files.cred.uid };
+                                .si_uid = me->ids.cred.uid };
     unsigned long flags = spin_lock_irqsave(&proc_lock);
     struct proc *p = proc_find(pid);
     struct proc_thread *target = NULL;
@@ -353,7 +353,7 @@ int sig_queue(int pid, int sig, uint64_t value)
     if (pid <= 0)
         return -ESRCH;
     struct abi_siginfo info = { .si_signo = sig, .si_code = SI_QUEUE, .si_pid = me->pid,
-                                .si_uid = me->files.cred.uid, .si_value = value };
+                                .si_uid = me->ids.cred.uid, .si_value = value };
     unsigned long flags = spin_lock_irqsave(&proc_lock);
     struct proc *p = proc_find(pid);
     int rc = -ESRCH;
@@ -929,7 +929,8 @@ long sig_alarm(unsigned seconds)
     return (long)((old_ns + 999999999ULL) / 1000000000ULL);
 }
 
-/* The VFS calls this when a write fails with -EPIPE (vfs_set_sigpipe_hook). */
+/* The VFS calls this when a write fails with -EPIPE (vfs_set_sigpipe_hook,
+ * from files_vfs.c). */
 void sig_pipe_hook(void)
 {
     struct proc_thread *pt = proc_thread_current();

@@ -1,17 +1,12 @@
 /* Credential calls: the effective ids, setresuid/setresgid and the
- * supplementary groups, on the process's vfs_ctx credentials (Linux's rules
- * live in libos/vfs/cred.c). Group lists cross the boundary as newlib's
+ * supplementary groups, on the process's credentials (Linux's rules live
+ * in libos/kern/cred.c). Group lists cross the boundary as newlib's
  * gid_t, 16-bit; an id argument of -1 (any width) means "unchanged". */
 #include <stdint.h>
 #include <abi/errno.h>
-#include <vfs/vfs.h>
+#include <kern/cred.h>
 #include <proc/calls.h>
 #include "syscall_internal.h"
-
-static struct vfs_ctx *ctx(void)
-{
-    return proc_files();
-}
 
 /* An id argument: -1 as 32 or 16 bits (newlib's uid_t) keeps the id. */
 static uint32_t id_arg(unsigned long arg)
@@ -22,29 +17,29 @@ static uint32_t id_arg(unsigned long arg)
 
 SYS_DEFINE(geteuid)
 {
-    return ctx()->cred.euid;
+    return proc_ids()->cred.euid;
 }
 
 SYS_DEFINE(getegid)
 {
-    return ctx()->cred.egid;
+    return proc_ids()->cred.egid;
 }
 
 SYS_DEFINE(setresuid)
 {
-    struct vfs_ctx *c = ctx();
-    spin_lock(&c->cred_lock);
+    struct cred_box *c = proc_ids();
+    spin_lock(&c->lock);
     int rc = cred_setresuid(&c->cred, id_arg(a[0]), id_arg(a[1]), id_arg(a[2]));
-    spin_unlock(&c->cred_lock);
+    spin_unlock(&c->lock);
     return rc;
 }
 
 SYS_DEFINE(setresgid)
 {
-    struct vfs_ctx *c = ctx();
-    spin_lock(&c->cred_lock);
+    struct cred_box *c = proc_ids();
+    spin_lock(&c->lock);
     int rc = cred_setresgid(&c->cred, id_arg(a[0]), id_arg(a[1]), id_arg(a[2]));
-    spin_unlock(&c->cred_lock);
+    spin_unlock(&c->lock);
     return rc;
 }
 
@@ -56,7 +51,7 @@ SYS_DEFINE(getgroups)
     if (size < 0)
         return -EINVAL;
     struct cred cred;
-    vfs_cred_get(ctx(), &cred);
+    cred_box_get(proc_ids(), &cred);
     if (size == 0)
         return cred.ngroups;
     if ((unsigned long)size < cred.ngroups)
@@ -71,7 +66,7 @@ SYS_DEFINE(getgroups)
 /* setgroups(size, const gid_t *list): root only. */
 SYS_DEFINE(setgroups)
 {
-    struct vfs_ctx *c = ctx();
+    struct cred_box *c = proc_ids();
     long size = (long)(int)a[0];
     if (c->cred.euid != 0)
         return -EPERM;
@@ -84,8 +79,8 @@ SYS_DEFINE(setgroups)
         return rc;
     for (long i = 0; i < size; i++)
         groups[i] = list[i];
-    spin_lock(&c->cred_lock);
+    spin_lock(&c->lock);
     rc = cred_setgroups(&c->cred, (size_t)size, groups);
-    spin_unlock(&c->cred_lock);
+    spin_unlock(&c->lock);
     return rc;
 }

@@ -1,5 +1,7 @@
 /* File calls: each copies its user arguments into kernel memory and calls
  * the libos/vfs function of the same name with the process's vfs_ctx.
+ * They are SYSCALL_FILE (abi/syscalls.def): this library (syscall_file),
+ * which every image with the VFS links, registers them at boot.
  * Data moves through a bounce buffer of at most IO_CHUNK bytes per step.
  * The *at calls resolve a relative path from their directory fd, through
  * a view of the context whose cwd is that directory (renameat and linkat:
@@ -13,8 +15,10 @@
 #include <abi/select.h>
 #include <abi/stat.h>
 #include <abi/statfs.h>
+#include <abi/syscall.h>
 #include <abi/termios.h>
 #include <abi/uio.h>
+#include <kern/subsys.h>
 #include <kern/util.h>
 #include <mm/kmalloc.h>
 #include <mm/vm.h>
@@ -740,3 +744,13 @@ SYS_DEFINE(ioctl)
     }
     return -ENOTTY;
 }
+
+static int file_calls_register(void)
+{
+#define SYSCALL(nr, name, flags) \
+    if ((flags) & SYSCALL_FILE) \
+        syscall_register(nr, sys_##name);
+#include <abi/syscalls.def>
+    return 0;
+}
+SUBSYS_REGISTER(syscall_file, SUBSYS_STAGE_LINKS, file_calls_register, NULL);

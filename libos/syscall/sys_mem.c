@@ -5,7 +5,6 @@
 #include <abi/mman.h>
 #include <mm/vm.h>
 #include <proc/calls.h>
-#include <vfs/vfs.h>
 #include "syscall_internal.h"
 
 SYS_DEFINE(brk)
@@ -23,7 +22,7 @@ SYS_DEFINE(mmap)
         return -EINVAL;
     long file_flags = 0;
     if (!(flags & MAP_ANONYMOUS)) {
-        file_flags = vfs_fcntl(proc_files(), (int)a[4], F_GETFL, 0);
+        file_flags = proc_fd_flags((int)a[4]);
         if (file_flags < 0)
             return file_flags;          /* EBADF */
     }

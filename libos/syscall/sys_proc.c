@@ -6,6 +6,9 @@
 #include <abi/time.h>
 #include <abi/utsname.h>
 #include <abi/wait.h>
+#include <kern/cred.h>
+#include <kern/identity.h>
+#include <kern/subsys.h>
 #include <kern/util.h>
 #include <plat/cpu.h>
 #include <kern/printk.h>
@@ -13,8 +16,6 @@
 #include <plat/power.h>
 #include <plat/timer.h>
 #include <sched/timer.h>
-#include <vfs/procfs.h>
-#include <vfs/vfs.h>
 #include <proc/calls.h>
 #include "syscall_internal.h"
 
@@ -141,12 +142,12 @@ SYS_DEFINE(set_tls)
 
 SYS_DEFINE(getuid)
 {
-    return proc_files()->cred.uid;
+    return proc_ids()->cred.uid;
 }
 
 SYS_DEFINE(getgid)
 {
-    return proc_files()->cred.gid;
+    return proc_ids()->cred.gid;
 }
 
 SYS_DEFINE(prlimit)
@@ -168,9 +169,9 @@ SYS_DEFINE(uname)
     memset(&u, 0, sizeof(u));
     strlcpy(u.sysname, "Tandem", sizeof(u.sysname));
     strlcpy(u.nodename, "tandem", sizeof(u.nodename));
-    strlcpy(u.release, procfs_release, sizeof(u.release));
-    strlcpy(u.version, procfs_version, sizeof(u.version));
-    strlcpy(u.machine, procfs_machine, sizeof(u.machine));
+    strlcpy(u.release, kern_release, sizeof(u.release));
+    strlcpy(u.version, kern_version, sizeof(u.version));
+    strlcpy(u.machine, kern_machine, sizeof(u.machine));
     return copy_to_user((void *)a[0], &u, sizeof(u));
 }
 
@@ -186,13 +187,13 @@ SYS_DEFINE(uname)
 SYS_DEFINE(reboot)
 {
     unsigned how = (unsigned)a[0];
-    if (proc_files()->cred.euid != 0)
+    if (proc_ids()->cred.euid != 0)
         return -EPERM;
     if (how == REBOOT_ENABLE_CAD || how == REBOOT_DISABLE_CAD)
         return 0;                       /* no Ctrl-Alt-Del to configure */
     if (how != REBOOT_AUTOBOOT && how != REBOOT_HALT_SYSTEM && how != REBOOT_POWER_OFF)
         return -EINVAL;
-    vfs_shutdown();
+    subsys_shutdown_all();
     if (how == REBOOT_AUTOBOOT) {
         printk("reboot: restarting system\n");
         plat_reboot();

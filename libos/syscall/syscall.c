@@ -7,6 +7,7 @@
 #include <abi/errno.h>
 #include <abi/limits.h>
 #include <abi/syscall.h>
+#include <kern/panic.h>
 #include <kern/subsys.h>
 #include <kern/uspace.h>
 #include <mm/kmalloc.h>
@@ -21,19 +22,23 @@ struct syscall_desc {
 };
 
 /* Built from abi/syscalls.def: the numbers it leaves out stay NULL, and
- * so do the optional calls until their library registers them at boot
- * (before any process runs; read-only after). */
+ * so do the optional calls (the socket calls, the file calls) until their
+ * library registers them at boot (before any process runs; read-only
+ * after). */
 static struct syscall_desc table[SYS_COUNT] = {
 #define SYSCALL(nr, name, flags) \
-    [nr] = { ((flags) & SYSCALL_OPTIONAL) ? NULL : sys_##name, \
+    [nr] = { ((flags) & (SYSCALL_OPTIONAL | SYSCALL_FILE)) ? NULL : sys_##name, \
              ((flags) & SYSCALL_RESTART) != 0 },
 #include <abi/syscalls.def>
 };
 
 void syscall_register(unsigned nr, syscall_fn fn)
 {
-    if (nr < SYS_COUNT)
-        table[nr].fn = fn;
+    if (nr >= SYS_COUNT)
+        return;
+    if (table[nr].fn)
+        panic("syscall: %u registered twice (two libraries answer it)", nr);
+    table[nr].fn = fn;
 }
 
 static void syscall_dispatch(struct trap_frame *tf)

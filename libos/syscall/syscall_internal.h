@@ -27,7 +27,8 @@ bool user_range_ok(uintptr_t addr, size_t len, unsigned prot);
 long user_path(const char *upath, char **out);
 
 /* Installs the handler of an abi/syscalls.def call marked
- * SYSCALL_OPTIONAL; at boot, from the optional library's registration. */
+ * SYSCALL_OPTIONAL or SYSCALL_FILE; at boot, from the optional library's
+ * registration. A number registered twice panics. */
 void syscall_register(unsigned nr, syscall_fn fn);
 
 /* Every handler of abi/syscalls.def (each in the sys_*.c of its group). */

@@ -93,7 +93,7 @@ static int do_mount(struct vfs_ctx *ctx, const char *fstype, const char *source,
 {
     if (!fstype || !path)
         return -EFAULT;
-    if (ctx->cred.euid != 0)
+    if (ctx->ids->cred.euid != 0)
         return -EPERM;
     struct vfs_fstype *type = vfs_find_fstype(fstype);
     if (!type)
@@ -136,7 +136,7 @@ int vfs_mount_source(struct vfs_ctx *ctx, const char *fstype, const char *source
 
 int vfs_umount(struct vfs_ctx *ctx, const char *path)
 {
-    if (ctx->cred.euid != 0)
+    if (ctx->ids->cred.euid != 0)
         return -EPERM;
     struct vnode *vn;
     int rc = vfs_lookup(ctx, NULL, path, LOOKUP_FOLLOW, &vn);

@@ -198,6 +198,11 @@ static struct vnode *start_dir(struct walk *w, struct vnode *start)
     return vfs_root();
 }
 
+void vfs_cred_get(struct vfs_ctx *ctx, struct cred *out)
+{
+    cred_box_get(ctx->ids, out);
+}
+
 /* ctx's credentials, or root's for a kernel lookup without a context. */
 static void cred_of(struct vfs_ctx *ctx, struct cred *out)
 {

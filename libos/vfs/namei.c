@@ -35,7 +35,8 @@ int vfs_ctx_init(struct vfs_ctx *ctx, struct cred cred)
 {
     memset(ctx, 0, sizeof(*ctx));
     ctx->cwd_lock = (struct spinlock)SPINLOCK_INIT;
-    ctx->cred = cred;
+    ctx->own_ids = CRED_BOX_INIT(cred);
+    ctx->ids = &ctx->own_ids;
     ctx->umask = 022;
     ctx->root = vfs_root();
     if (!ctx->root)
@@ -57,7 +58,10 @@ int vfs_ctx_fork(struct vfs_ctx *child, struct vfs_ctx *parent)
     child->fds = fdtable_clone(parent->fds);
     if (!child->fds)
         return -ENOMEM;
-    vfs_cred_get(parent, &child->cred);
+    struct cred cred;
+    vfs_cred_get(parent, &cred);
+    child->own_ids = CRED_BOX_INIT(cred);
+    child->ids = &child->own_ids;
     child->umask = parent->umask;
     child->root = vfs_ctx_root(parent);
     child->cwd = vfs_ctx_cwd(parent);
@@ -149,7 +153,7 @@ int vfs_mknod(struct vfs_ctx *ctx, const char *path, uint32_t mode, uint32_t rde
         type = S_IFREG;
     if (type != S_IFREG && type != S_IFCHR && type != S_IFIFO)
         return -EINVAL;
-    if (type == S_IFCHR && ctx->cred.euid != 0)
+    if (type == S_IFCHR && ctx->ids->cred.euid != 0)
         return -EPERM;
     return make_node(ctx, path, type | (mode & ~ctx->umask & 07777), rdev, NULL);
 }

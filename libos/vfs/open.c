@@ -113,8 +113,10 @@ int vfs_at_view(struct vfs_ctx *ctx, int dirfd, const char *path, struct vfs_ctx
     *view = *ctx;
     view->cwd_lock = (struct spinlock)SPINLOCK_INIT;   /* not a copy of ctx's state */
     view->cwd = start;          /* the reference vfs_at_start took */
-    view->cred_lock = (struct spinlock)SPINLOCK_INIT;
-    vfs_cred_get(ctx, &view->cred);     /* the view's own copy */
+    struct cred cred;
+    vfs_cred_get(ctx, &cred);
+    view->own_ids = CRED_BOX_INIT(cred);        /* the view's own copy */
+    view->ids = &view->own_ids;
     return 1;
 }
 

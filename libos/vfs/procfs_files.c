@@ -1,10 +1,11 @@
 /* The system-wide files of /proc, in Linux's formats: cmdline (the
  * kernel's command line), meminfo (the page allocator's counters), mounts
- * (the VFS mount table), uptime (the monotonic clock) and version; and the
- * kernel's identity that uname(2) reports too. */
+ * (the VFS mount table), uptime (the monotonic clock) and version (the
+ * kernel's identity, kern/identity.h, which uname(2) reports too). */
 #include <stdarg.h>
 #include <string.h>
 #include <abi/errno.h>
+#include <kern/identity.h>
 #include <kern/printk.h>
 #include <kern/util.h>
 #include <mm/kmalloc.h>
@@ -15,13 +16,8 @@
 #include <vfs/fs.h>
 #include <vfs/procfs.h>
 #include "procfs_internal.h"
-#include "version.h"
 
 #define MOUNTS_MAX 64
-
-const char procfs_release[] = TANDEM_RELEASE;
-const char procfs_version[] = "#1 " TANDEM_VERSION;
-const char procfs_machine[] = TANDEM_MACHINE;
 
 extern struct mutex vfs_mount_mutex;
 
@@ -62,9 +58,11 @@ static void mount_point(struct superblock *sb, char *path, size_t size)
     strlcpy(path, "/", size);
     if (!sb->covered)
         return;
-    struct vfs_ctx walk = { .cwd = sb->covered, .root = vfs_root() };
+    struct vfs_ctx walk = { .cwd = sb->covered, .root = vfs_root(),
+                            .own_ids = CRED_BOX_INIT(CRED_ROOT) };
     if (!walk.root)
         return;
+    walk.ids = &walk.own_ids;
     if (vfs_getcwd(&walk, path, size) < 0)
         strlcpy(path, "?", size);
     vnode_put(walk.root);
@@ -108,8 +106,8 @@ static void render_cmdline(struct procfs_text *t)
 
 static void render_version(struct procfs_text *t)
 {
-    procfs_printf(t, "Tandem version %s (%s) %s\n", procfs_release, procfs_machine,
-                procfs_version);
+    procfs_printf(t, "Tandem version %s (%s) %s\n", kern_release, kern_machine,
+                kern_version);
 }
 
 static const struct {

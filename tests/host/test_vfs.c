@@ -23,7 +23,7 @@ static struct vnode *make(const char *path, uint32_t mode)
     char name[NAME_MAX + 1];
     int rc = vfs_lookup_parent(&ctx, NULL, path, &dir, name, NULL);
     CHECK(rc == 0, "lookup_parent(%s) = %d", path, rc);
-    rc = dir->ops->create(dir, name, strlen(name), mode, 0, &ctx.cred, &vn);
+    rc = dir->ops->create(dir, name, strlen(name), mode, 0, &ctx.ids->cred, &vn);
     CHECK(rc == 0, "create(%s) = %d", path, rc);
     vnode_put(dir);
     return vn;
@@ -39,7 +39,7 @@ static void symlink_at(const char *path, const char *target)
     struct vnode *dir;
     char name[NAME_MAX + 1];
     CHECK(vfs_lookup_parent(&ctx, NULL, path, &dir, name, NULL) == 0, "parent of %s", path);
-    int rc = dir->ops->symlink(dir, name, strlen(name), target, &ctx.cred);
+    int rc = dir->ops->symlink(dir, name, strlen(name), target, &ctx.ids->cred);
     CHECK(rc == 0, "symlink(%s) = %d", path, rc);
     vnode_put(dir);
 }
@@ -154,10 +154,10 @@ static void test_permissions(void)
 {
     make_put("/private", S_IFDIR | 0700);
     make_put("/private/f", S_IFREG | 0644);
-    ctx.cred = CRED_USER(1000, 1000);
+    ctx.ids->cred = CRED_USER(1000, 1000);
     expect_lookup("/private/f", LOOKUP_FOLLOW, -EACCES);
     expect_lookup("/private", LOOKUP_FOLLOW, 0);
-    ctx.cred = CRED_ROOT;
+    ctx.ids->cred = CRED_ROOT;
     expect_lookup("/private/f", LOOKUP_FOLLOW, 0);
 
     struct vnode *vn;
@@ -292,7 +292,7 @@ static void test_ramfs_directories(void)
     CHECK(d->nlink == 3, "nlink of a dir with one subdir: %u", d->nlink);
     CHECK(count_entries(d) == 4, "entries: . .. x sub");
     struct vnode *vn;
-    CHECK(d->ops->create(d, "x", 1, S_IFREG | 0644, 0, &ctx.cred, &vn) == -EEXIST, "EEXIST");
+    CHECK(d->ops->create(d, "x", 1, S_IFREG | 0644, 0, &ctx.ids->cred, &vn) == -EEXIST, "EEXIST");
     CHECK(d->ops->unlink(d, "sub", 3, false) == -EISDIR, "unlink a dir");
     CHECK(d->ops->unlink(d, "x", 1, true) == -ENOTDIR, "rmdir a file");
     struct vnode *root = dir_of("/");
@@ -313,7 +313,7 @@ static void test_ramfs_directories(void)
     CHECK(moved->ops->unlink(moved, "in", 2, true) == 0, "rmdir");
     /* in (held) is removed: its ".." is gone */
     CHECK(in->ops->lookup(in, "..", 2, &vn) == -ENOENT, "'..' of a removed directory");
-    CHECK(in->ops->create(in, "z", 1, S_IFREG, 0, &ctx.cred, &vn) == -ENOENT,
+    CHECK(in->ops->create(in, "z", 1, S_IFREG, 0, &ctx.ids->cred, &vn) == -ENOENT,
           "create in a removed directory");
     vnode_put(in);
     vnode_put(moved);
@@ -338,7 +338,7 @@ static void test_size_limit(void)
     struct superblock *sb = ramfs_create(0, 2 * PAGE_SIZE);
     CHECK(sb, "ramfs_create");
     struct vnode *vn;
-    CHECK(sb->root->ops->create(sb->root, "f", 1, S_IFREG | 0644, 0, &ctx.cred, &vn) == 0,
+    CHECK(sb->root->ops->create(sb->root, "f", 1, S_IFREG | 0644, 0, &ctx.ids->cred, &vn) == 0,
           "create");
     char buf[3 * 4096] = { 0 };
     CHECK(vn->ops->write(vn, buf, sizeof(buf), 0) == 2 * 4096, "short write at the limit");
@@ -354,7 +354,8 @@ int main(void)
 {
     struct superblock *sb = ramfs_create(0, 0);
     CHECK(sb && vfs_mount_sb(sb, NULL) == 0, "mount the root");
-    ctx.cred = CRED_ROOT;
+    ctx.own_ids = CRED_BOX_INIT(CRED_ROOT);
+    ctx.ids = &ctx.own_ids;
     ctx.root = vfs_root();
     ctx.cwd = ctx.root;
 

@@ -143,9 +143,11 @@
  * copy checked by a _Static_assert against these. */
 /* abi/syscalls.def's flags: an -EINTR from the handler may be restarted;
  * the handler is in an optional library, which registers it at boot (the
- * socket calls: an image without sockets answers ENOSYS). */
+ * socket calls: an image without sockets answers ENOSYS); the same for the
+ * file calls, whose library (syscall_file) comes with the VFS. */
 #define SYSCALL_RESTART 1u
 #define SYSCALL_OPTIONAL 2u
+#define SYSCALL_FILE 4u
 
 enum abi_syscall_nr {
 #define SYSCALL(nr, name, flags) SYS_##name = nr,

@@ -159,10 +159,10 @@ KTEST(initramfs_symlink_dir_and_fifo_are_unpacked, KTEST_DEFAULT)
     EXPECT_RC(vfs_stat(&ctx, "/home/user", &st), 0);
     EXPECT_RC(st.st_mode, S_IFDIR | 0700);
     EXPECT_RC(st.st_uid, 1000);
-    ctx.cred = CRED_USER(1000, 1000);
+    ctx.ids->cred = CRED_USER(1000, 1000);
     EXPECT_RC(vfs_lstat(&ctx, "/home/user/fifo", &st), 0);
     KTEST_EXPECT(S_ISFIFO(st.st_mode), "/home/user/fifo has mode %o", (unsigned)st.st_mode);
-    ctx.cred = CRED_USER(1001, 1001);
+    ctx.ids->cred = CRED_USER(1001, 1001);
     EXPECT_RC(vfs_lstat(&ctx, "/home/user/fifo", &st), -EACCES);
     vfs_ctx_release(&ctx);
     return 0;

@@ -56,12 +56,12 @@ KTEST(vfs_utimens_permissions_eperm_eacces, KTEST_DEFAULT)
     EXPECT_OK(vfs_test_put(&ctx, "writable", "x", 0666));
     EXPECT_OK(vfs_chmod(&ctx, "writable", 0666));   /* past the umask */
     EXPECT_OK(vfs_test_put(&ctx, "readonly", "x", 0644));
-    ctx.cred = CRED_USER(1000, 1000);
+    ctx.ids->cred = CRED_USER(1000, 1000);
     EXPECT_RC(vfs_utimens(&ctx, "writable", explicit_times, false), -EPERM);
     EXPECT_RC(vfs_utimens(&ctx, "writable", NULL, false), 0);
     EXPECT_RC(vfs_utimens(&ctx, "readonly", NULL, false), -EACCES);
     EXPECT_RC(vfs_utimens(&ctx, "readonly", explicit_times, false), -EPERM);
-    ctx.cred = CRED_ROOT;
+    ctx.ids->cred = CRED_ROOT;
     vfs_ctx_release(&ctx);
     return 0;
 }

@@ -345,7 +345,7 @@ KTEST(vfs_chmod_changes_mode_and_needs_owner, KTEST_DEFAULT)
     struct stat st;
     EXPECT_RC(vfs_stat(&ctx, "f", &st), 0);
     EXPECT_RC(st.st_mode & 07777, 0600);
-    ctx.cred = CRED_USER(1000, 1000);
+    ctx.ids->cred = CRED_USER(1000, 1000);
     EXPECT_RC(vfs_chmod(&ctx, "f", 0666), -EPERM);
     vfs_ctx_release(&ctx);
     return 0;
@@ -371,7 +371,7 @@ KTEST(vfs_access_checks_permission_bits, KTEST_DEFAULT)
     EXPECT_OK(vfs_test_put(&ctx, "f", "", 0644));
     EXPECT_RC(vfs_access(&ctx, "f", R_OK | W_OK), 0);
     EXPECT_RC(vfs_access(&ctx, "f", X_OK), -EACCES);
-    ctx.cred = CRED_USER(1000, 1000);
+    ctx.ids->cred = CRED_USER(1000, 1000);
     EXPECT_RC(vfs_access(&ctx, "f", R_OK), 0);
     EXPECT_RC(vfs_access(&ctx, "f", W_OK), -EACCES);
     EXPECT_RC(vfs_access(&ctx, "f", F_OK), 0);

@@ -219,7 +219,7 @@ KTEST(vfs_non_root_without_permission_eacces, KTEST_DEFAULT)
     EXPECT_OK(vfs_mkdir(&ctx, "locked", 0700));
     EXPECT_OK(vfs_test_put(&ctx, "locked/f", "", 0644));
     EXPECT_OK(vfs_mkdir(&ctx, "shared", 0755));
-    ctx.cred = CRED_USER(1000, 1000);
+    ctx.ids->cred = CRED_USER(1000, 1000);
     struct stat st;
     EXPECT_RC(vfs_open(&ctx, "secret", O_RDONLY, 0), -EACCES);
     EXPECT_RC(vfs_stat(&ctx, "locked/f", &st), -EACCES);
@@ -270,7 +270,7 @@ KTEST(vfs_link_to_directory_eperm, KTEST_DEFAULT)
     TEST_CTX(ctx, "eperm");
     EXPECT_OK(vfs_mkdir(&ctx, "d", 0755));
     EXPECT_RC(vfs_link(&ctx, "d", "e"), -EPERM);
-    ctx.cred = CRED_USER(1000, 1000);
+    ctx.ids->cred = CRED_USER(1000, 1000);
     EXPECT_RC(vfs_mknod(&ctx, "c", S_IFCHR | 0600, 1), -EPERM);
     EXPECT_RC(vfs_mount(&ctx, "ramfs", "d", 0, 0), -EPERM);
     vfs_ctx_release(&ctx);

@@ -38,6 +38,10 @@ struct subsys {
     void (*shutdown)(void);     /* before power-off, or NULL */
 };
 
+/* Runs every registered shutdown hook, in the reverse order (libos/boot):
+ * after the app, and from reboot(2) before the machine goes down. */
+void subsys_shutdown_all(void);
+
 /* SUBSYS_REGISTER(vfs, SUBSYS_STAGE_VFS, vfs_init, vfs_shutdown): at file
  * scope, once per library. */
 #define SUBSYS_REGISTER(name, stage, init, shutdown) \

@@ -13,11 +13,17 @@
 #include <abi/time.h>
 #include <plat/trap.h>
 
-struct vfs_ctx;
+struct cred_box;
 
 /* The calling thread's process and thread. */
 bool proc_has_current(void);            /* false in a kernel thread; interrupts off */
-struct vfs_ctx *proc_files(void);       /* its files, cwd and credentials */
+/* Its files context (proc/files.h): a struct vfs_ctx where the VFS gives
+ * processes their files, the console's own context without it. */
+void *proc_files(void);
+struct cred_box *proc_ids(void);        /* its credentials (kern/cred.h) */
+/* fd's open flags, as fcntl(F_GETFL) answers them (mmap's check), or
+ * -EBADF. */
+long proc_fd_flags(int fd);
 int proc_getpid(void);
 int proc_getppid(void);                 /* 0 for init */
 int proc_gettid(void);

@@ -26,6 +26,10 @@ struct embedded_program {
     const struct embedded_segment *segments;
 };
 
+/* Can processes have files: a library registered them (proc/files.h)
+ * and, with the VFS, the file tree is up? kinit checks before init. */
+bool proc_files_ready(void);
+
 /* Starts pid 1 with argv/envp (NULL-terminated kernel arrays) and
  * stdin/stdout/stderr on console (a device path): the program at path, or
  * program when it is not NULL (then argv[0] is only its name). Returns 0

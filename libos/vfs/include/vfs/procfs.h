@@ -56,11 +56,4 @@ struct procfs_text {
 void procfs_printf(struct procfs_text *t, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
-/* The kernel's identity, for uname(2) and /proc/version: the release
- * ("0.1.0"), the build ("#1 0.1.0+<commit>") and Linux's machine name
- * ("x86_64", "aarch64"), all given by the build. */
-extern const char procfs_release[];
-extern const char procfs_version[];
-extern const char procfs_machine[];
-
 #endif

@@ -1,6 +1,7 @@
 /* The VFS front door: the file calls of a process, as kernel functions.
- * The process layer (libos/proc) owns a struct vfs_ctx per process and wires each
- * syscall to the vfs_* function of the same name; everything here returns a
+ * The process layer gives each process a struct vfs_ctx (libos/proc's
+ * files_vfs.c) and libos/syscall's syscall_file wires each syscall to the
+ * vfs_* function of the same name; everything here returns a
  * negative errno on failure. Paths and buffers are kernel memory: the
  * syscall layer copies user memory in and out. */
 #ifndef VFS_H
@@ -16,46 +17,8 @@
 #include <abi/select.h>
 #include <abi/stat.h>
 #include <abi/uio.h>
+#include <kern/cred.h>
 #include <kern/spinlock.h>
-
-/* Who is asking: a process's credentials, in Linux's model. uid and gid
- * are the real ids (who the process is: signals, access(2)), euid and egid
- * the effective ones (permission checks, the owner of new files), suid and
- * sgid the saved ones a set*id call may return to; groups[] holds the
- * supplementary groups. An effective uid 0 bypasses permission bits (except
- * execute, which needs at least one x bit, as on Linux). Ids are 16 bits
- * wide (newlib's uid_t): 0..65534; CRED_ID_UNCHANGED is "-1". */
-#define CRED_NGROUPS_MAX 32
-#define CRED_ID_MAX 65534u
-#define CRED_ID_UNCHANGED 0xffffffffu
-struct cred {
-    uint32_t uid, gid;          /* real */
-    uint32_t euid, egid;        /* effective */
-    uint32_t suid, sgid;        /* saved */
-    uint32_t ngroups;
-    uint32_t groups[CRED_NGROUPS_MAX];
-};
-#define CRED_ROOT ((struct cred){ 0 })
-#define CRED_USER(u, g) ((struct cred){ .uid = (u), .gid = (g), .euid = (u), .egid = (g), \
-                                       .suid = (u), .sgid = (g) })
-
-/* Is gid the effective group or one of the supplementary groups? */
-bool cred_in_group(const struct cred *cred, uint32_t gid);
-/* The set*id rules; each leaves cred unchanged when it fails. On a
- * context's cred, call them under its cred_lock.
- * Linux's setresuid/setresgid rules on cred (CRED_ID_UNCHANGED keeps an id;
- * without euid 0 each new id must be one of the current real, effective or
- * saved ones): 0, -EPERM or -EINVAL (an id above CRED_ID_MAX). */
-int cred_setresuid(struct cred *cred, uint32_t ruid, uint32_t euid, uint32_t suid);
-int cred_setresgid(struct cred *cred, uint32_t rgid, uint32_t egid, uint32_t sgid);
-/* setgroups: euid 0 only (-EPERM, checked first as Linux does); -EINVAL for more than CRED_NGROUPS_MAX
- * groups or an invalid id. */
-int cred_setgroups(struct cred *cred, size_t count, const uint32_t *groups);
-/* exec of a program with mode, uid and gid: a set-user-id program makes its
- * owner the effective uid, a set-group-id one (with group execute) its
- * group the effective gid; then the saved ids take the effective ones, as
- * on Linux. */
-void cred_exec(struct cred *cred, uint32_t mode, uint32_t uid, uint32_t gid);
 
 struct vnode;
 struct file;
@@ -74,12 +37,13 @@ struct vfs_ctx {
     struct vnode *cwd;      /* holds a reference; cwd_lock */
     struct vnode *root;     /* holds a reference; ".." stops here; cwd_lock */
     uint32_t umask;
-    /* cred_lock guards cred, which the process's threads share: a set*id
-     * call changes it under the lock, and an operation that judges with it
-     * reads it whole with vfs_cred_get, so it sees one consistent set of
-     * ids (a single 32-bit field may be read without the lock). A leaf. */
-    struct spinlock cred_lock;
-    struct cred cred;
+    /* Who is asking (kern/cred.h): ids points at the credentials the
+     * context's operations are judged by, read whole with vfs_cred_get.
+     * A context made alone (vfs_ctx_init, vfs_ctx_fork, a view) points at
+     * own_ids; the process layer points a process's at the process's
+     * (libos/proc/files_vfs.c), which its set*id calls change. */
+    struct cred_box *ids;
+    struct cred_box own_ids;
 };
 
 /* Boot: mounts the root ramfs, unpacks the initramfs linked into the image
@@ -93,7 +57,7 @@ bool vfs_is_ready(void);
  * vfs_ctx_exec: closes the FD_CLOEXEC descriptors; vfs_ctx_release: closes
  * everything and drops the references. */
 int vfs_ctx_init(struct vfs_ctx *ctx, struct cred cred);
-/* A consistent copy of ctx's credentials. */
+/* A consistent copy of ctx's credentials (cred_box_get of ctx->ids). */
 void vfs_cred_get(struct vfs_ctx *ctx, struct cred *out);
 
 int vfs_ctx_fork(struct vfs_ctx *child, struct vfs_ctx *parent);

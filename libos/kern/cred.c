@@ -1,8 +1,9 @@
 /* Credentials: Linux's rules for changing the real, effective and saved ids
  * and the supplementary groups, and the consistent copy every permission
- * check works from (vfs/vfs.h says why: a process's threads share them). */
+ * check works from (kern/cred.h says why: a process's threads share them). */
 #include <abi/errno.h>
-#include <vfs/vfs.h>
+#include <abi/stat.h>
+#include <kern/cred.h>
 
 bool cred_in_group(const struct cred *cred, uint32_t gid)
 {
@@ -82,9 +83,9 @@ void cred_exec(struct cred *cred, uint32_t mode, uint32_t uid, uint32_t gid)
     cred->sgid = cred->egid;
 }
 
-void vfs_cred_get(struct vfs_ctx *ctx, struct cred *out)
+void cred_box_get(struct cred_box *box, struct cred *out)
 {
-    spin_lock(&ctx->cred_lock);
-    *out = ctx->cred;
-    spin_unlock(&ctx->cred_lock);
+    spin_lock(&box->lock);
+    *out = box->cred;
+    spin_unlock(&box->lock);
 }
