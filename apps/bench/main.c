@@ -111,6 +111,32 @@ static double bench_getpid(void)
     return median(values, batches);
 }
 
+/* ns per call of an empty function that is not inlined, in the same loop
+ * as getpid's: the floor of a syscall that costs a function call (direct
+ * mode's aim) under this CPU or emulator. */
+__attribute__((noinline)) static int empty_call(void)
+{
+    __asm__ volatile("");
+    return 1;
+}
+
+static int (*volatile empty_call_ptr)(void) = empty_call;
+
+static double bench_call(void)
+{
+    int batches = quick ? 3 : 20, per = quick ? 1000 : 5000;
+    double values[MAX_BATCHES];
+    for (int b = 0; b < batches; b++) {
+        double start = now_ns();
+        for (int i = 0; i < per; i++) {
+            if (empty_call_ptr() <= 0)
+                fail("call");
+        }
+        values[b] = (now_ns() - start) / per;
+    }
+    return median(values, batches);
+}
+
 /* us per 1-byte round trip between two processes over two pipes. */
 static double bench_pipe(void)
 {
@@ -228,6 +254,7 @@ int main(int argc, char **argv)
     printf("bench os %s %s\n", u.sysname, u.machine);
     printf("bench mode %s\n", quick ? "quick" : "full");
     printf("bench getpid_ns %.0f\n", bench_getpid());
+    printf("bench call_ns %.1f\n", bench_call());
     printf("bench pipe_rtt_us %.2f\n", bench_pipe());
     printf("bench fork_exit_wait_ms %.3f\n", bench_fork());
     double ms;
