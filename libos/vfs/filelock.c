@@ -61,13 +61,14 @@ static struct list blocked_requests = LIST_INIT(blocked_requests);  /* filelock_
  * are taken from here too (callers put in what they allocated first). */
 struct lock_pool {
     struct list records;
-    struct vnode_locks *state;  /* a vn->locks to free, or a spare */
+    struct vnode_locks *spare;  /* made for a vnode that got one meanwhile */
+    struct vnode_locks *idle;   /* a vn->locks nothing uses any more */
 };
 
 static void pool_init(struct lock_pool *pool)
 {
     list_init(&pool->records);
-    pool->state = NULL;
+    pool->spare = pool->idle = NULL;
 }
 
 static int pool_fill(struct lock_pool *pool, int count)
@@ -104,9 +105,12 @@ static void pool_free(struct lock_pool *pool)
         list_remove(&l->link);
         kfree(l);
     }
-    if (pool->state) {
-        waitq_destroy(&pool->state->waiters);
-        kfree(pool->state);
+    struct vnode_locks *states[] = { pool->spare, pool->idle };
+    for (size_t i = 0; i < ARRAY_SIZE(states); i++) {
+        if (states[i]) {
+            waitq_destroy(&states[i]->waiters);
+            kfree(states[i]);
+        }
     }
 }
 
@@ -135,7 +139,7 @@ static struct vnode_locks *locks_lock(struct vnode *vn, bool is_create, struct l
     waitq_init(&fresh->waiters);
     spin_lock(&filelock_lock);
     if (vn->locks)
-        pool->state = fresh;        /* made meanwhile: ours is spare */
+        pool->spare = fresh;        /* made meanwhile: ours is spare */
     else
         __atomic_store_n(&vn->locks, fresh, __ATOMIC_RELEASE);
     return vn->locks;
@@ -148,8 +152,8 @@ static void locks_unlock(struct vnode *vn, struct lock_pool *pool)
     struct vnode_locks *st = vn->locks;
     if (st && list_empty(&st->posix) && list_empty(&st->flocks) && !st->sleepers) {
         __atomic_store_n(&vn->locks, NULL, __ATOMIC_RELAXED);
-        assert(!pool->state);
-        pool->state = st;
+        assert(!pool->idle);
+        pool->idle = st;
     }
     spin_unlock(&filelock_lock);
 }
