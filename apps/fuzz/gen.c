@@ -180,6 +180,7 @@ static const struct sys_spec specs[SYS_COUNT] = {
     [SYS_utimensat] = { { K_DIRFD, K_PATH, K_PTR, K_INT } },
     [SYS_fchownat] = { { K_DIRFD, K_PATH, K_INT, K_INT, K_INT } },
     [SYS_fchown] = { { K_FD, K_INT, K_INT } },
+    [SYS_flock] = { { K_FD, K_SMALL } },
     [SYS_socket] = { { K_SMALL, K_SMALL, K_SMALL } },
     [SYS_bind] = { { K_FD, K_PTR, K_SIZE } },
     [SYS_listen] = { { K_FD, K_INT } },

@@ -208,7 +208,21 @@ SYS_DEFINE(dup3)
 
 SYS_DEFINE(fcntl)
 {
-    return vfs_fcntl(ctx(), (int)a[0], (int)a[1], (long)a[2]);
+    int cmd = (int)a[1];
+    if (cmd != F_GETLK && cmd != F_SETLK && cmd != F_SETLKW)
+        return vfs_fcntl(ctx(), (int)a[0], cmd, (long)a[2]);
+    struct abi_flock fl;
+    if (copy_from_user(&fl, (const void *)a[2], sizeof(fl)) < 0)
+        return -EFAULT;
+    long rc = vfs_fcntl_lock(ctx(), (int)a[0], cmd, &fl, proc_getpid());
+    if (rc == 0 && cmd == F_GETLK && copy_to_user((void *)a[2], &fl, sizeof(fl)) < 0)
+        return -EFAULT;
+    return rc;
+}
+
+SYS_DEFINE(flock)
+{
+    return vfs_flock(ctx(), (int)a[0], (int)a[1]);
 }
 
 SYS_DEFINE(fstatat)

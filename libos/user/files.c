@@ -34,6 +34,10 @@ int dup3(int oldfd, int newfd, int flags)
     return (int)R(tandem_syscall3(SYS_dup3, oldfd, newfd, flags));
 }
 
+/* BSD locks on the open file (<sys/file.h>: LOCK_SH, LOCK_EX, LOCK_UN,
+ * LOCK_NB); fcntl's record locks go through glue.c's fcntl. */
+int flock(int fd, int operation) { return (int)R(tandem_syscall2(SYS_flock, fd, operation)); }
+
 int pipe(int fds[2]) { return (int)R(tandem_syscall2(SYS_pipe2, fds, 0)); }
 int pipe2(int fds[2], int flags) { return (int)R(tandem_syscall2(SYS_pipe2, fds, flags)); }
 

@@ -247,7 +247,7 @@ int fcntl(int fd, int cmd, ...)
     long arg;
 
     va_start(ap, cmd);
-    arg = va_arg(ap, long);     /* every command we know takes an int or none */
+    arg = va_arg(ap, long);     /* an int, none, or struct flock * (F_GETLK...) */
     va_end(ap);
     return (int)tandem_result(tandem_syscall3(SYS_fcntl, fd, cmd, arg));
 }

@@ -7,6 +7,7 @@
 #include <kern/util.h>
 #include <mm/kmalloc.h>
 #include <vfs/fs.h>
+#include "vfs_internal.h"
 
 struct fdtable {
     /* Protects the slots. Taken alone (never with another VFS lock held). */
@@ -42,10 +43,22 @@ void file_put(struct file *f)
 {
     if (!f || __atomic_sub_fetch(&f->refcount, 1, __ATOMIC_ACQ_REL) != 0)
         return;
+    filelock_file_release(f);
     if (f->ops && f->ops->release)
         f->ops->release(f);
     vnode_put(f->vn);
     kfree(f);
+}
+
+/* A descriptor of fdt that named f is gone (close, dup2 over it, exec,
+ * exit): the process's record locks on the file go with it (POSIX), then
+ * the table's reference. */
+static void fd_close_file(struct fdtable *fdt, struct file *f)
+{
+    if (!f)
+        return;
+    filelock_posix_release(f->vn, fdt);
+    file_put(f);
 }
 
 struct fdtable *fdtable_create(void)
@@ -144,7 +157,7 @@ void fdtable_destroy(struct fdtable *fdt)
     if (!fdt)
         return;
     for (int fd = 0; fd < fdt->size; fd++)
-        file_put(fdt->files[fd]);
+        fd_close_file(fdt, fdt->files[fd]);
     kfree(fdt->files);
     kfree(fdt->cloexec);
     kfree(fdt);
@@ -189,7 +202,8 @@ struct file *fd_get(struct fdtable *fdt, int fd)
     return f;
 }
 
-/* Takes the file out of slot fd; returns it (the table's reference) or NULL. */
+/* Takes the file out of slot fd (the process's record locks on it go:
+ * the descriptor is closed); returns it (the table's reference) or NULL. */
 struct file *fd_remove(struct fdtable *fdt, int fd)
 {
     struct file *f = NULL;
@@ -200,6 +214,8 @@ struct file *fd_remove(struct fdtable *fdt, int fd)
         fdt->cloexec[fd] = 0;
     }
     spin_unlock(&fdt->lock);
+    if (f)
+        filelock_posix_release(f->vn, fdt);
     return f;
 }
 
@@ -219,7 +235,7 @@ int fd_replace(struct fdtable *fdt, int newfd, struct file *f, bool cloexec)
     fdt->files[newfd] = f;
     fdt->cloexec[newfd] = cloexec;
     spin_unlock(&fdt->lock);
-    file_put(old);
+    fd_close_file(fdt, old);
     return newfd;
 }
 
@@ -260,6 +276,6 @@ void fdtable_close_on_exec(struct fdtable *fdt)
             fdt->cloexec[fd] = 0;
         }
         spin_unlock(&fdt->lock);
-        file_put(f);
+        fd_close_file(fdt, f);
     }
 }

@@ -30,4 +30,27 @@ int vfs_fsize_clamp(const struct vnode *vn, uint64_t offset, size_t *len);
 /* The same for a truncate to length (only a growing one is checked). */
 int vfs_fsize_check(const struct vnode *vn, uint64_t length);
 
+/* filelock.c: advisory locks. A POSIX request: owner (a struct fdtable)
+ * wants type (F_RDLCK, F_WRLCK; F_UNLCK: none) over bytes [start, end],
+ * end OFFSET_MAX (INT64_MAX) for "to EOF and beyond". */
+struct filelock_range {
+    const void *owner;
+    int pid;
+    int type;
+    int64_t start, end;
+};
+/* F_GETLK: fills req with the first lock of another owner that conflicts
+ * (type, range and pid), or sets req->type to F_UNLCK. */
+int filelock_posix_get(struct vnode *vn, struct filelock_range *req);
+/* F_SETLK (-EAGAIN on a conflict) and F_SETLKW (is_wait: sleeps; -EINTR,
+ * -EDEADLK); -ENOLCK without memory. */
+int filelock_posix_set(struct vnode *vn, const struct filelock_range *req, bool is_wait);
+/* owner closed a descriptor of vn: all its POSIX locks on vn go. */
+void filelock_posix_release(struct vnode *vn, const void *owner);
+/* flock: type F_RDLCK (LOCK_SH), F_WRLCK (LOCK_EX) or F_UNLCK; -EAGAIN
+ * when !is_wait and another open file holds a conflicting lock. */
+int filelock_flock(struct file *f, int type, bool is_wait);
+/* The last reference to f is going: its flock lock goes. */
+void filelock_file_release(struct file *f);
+
 #endif

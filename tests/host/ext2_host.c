@@ -1,6 +1,6 @@
-/* Host stand-ins for ext2's host tests: single-threaded mutexes and
- * semaphores (a blocking wait would never end, so it aborts), the
- * devfs/FIFO pieces the VFS's open path names. */
+/* Host stand-ins for ext2's host tests: single-threaded mutexes,
+ * semaphores and wait queues (a blocking wait would never end, so it
+ * aborts), the devfs/FIFO pieces the VFS's open path names. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -84,3 +84,29 @@ void pipe_fifo_release_vnode(struct vnode *vn)
     (void)vn;
 }
 
+
+/* File locks (filelock.c) sleep on a waitq; one thread never waits here. */
+void waitq_init(struct waitq *wq)
+{
+    list_init(&wq->waiters);
+}
+
+void waitq_destroy(struct waitq *wq)
+{
+    (void)wq;
+}
+
+int waitq_sleep(struct waitq *wq, struct spinlock *lock, uint64_t deadline_ns)
+{
+    (void)wq;
+    (void)lock;
+    (void)deadline_ns;
+    fprintf(stderr, "waitq_sleep: would block forever\n");
+    abort();
+}
+
+unsigned waitq_wake_all(struct waitq *wq)
+{
+    (void)wq;
+    return 0;
+}

@@ -37,6 +37,7 @@
 #define EDOM 33
 #define ERANGE 34
 #define EDEADLK 45
+#define ENOLCK 46
 #define ETIME 62
 #define ENOSYS 88
 #define ENOTEMPTY 90

@@ -26,7 +26,21 @@
 #define F_SETFD         2
 #define F_GETFL         3
 #define F_SETFL         4
+#define F_GETLK         7       /* record locks: struct abi_flock */
+#define F_SETLK         8
+#define F_SETLKW        9
 #define F_DUPFD_CLOEXEC 14
+
+/* struct flock's l_type */
+#define F_RDLCK 1
+#define F_WRLCK 2
+#define F_UNLCK 3
+
+/* flock(2) */
+#define LOCK_SH 0x01
+#define LOCK_EX 0x02
+#define LOCK_NB 0x04
+#define LOCK_UN 0x08
 
 #define AT_FDCWD            (-2)
 #define AT_EACCESS          1
@@ -44,5 +58,16 @@
 #define SEEK_SET 0
 #define SEEK_CUR 1
 #define SEEK_END 2
+
+/* newlib's struct flock (sys/_default_fcntl.h), which processes pass to
+ * F_GETLK, F_SETLK and F_SETLKW: a 16-bit l_pid, 32 bytes on both ports. */
+struct abi_flock {
+    short l_type;               /* F_RDLCK, F_WRLCK, F_UNLCK */
+    short l_whence;             /* SEEK_SET, SEEK_CUR, SEEK_END */
+    long l_start;
+    long l_len;                 /* 0: to the end of the file and beyond */
+    short l_pid;                /* F_GETLK: the holder */
+    short l_xxx;
+};
 
 #endif

@@ -99,7 +99,9 @@
  *   lseek(fd, off, whence)       returns the new offset
  *   dup(fd), dup3(old, new, flags)  flags 0 or O_CLOEXEC; dup2 is dup3
  *                                with 0 after checking old == new itself
- *   fcntl(fd, cmd, arg)
+ *   fcntl(fd, cmd, arg)          F_GETLK, F_SETLK, F_SETLKW: arg is a
+ *                                struct abi_flock * (abi/fcntl.h)
+ *   flock(fd, operation)         LOCK_SH, LOCK_EX, LOCK_UN [| LOCK_NB]
  *   fstatat(dirfd, path, struct stat *, flags)  abi/stat.h;
  *                                AT_SYMLINK_NOFOLLOW for lstat
  *   fstat(fd, struct stat *)

@@ -14,6 +14,7 @@
 
 struct superblock;
 struct poll_waiter;
+struct vnode_locks;
 
 /* What a vnode can do. Directory operations get a name that is not "." or
  * "..", 1..NAME_MAX bytes, not NUL-terminated (name, len). The VFS checks
@@ -66,6 +67,7 @@ struct vnode_ops {
  *   o  file.pos_lock (a mutex)
  *   l  file.lock (a spinlock)
  *   a  atomic accesses only
+ *   k  filelock.c's filelock_lock
  */
 struct vnode {
     struct superblock *sb;      /* c */
@@ -80,6 +82,9 @@ struct vnode {
     int64_t mtime_ns, ctime_ns, atime_ns;   /* f */
     struct superblock *mounted_here;    /* m: a filesystem mounted on this dir */
     struct pipe *fifo;          /* i: FIFOs: the pipe while open */
+    /* k: fcntl and flock locks (filelock.c), NULL while there are none;
+     * read without the lock only to see that it is NULL */
+    struct vnode_locks *locks;
     void *fs_data;              /* f */
 };
 

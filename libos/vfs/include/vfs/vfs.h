@@ -93,6 +93,12 @@ int vfs_dup(struct vfs_ctx *ctx, int fd);
 int vfs_dup2(struct vfs_ctx *ctx, int oldfd, int newfd);
 int vfs_dup3(struct vfs_ctx *ctx, int oldfd, int newfd, int flags);
 int vfs_fcntl(struct vfs_ctx *ctx, int fd, int cmd, long arg);
+/* fcntl F_GETLK, F_SETLK, F_SETLKW on fl (kernel memory; F_GETLK fills
+ * it): POSIX record locks owned by the process (its fd table), pid being
+ * what F_GETLK reports of them (libos/vfs/filelock.c). */
+int vfs_fcntl_lock(struct vfs_ctx *ctx, int fd, int cmd, struct abi_flock *fl, int pid);
+/* flock(2): LOCK_SH, LOCK_EX, LOCK_UN, optionally | LOCK_NB (-EAGAIN). */
+int vfs_flock(struct vfs_ctx *ctx, int fd, int operation);
 int vfs_fstat(struct vfs_ctx *ctx, int fd, struct stat *st);
 int vfs_ftruncate(struct vfs_ctx *ctx, int fd, int64_t length);
 int vfs_fchdir(struct vfs_ctx *ctx, int fd);
