@@ -1,10 +1,17 @@
 /* POSIX options: <unistd.h>'s macros and sysconf agree, a supported one
  * works, an unsupported one is -1 from both (sysconf leaving errno as it
- * was), and an unknown name is EINVAL. */
+ * was), and an unknown name is EINVAL. The smaller headers programs
+ * include: <mntent.h> over /proc/mounts, <sys/vfs.h>, and <nl_types.h>,
+ * which fails honestly (no catalogues). */
 #include <errno.h>
 #include <fcntl.h>
+#include <mntent.h>
+#include <nl_types.h>
 #include <signal.h>
+#include <stdbool.h>
+#include <string.h>
 #include <sys/mman.h>
+#include <sys/vfs.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -75,11 +82,57 @@ static void supported_options_work(void)
     unlink("/tmp/posix-fsync");
 }
 
+static void mount_table_and_catalogues(void)
+{
+    CHECK_OK(tap_ensure_proc());
+    FILE *f = setmntent(_PATH_MOUNTED, "r");
+    CHECK(f != NULL, "setmntent(%s): errno %d", _PATH_MOUNTED, errno);
+    bool has_root = false, has_proc = false;
+    struct mntent *m;
+    while ((m = getmntent(f)) != NULL) {
+        if (strcmp(m->mnt_dir, "/") == 0)
+            has_root = hasmntopt(m, MNTOPT_RW) || hasmntopt(m, MNTOPT_RO);
+        if (strcmp(m->mnt_dir, "/proc") == 0 && strcmp(m->mnt_type, "proc") == 0)
+            has_proc = true;
+    }
+    endmntent(f);
+    CHECK(has_root, "no / with rw or ro in %s", _PATH_MOUNTED);
+    CHECK(has_proc, "no /proc of type proc in %s", _PATH_MOUNTED);
+    /* a table of our own: blanks escaped on the way out, back on the way in */
+    const char *path = "/tmp/posix-mtab";
+    FILE *t = setmntent(path, "w+");
+    CHECK(t != NULL, "setmntent(%s, w+): errno %d", path, errno);
+    struct mntent e = { (char *)"my disk", (char *)"/mnt/a b", (char *)"ext2",
+                        (char *)"rw,noatime,size=3", 0, 2 };
+    CHECK_EQ("addmntent", 0, addmntent(t, &e));
+    rewind(t);
+    m = getmntent(t);
+    CHECK(m != NULL, "no entry read back");
+    CHECK(strcmp(m->mnt_fsname, "my disk") == 0 && strcmp(m->mnt_dir, "/mnt/a b") == 0 &&
+          strcmp(m->mnt_type, "ext2") == 0 && m->mnt_freq == 0 && m->mnt_passno == 2,
+          "read back: %s %s %s %d %d", m->mnt_fsname, m->mnt_dir, m->mnt_type, m->mnt_freq,
+          m->mnt_passno);
+    CHECK(hasmntopt(m, "noatime") != NULL && hasmntopt(m, "size") != NULL &&
+          hasmntopt(m, "atime") == NULL, "hasmntopt on %s", m->mnt_opts);
+    CHECK(getmntent(t) == NULL, "a second entry");
+    endmntent(t);
+    unlink(path);
+    struct statfs sf;
+    CHECK_OK(statfs("/proc", &sf));
+    CHECK_EQ("f_type of /proc", PROC_SUPER_MAGIC, sf.f_type);
+    errno = 0;
+    nl_catd c = catopen("nothing", NL_CAT_LOCALE);
+    CHECK(c == (nl_catd)-1 && errno == ENOENT, "catopen: errno %d", errno);
+    CHECK(strcmp(catgets(c, NL_SETD, 1, "fallback"), "fallback") == 0, "catgets' default");
+    CHECK_ERRNO(catclose(c), EBADF);
+}
+
 int main(int argc, char **argv)
 {
     static const struct tap_test tests[] = {
         TAP_TEST(sysconf_agrees_with_the_macros),
         TAP_TEST(supported_options_work),
+        TAP_TEST(mount_table_and_catalogues),
     };
     return tap_main(argc, argv, tests, sizeof(tests) / sizeof(tests[0]));
 }
