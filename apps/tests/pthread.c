@@ -1,9 +1,11 @@
 /* pthreads on kernel threads: create/join with a value, a mutex-protected
  * counter, recursive and errorcheck mutexes, condvar ping-pong, keys with
  * destructors, once, per-thread errno, detached threads. */
+#include <errno.h>
 #include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <time.h>
 #include <unistd.h>
 #include "tap.h"
 
@@ -231,6 +233,136 @@ static void detached_threads_and_self(void)
     CHECK_EQ("gettid of the main thread", getpid(), pthread_gettid_np(pthread_self()));
 }
 
+static pthread_rwlock_t rw = PTHREAD_RWLOCK_INITIALIZER;
+
+static void *try_locks_from_another_thread(void *arg)
+{
+    long want_write = (long)arg;
+    int rc = want_write ? pthread_rwlock_trywrlock(&rw) : pthread_rwlock_tryrdlock(&rw);
+    if (rc == 0)
+        pthread_rwlock_unlock(&rw);
+    return (void *)(long)rc;
+}
+
+static long try_from_thread(long want_write)
+{
+    pthread_t t;
+    void *rc = (void *)-1;
+    if (pthread_create(&t, NULL, try_locks_from_another_thread, (void *)want_write) != 0 ||
+        pthread_join(t, &rc) != 0)
+        return -1;
+    return (long)rc;
+}
+
+static void *timed_writer(void *arg)
+{
+    (void)arg;
+    struct timespec at;
+    clock_gettime(CLOCK_REALTIME, &at);
+    at.tv_nsec += 100 * 1000000L;
+    if (at.tv_nsec >= 1000000000L) {
+        at.tv_sec++;
+        at.tv_nsec -= 1000000000L;
+    }
+    long start = now_ms();
+    int rc = pthread_rwlock_timedwrlock(&rw, &at);
+    long elapsed = now_ms() - start;
+    return (void *)(long)(rc == ETIMEDOUT && elapsed >= 95 ? 0 : 1000 + rc);
+}
+
+/* Read locks are shared (and may be taken again by a holder), a write lock
+ * excludes both; the writer cannot read-lock what it holds (EDEADLK); a
+ * timed write lock times out behind a reader; unlocking what one does not
+ * hold is EPERM. */
+static void rwlock_readers_share_writers_exclude(void)
+{
+    CHECK_EQ("rdlock", 0, pthread_rwlock_rdlock(&rw));
+    CHECK_EQ("rdlock again", 0, pthread_rwlock_rdlock(&rw));
+    CHECK_EQ("another reader", 0, try_from_thread(0));
+    CHECK_EQ("a writer meanwhile", EBUSY, try_from_thread(1));
+    pthread_t t;
+    void *rc = NULL;
+    CHECK_EQ("create", 0, pthread_create(&t, NULL, timed_writer, NULL));
+    CHECK_EQ("join", 0, pthread_join(t, &rc));
+    CHECK_EQ("timedwrlock behind a reader (0: ETIMEDOUT after its time)", 0, (long)rc);
+    CHECK_EQ("unlock", 0, pthread_rwlock_unlock(&rw));
+    CHECK_EQ("unlock", 0, pthread_rwlock_unlock(&rw));
+    CHECK_EQ("unlock of nothing", EPERM, pthread_rwlock_unlock(&rw));
+    CHECK_EQ("wrlock", 0, pthread_rwlock_wrlock(&rw));
+    CHECK_EQ("a reader meanwhile", EBUSY, try_from_thread(0));
+    CHECK_EQ("a writer meanwhile", EBUSY, try_from_thread(1));
+    CHECK_EQ("the writer reads", EDEADLK, pthread_rwlock_rdlock(&rw));
+    CHECK_EQ("the writer writes again", EDEADLK, pthread_rwlock_wrlock(&rw));
+    CHECK_EQ("unlock", 0, pthread_rwlock_unlock(&rw));
+    CHECK_EQ("a writer after", 0, try_from_thread(1));
+    struct timespec bad = { 0, 1000000000L };
+    CHECK_EQ("bad time", EINVAL, pthread_rwlock_timedrdlock(&rw, &bad));
+    CHECK_EQ("destroy", 0, pthread_rwlock_destroy(&rw));
+}
+
+#define BARRIER_THREADS 4
+#define BARRIER_ROUNDS 50
+static pthread_barrier_t barrier;
+static int serials[BARRIER_ROUNDS], arrivals[BARRIER_ROUNDS];
+static pthread_mutex_t arrivals_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static void *barrier_body(void *arg)
+{
+    (void)arg;
+    for (int round = 0; round < BARRIER_ROUNDS; round++) {
+        pthread_mutex_lock(&arrivals_lock);
+        arrivals[round]++;
+        pthread_mutex_unlock(&arrivals_lock);
+        int rc = pthread_barrier_wait(&barrier);
+        if (rc == PTHREAD_BARRIER_SERIAL_THREAD) {
+            /* everyone of this round is in: the counts must be full */
+            pthread_mutex_lock(&arrivals_lock);
+            if (arrivals[round] != BARRIER_THREADS)
+                serials[round] = -100;
+            else
+                serials[round]++;
+            pthread_mutex_unlock(&arrivals_lock);
+        } else if (rc != 0) {
+            return (void *)1;
+        }
+    }
+    return NULL;
+}
+
+/* Four threads meet fifty times: one serial thread a round, and nobody
+ * leaves a round before all arrived. */
+static void barrier_rounds(void)
+{
+    CHECK_EQ("count 0", EINVAL, pthread_barrier_init(&barrier, NULL, 0));
+    CHECK_EQ("init", 0, pthread_barrier_init(&barrier, NULL, BARRIER_THREADS));
+    pthread_t t[BARRIER_THREADS];
+    for (int i = 0; i < BARRIER_THREADS; i++)
+        CHECK_EQ("create", 0, pthread_create(&t[i], NULL, barrier_body, NULL));
+    for (int i = 0; i < BARRIER_THREADS; i++) {
+        void *rc = (void *)-1;
+        CHECK_EQ("join", 0, pthread_join(t[i], &rc));
+        CHECK(rc == NULL, "thread %d: barrier_wait failed", i);
+    }
+    for (int round = 0; round < BARRIER_ROUNDS; round++)
+        CHECK(serials[round] == 1, "round %d: %d serial threads (-100: one left early)", round,
+              serials[round]);
+    CHECK_EQ("destroy", 0, pthread_barrier_destroy(&barrier));
+}
+
+static void spin_lock_basics(void)
+{
+    pthread_spinlock_t s;
+    CHECK_EQ("init", 0, pthread_spin_init(&s, PTHREAD_PROCESS_PRIVATE));
+    CHECK_EQ("bad pshared", EINVAL, pthread_spin_init(&s, 7));
+    CHECK_EQ("lock", 0, pthread_spin_lock(&s));
+    CHECK_EQ("trylock held", EBUSY, pthread_spin_trylock(&s));
+    CHECK_EQ("destroy held", EBUSY, pthread_spin_destroy(&s));
+    CHECK_EQ("unlock", 0, pthread_spin_unlock(&s));
+    CHECK_EQ("trylock free", 0, pthread_spin_trylock(&s));
+    CHECK_EQ("unlock", 0, pthread_spin_unlock(&s));
+    CHECK_EQ("destroy", 0, pthread_spin_destroy(&s));
+}
+
 int main(int argc, char **argv)
 {
     static const struct tap_test tests[] = {
@@ -243,6 +375,9 @@ int main(int argc, char **argv)
         TAP_TEST(once_runs_once),
         TAP_TEST(errno_is_per_thread),
         TAP_TEST(detached_threads_and_self),
+        TAP_TEST(rwlock_readers_share_writers_exclude),
+        TAP_TEST(barrier_rounds),
+        TAP_TEST(spin_lock_basics),
     };
     return tap_main(argc, argv, tests, sizeof(tests) / sizeof(tests[0]));
 }

@@ -238,13 +238,16 @@ long sysconf(int name)
         return SIGRTMAX - SIGRTMIN + 1;
     case _SC_SIGQUEUE_MAX:
         return 256;             /* the kernel's SIG_QUEUE_MAX (proc/signal.c) */
+    case _SC_BARRIERS:
+        return _POSIX_BARRIERS;
+    case _SC_SPIN_LOCKS:
+        return _POSIX_SPIN_LOCKS;
+    case _SC_READER_WRITER_LOCKS:
+        return _POSIX_READER_WRITER_LOCKS;
     case _SC_SEMAPHORES:
     case _SC_MAPPED_FILES:
     case _SC_SHARED_MEMORY_OBJECTS:
     case _SC_TIMEOUTS:
-    case _SC_BARRIERS:
-    case _SC_SPIN_LOCKS:
-    case _SC_READER_WRITER_LOCKS:
     case _SC_CLOCK_SELECTION:
     case _SC_MESSAGE_PASSING:
         return -1;

@@ -58,6 +58,36 @@ typedef struct {
 
 typedef unsigned int pthread_key_t;
 
+/* Reader-writer locks: a mutex and two conditions (readers first, as
+ * glibc's default). */
+typedef struct {
+    pthread_mutex_t m;
+    pthread_cond_t readers_ok, writer_ok;
+    unsigned int readers;           /* holding it to read */
+    unsigned int writers_waiting;
+    pthread_t writer;               /* holding it to write, or 0 */
+} pthread_rwlock_t;
+#define PTHREAD_RWLOCK_INITIALIZER \
+    { _PTHREAD_MUTEX_INITIALIZER, _PTHREAD_COND_INITIALIZER, _PTHREAD_COND_INITIALIZER, 0, 0, 0 }
+
+typedef struct {
+    int is_initialized;
+} pthread_rwlockattr_t;
+
+/* Barriers: the count, those arrived, and a generation each round ends. */
+typedef struct {
+    pthread_mutex_t m;
+    pthread_cond_t round_over;
+    unsigned int count, arrived, generation;
+} pthread_barrier_t;
+
+typedef struct {
+    int is_initialized;
+} pthread_barrierattr_t;
+
+/* Spin locks: 0 free, 1 taken. */
+typedef volatile int pthread_spinlock_t;
+
 /* state: 0 not run, 1 running, 2 done (the futex word) */
 typedef struct {
     unsigned int state;
