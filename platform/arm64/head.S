@@ -11,12 +11,19 @@
 
 #define ICC_SRE_EL2     S3_4_C12_C9_5
 
+/* The Linux arm64 Image header. text_offset: QEMU loads an Image whose
+ * text_offset is 0 at 2 MiB into RAM (its boot stub sits at the bottom),
+ * then puts the device tree at the next 2 MiB boundary after the image
+ * or at RAM/2, whichever is higher: in 4 MiB of RAM that is past the
+ * end, and QEMU refuses to start. At 1 MiB the image ends below 2 MiB and
+ * the device tree goes at 2 MiB. The image runs at any 4 KiB-aligned
+ * address (mmu.c maps it page by page), as flags say. */
     .section .head.text, "ax"
     .globl _head
 _head:
     b       primary_entry           /* code0 */
     .long   0                       /* code1 */
-    .quad   0                       /* text_offset */
+    .quad   0x100000                /* text_offset: 1 MiB (see below) */
     .quad   _image_size             /* image_size (through .bss) */
     .quad   0xa                     /* flags: LE, 4 KiB pages, anywhere in RAM */
     .quad   0                       /* res2 */
