@@ -741,12 +741,20 @@ static void rt_handler(int sig, siginfo_t *info, void *ctx)
     rt_count++;
 }
 
+/* The handler blocks the signals of the order test while it runs: a
+ * delivery may otherwise nest a later signal's handler inside an earlier
+ * one's before the earlier one logs (an interrupt's return delivers the
+ * next pending signal), and the log would show them reversed. */
 static int install_rt(int sig)
 {
     struct sigaction a;
     memset(&a, 0, sizeof(a));
     a.sa_sigaction = rt_handler;
     a.sa_flags = SA_SIGINFO;
+    sigemptyset(&a.sa_mask);
+    sigaddset(&a.sa_mask, SIGRTMIN);
+    sigaddset(&a.sa_mask, SIGRTMIN + 1);
+    sigaddset(&a.sa_mask, SIGUSR2);
     return sigaction(sig, &a, NULL);
 }
 
