@@ -257,6 +257,7 @@ static long try_from_thread(long want_write)
 static void *timed_writer(void *arg)
 {
     (void)arg;
+    long start = now_ms();      /* first: a preemption must not shorten it */
     struct timespec at;
     clock_gettime(CLOCK_REALTIME, &at);
     at.tv_nsec += 100 * 1000000L;
@@ -264,7 +265,6 @@ static void *timed_writer(void *arg)
         at.tv_sec++;
         at.tv_nsec -= 1000000000L;
     }
-    long start = now_ms();
     int rc = pthread_rwlock_timedwrlock(&rw, &at);
     long elapsed = now_ms() - start;
     return (void *)(long)(rc == ETIMEDOUT && elapsed >= 95 ? 0 : 1000 + rc);

@@ -39,6 +39,9 @@ static void timedwait_times_out(void)
 {
     sem_t s;
     CHECK_OK(sem_init(&s, 0, 0));
+    /* the start first: a preemption between the two reads must not
+     * shorten what is measured */
+    long start = now_ms();
     struct timespec at;
     clock_gettime(CLOCK_REALTIME, &at);
     at.tv_nsec += 150 * 1000000L;
@@ -46,7 +49,6 @@ static void timedwait_times_out(void)
         at.tv_sec++;
         at.tv_nsec -= 1000000000L;
     }
-    long start = now_ms();
     CHECK_ERRNO(sem_timedwait(&s, &at), ETIMEDOUT);
     CHECK(now_ms() - start >= 145, "ETIMEDOUT after %ld ms of 150", now_ms() - start);
     struct timespec bad = { at.tv_sec, 1000000000L };
