@@ -258,13 +258,7 @@ static void *timed_writer(void *arg)
 {
     (void)arg;
     long start = now_ms();      /* first: a preemption must not shorten it */
-    struct timespec at;
-    clock_gettime(CLOCK_REALTIME, &at);
-    at.tv_nsec += 100 * 1000000L;
-    if (at.tv_nsec >= 1000000000L) {
-        at.tv_sec++;
-        at.tv_nsec -= 1000000000L;
-    }
+    struct timespec at = tap_realtime_after_ms(100);
     int rc = pthread_rwlock_timedwrlock(&rw, &at);
     long elapsed = now_ms() - start;
     return (void *)(long)(rc == ETIMEDOUT && elapsed >= 95 ? 0 : 1000 + rc);

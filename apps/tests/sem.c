@@ -42,13 +42,7 @@ static void timedwait_times_out(void)
     /* the start first: a preemption between the two reads must not
      * shorten what is measured */
     long start = now_ms();
-    struct timespec at;
-    clock_gettime(CLOCK_REALTIME, &at);
-    at.tv_nsec += 150 * 1000000L;
-    if (at.tv_nsec >= 1000000000L) {
-        at.tv_sec++;
-        at.tv_nsec -= 1000000000L;
-    }
+    struct timespec at = tap_realtime_after_ms(150);
     CHECK_ERRNO(sem_timedwait(&s, &at), ETIMEDOUT);
     CHECK(now_ms() - start >= 145, "ETIMEDOUT after %ld ms of 150", now_ms() - start);
     struct timespec bad = { at.tv_sec, 1000000000L };

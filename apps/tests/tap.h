@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <string.h>
 #include <sys/types.h>
+#include <time.h>
 
 struct tap_test {
     const char *name;
@@ -52,6 +53,8 @@ void tap_skip(const char *reason);
 /* helpers */
 void msleep(int ms);
 long now_ms(void);                      /* CLOCK_MONOTONIC */
+/* CLOCK_REALTIME now plus ms: an absolute deadline for the timed waits */
+struct timespec tap_realtime_after_ms(long ms);
 /* /proc mounted (the tests image's init does not mount it): 0, or -1 */
 int tap_ensure_proc(void);
 /* waitpid that retries on EINTR; returns the status or -1 */
